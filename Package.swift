@@ -1,0 +1,77 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Module map (each library imports only the ones listed before it; see README "Architecture"):
+//   Units → Topology → CostModel → Schedule → Engine → Fabric → Collectives → Timeline → Traces
+//   → Scenario → Sim → Dashboard → linkscope (CLI)
+let package = Package(
+    name: "linkscope",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "linkscope", targets: ["linkscope"]),
+        .executable(name: "linkscope-bench", targets: ["LinkscopeBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        .target(name: "LinkscopeUnits"),
+        .target(name: "LinkscopeTopology", dependencies: ["LinkscopeUnits"]),
+        .target(name: "LinkscopeCostModel", dependencies: ["LinkscopeUnits"]),
+        .target(name: "LinkscopeSchedule", dependencies: ["LinkscopeUnits"]),
+        .target(name: "LinkscopeEngine", dependencies: [
+            "LinkscopeUnits", .product(name: "HeapModule", package: "swift-collections"),
+        ]),
+        .target(name: "LinkscopeFabric", dependencies: [
+            "LinkscopeUnits", "LinkscopeTopology", "LinkscopeSchedule", "LinkscopeEngine",
+        ]),
+        .target(name: "LinkscopeCollectives", dependencies: [
+            "LinkscopeUnits", "LinkscopeSchedule", "LinkscopeCostModel",
+        ]),
+        .target(name: "LinkscopeTimeline", dependencies: ["LinkscopeUnits"]),
+        .target(name: "LinkscopeTraces", dependencies: ["LinkscopeUnits", "LinkscopeTimeline", "CZlib"]),
+        .target(name: "LinkscopeScenario", dependencies: [
+            "LinkscopeUnits", "LinkscopeTopology", "LinkscopeCostModel", .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "LinkscopeSim", dependencies: [
+            "LinkscopeUnits", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeSchedule",
+            "LinkscopeEngine", "LinkscopeFabric", "LinkscopeCollectives", "LinkscopeTimeline",
+            "LinkscopeScenario",
+        ]),
+        .target(name: "LinkscopeDashboard", dependencies: [
+            "LinkscopeUnits", "LinkscopeTimeline", "CNcurses",
+        ]),
+        .executableTarget(name: "linkscope", dependencies: [
+            "LinkscopeUnits", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeSim",
+            "LinkscopeScenario", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeDashboard",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "LinkscopeBench", dependencies: [
+            "LinkscopeUnits", "LinkscopeEngine", "LinkscopeFabric", "LinkscopeSim", "LinkscopeTopology",
+            "LinkscopeTraces", "LinkscopeDashboard", "LinkscopeTimeline",
+        ]),
+
+        .testTarget(name: "LinkscopeUnitsTests", dependencies: ["LinkscopeUnits"]),
+        .testTarget(name: "LinkscopeTopologyTests", dependencies: ["LinkscopeTopology"]),
+        .testTarget(name: "LinkscopeCostModelTests", dependencies: ["LinkscopeCostModel"]),
+        .testTarget(name: "LinkscopeEngineTests", dependencies: ["LinkscopeEngine"]),
+        .testTarget(name: "LinkscopeFabricTests", dependencies: [
+            "LinkscopeFabric", "LinkscopeTopology", "LinkscopeSchedule",
+        ]),
+        .testTarget(name: "LinkscopeCollectivesTests", dependencies: [
+            "LinkscopeCollectives", "LinkscopeSchedule", "LinkscopeCostModel",
+        ]),
+        .testTarget(name: "LinkscopeTimelineTests", dependencies: ["LinkscopeTimeline"]),
+        .testTarget(name: "LinkscopeTracesTests", dependencies: ["LinkscopeTraces", "LinkscopeTimeline"]),
+        .testTarget(name: "LinkscopeScenarioTests", dependencies: ["LinkscopeScenario", "LinkscopeTopology", "LinkscopeCostModel"]),
+        .testTarget(name: "LinkscopeSimTests", dependencies: [
+            "LinkscopeSim", "LinkscopeScenario", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeTimeline",
+        ]),
+        .testTarget(name: "LinkscopeDashboardTests", dependencies: ["LinkscopeDashboard", "LinkscopeTimeline"]),
+    ]
+)

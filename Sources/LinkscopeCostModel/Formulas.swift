@@ -1,0 +1,2 @@
+/// PLACEHOLDER: closed-form cost formulas (replaced by the cost-model work).
+public enum CostFormulas {}

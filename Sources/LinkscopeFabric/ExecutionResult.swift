@@ -1,0 +1,66 @@
+import LinkscopeUnits
+
+/// A piece of a link's load history: between `start` and `end` the link carried `bytesPerSecond`
+/// summed over its active flows.
+public struct RateSegment: Sendable, Hashable {
+    public var start: Double
+    public var end: Double
+    public var bytesPerSecond: Double
+    public init(start: Double, end: Double, bytesPerSecond: Double) {
+        self.start = start
+        self.end = end
+        self.bytesPerSecond = bytesPerSecond
+    }
+}
+
+/// Everything that happened when a schedule ran. Times are seconds from the run's start.
+public struct ExecutionResult: Sendable {
+    /// When each task started (dependencies done, plus lane queueing for compute).
+    public var taskStart: [Double]
+    /// When each task finished (a transfer: last byte delivered, including path latency).
+    public var taskEnd: [Double]
+    /// Link indices each transfer crossed (empty for non-transfers and same-device transfers).
+    public var taskRoutes: [[Int32]]
+    /// Bytes carried per directed link (exact integers: each transfer adds its bytes to every hop).
+    public var linkBytes: [Int64]
+    /// Seconds during which each link carried at least one flow.
+    public var linkBusy: [Double]
+    /// Per-link load history, present when requested in `FabricOptions.recordLinkHistory`.
+    public var linkHistory: [[RateSegment]]?
+    /// Events the engine processed.
+    public var events: Int
+    /// Time the last task finished.
+    public var makespan: Double
+
+    public init(taskStart: [Double], taskEnd: [Double], taskRoutes: [[Int32]], linkBytes: [Int64],
+                linkBusy: [Double], linkHistory: [[RateSegment]]?, events: Int, makespan: Double) {
+        self.taskStart = taskStart
+        self.taskEnd = taskEnd
+        self.taskRoutes = taskRoutes
+        self.linkBytes = linkBytes
+        self.linkBusy = linkBusy
+        self.linkHistory = linkHistory
+        self.events = events
+        self.makespan = makespan
+    }
+}
+
+/// Knobs of a fabric run.
+public struct FabricOptions: Sendable {
+    /// Record per-link rate segments (for heat maps); costs memory proportional to rate changes.
+    public var recordLinkHistory: Bool
+    /// Multiplies every link's bandwidth (protocol efficiency, hardware.md §3); 1 = line rate.
+    public var linkEfficiency: Double
+    public init(recordLinkHistory: Bool = false, linkEfficiency: Double = 1) {
+        self.recordLinkHistory = recordLinkHistory
+        self.linkEfficiency = linkEfficiency
+    }
+}
+
+/// Why a schedule cannot run.
+public enum FabricError: Error, Equatable, Sendable {
+    /// No path between two devices with the requested preference.
+    case noRoute(from: Int, to: Int)
+    /// A task names a device index outside the topology.
+    case unknownDevice(Int)
+}

@@ -1,0 +1,178 @@
+import LinkscopeCostModel
+import LinkscopeTopology
+import LinkscopeUnits
+
+/// A validated scenario: every field checked, units parsed, the topology built.
+/// Produced by `ScenarioLoader`; consumed by the simulator. Knows nothing of YAML.
+public struct Scenario: Sendable {
+    public var name: String
+    /// Path of the file it came from ("<default>" for the built-in one).
+    public var file: String
+    public var cluster: ClusterDescription
+    public var topology: Topology
+    /// GPU numbers the job gets (default: all), in rank order.
+    public var gpus: [Int]
+    public var model: ModelDescription?
+    public var training: TrainingDescription?
+    public var collectives: [CollectiveDescription]
+    public var options: SimulationOptions
+    /// One fully validated scenario per sweep combination (empty without `sweep`).
+    public var sweep: [SweepPoint]
+
+    public init(name: String, file: String, cluster: ClusterDescription, topology: Topology, gpus: [Int],
+                model: ModelDescription? = nil, training: TrainingDescription? = nil,
+                collectives: [CollectiveDescription] = [], options: SimulationOptions = SimulationOptions(),
+                sweep: [SweepPoint] = []) {
+        self.name = name
+        self.file = file
+        self.cluster = cluster
+        self.topology = topology
+        self.gpus = gpus
+        self.model = model
+        self.training = training
+        self.collectives = collectives
+        self.options = options
+        self.sweep = sweep
+    }
+}
+
+/// `cluster:` as written: a preset (with node count and fabric) or a custom graph.
+public struct ClusterDescription: Sendable, Equatable {
+    public var preset: String?
+    public var nodes: Int
+    public var fabric: FabricSpec?
+    public var devices: [DeviceSpec]
+    public var links: [LinkSpec]
+    public init(preset: String?, nodes: Int = 1, fabric: FabricSpec? = nil, devices: [DeviceSpec] = [],
+                links: [LinkSpec] = []) {
+        self.preset = preset
+        self.nodes = nodes
+        self.fabric = fabric
+        self.devices = devices
+        self.links = links
+    }
+}
+
+/// `model:`: a preset or explicit layers, with the element type.
+public struct ModelDescription: Sendable, Equatable {
+    public var preset: String?
+    public var layers: [LayerSpec]
+    public var dtype: DType
+    public init(preset: String?, layers: [LayerSpec], dtype: DType) {
+        self.preset = preset
+        self.layers = layers
+        self.dtype = dtype
+    }
+    public var parameters: Int64 { layers.reduce(0) { $0 + $1.parameters } }
+    /// Gradient / model bytes M = P·q.
+    public var gradientBytes: Int64 { parameters * Int64(dtype.bytes) }
+}
+
+/// `training.parallelism:`.
+public struct Parallelism: Sendable, Equatable {
+    public enum PipelineSchedule: String, Sendable, CaseIterable { case gpipe, oneFOneB = "1f1b", interleaved }
+    public var data: Int
+    public var tensor: Int
+    public var pipeline: Int
+    public var microBatches: Int
+    public var schedule: PipelineSchedule
+    public init(data: Int, tensor: Int = 1, pipeline: Int = 1, microBatches: Int = 1, schedule: PipelineSchedule = .gpipe) {
+        self.data = data
+        self.tensor = tensor
+        self.pipeline = pipeline
+        self.microBatches = microBatches
+        self.schedule = schedule
+    }
+}
+
+/// `training.sync:`: how data-parallel workers synchronise gradients.
+public struct SyncDescription: Sendable, Equatable {
+    public enum Scheme: String, Sendable, CaseIterable { case allreduce, parameterServer = "parameter-server" }
+    public var scheme: Scheme
+    public var algorithm: Algorithm
+    /// Parameter-server shard count k.
+    public var servers: Int
+    public var sharding: ShardingPolicy
+    public var placement: ServerPlacement
+    public init(scheme: Scheme, algorithm: Algorithm, servers: Int = 1, sharding: ShardingPolicy = .balanced,
+                placement: ServerPlacement = .gpus) {
+        self.scheme = scheme
+        self.algorithm = algorithm
+        self.servers = servers
+        self.sharding = sharding
+        self.placement = placement
+    }
+}
+
+/// `training:`.
+public struct TrainingDescription: Sendable, Equatable {
+    public var batchPerGPU: Int
+    public var iterations: Int
+    public var parallelism: Parallelism
+    public var sync: SyncDescription
+    /// Gradient buckets overlap the backward pass.
+    public var overlap: Bool
+    public init(batchPerGPU: Int, iterations: Int, parallelism: Parallelism, sync: SyncDescription, overlap: Bool) {
+        self.batchPerGPU = batchPerGPU
+        self.iterations = iterations
+        self.parallelism = parallelism
+        self.sync = sync
+        self.overlap = overlap
+    }
+}
+
+/// One entry of `collectives:` (nccl-tests style): an operation at one or more sizes.
+public struct CollectiveDescription: Sendable, Equatable {
+    public var op: CollectiveOp
+    public var algorithm: Algorithm
+    public var sizes: [Bytes]
+    /// Root GPU (a GPU number) for rooted operations.
+    public var root: Int
+    /// GPUs for this collective; nil = the scenario's `gpus`.
+    public var gpus: [Int]?
+    /// ps only.
+    public var servers: Int
+    public var sharding: ShardingPolicy
+    public var placement: ServerPlacement
+    /// Entries with the same non-nil group run at the same time (contention studies).
+    public var concurrentGroup: String?
+    public init(op: CollectiveOp, algorithm: Algorithm, sizes: [Bytes], root: Int = 0, gpus: [Int]? = nil,
+                servers: Int = 1, sharding: ShardingPolicy = .balanced, placement: ServerPlacement = .gpus,
+                concurrentGroup: String? = nil) {
+        self.op = op
+        self.algorithm = algorithm
+        self.sizes = sizes
+        self.root = root
+        self.gpus = gpus
+        self.servers = servers
+        self.sharding = sharding
+        self.placement = placement
+        self.concurrentGroup = concurrentGroup
+    }
+}
+
+/// `simulation:` knobs (all optional).
+public struct SimulationOptions: Sendable, Equatable {
+    /// Achieved / line rate on every link (hardware.md §3); 1 = line rate.
+    public var linkEfficiency: Double
+    /// Pipelining chunk for chunked algorithms.
+    public var chunkBytes: Bytes
+    /// Fraction of peak FLOP/s that compute achieves.
+    public var computeEfficiency: Double?
+    public init(linkEfficiency: Double = 1, chunkBytes: Bytes = .mebibytes(4), computeEfficiency: Double? = nil) {
+        self.linkEfficiency = linkEfficiency
+        self.chunkBytes = chunkBytes
+        self.computeEfficiency = computeEfficiency
+    }
+}
+
+/// One combination of a `sweep:`: the parameter values as written, and the scenario they give.
+public struct SweepPoint: Sendable {
+    /// (key, value as written) in the order of the sweep's keys.
+    public var parameters: [(String, String)]
+    public var scenario: Scenario
+    public init(parameters: [(String, String)], scenario: Scenario) {
+        self.parameters = parameters
+        self.scenario = scenario
+    }
+}

@@ -1,0 +1,135 @@
+import LinkscopeUnits
+
+/// Index of a task in a `Schedule`.
+public struct TaskID: Hashable, Comparable, Sendable {
+    public var rawValue: Int32
+    public init(_ rawValue: Int32) { self.rawValue = rawValue }
+    public init(_ rawValue: Int) { self.rawValue = Int32(rawValue) }
+    public var index: Int { Int(rawValue) }
+    public static func < (a: TaskID, b: TaskID) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// Which links a transfer may take (mirrors the topology's path preference without importing it).
+public enum TransferPath: UInt8, Sendable, Hashable {
+    case automatic
+    case avoidNVLink
+    case nvlinkOnly
+}
+
+/// What a task does. Devices are topology device indices.
+public enum TaskKind: Sendable, Hashable {
+    /// Move `bytes` from device `from` to device `to` over the fabric.
+    case transfer(from: Int32, to: Int32, bytes: Int64, path: TransferPath)
+    /// Occupy a compute lane of `device` for `seconds` (lane 0 = compute stream).
+    case compute(device: Int32, seconds: Double, lane: UInt8)
+    /// Wait `seconds` without occupying anything (fixed overheads).
+    case delay(seconds: Double)
+}
+
+/// The phase of a collective a task belongs to, for timelines and reports.
+public enum Phase: UInt8, Sendable, Hashable, CaseIterable {
+    case none, reduceScatter, allGather, reduce, broadcast, gather, scatter, allToAll, sendRecv
+    case push, pull, intraReduceScatter, interAllReduce, intraAllGather, forward, backward, update
+    public var name: String {
+        switch self {
+        case .none: return ""
+        case .reduceScatter: return "reduce-scatter"
+        case .allGather: return "all-gather"
+        case .reduce: return "reduce"
+        case .broadcast: return "broadcast"
+        case .gather: return "gather"
+        case .scatter: return "scatter"
+        case .allToAll: return "all-to-all"
+        case .sendRecv: return "send/recv"
+        case .push: return "push"
+        case .pull: return "pull"
+        case .intraReduceScatter: return "intra reduce-scatter"
+        case .interAllReduce: return "inter all-reduce"
+        case .intraAllGather: return "intra all-gather"
+        case .forward: return "forward"
+        case .backward: return "backward"
+        case .update: return "update"
+        }
+    }
+}
+
+/// Labels a task with where it comes from: collective, phase, step, chunk, and the tree/ring used.
+public struct TaskTag: Sendable, Hashable {
+    public var collective: Int32
+    public var phase: Phase
+    public var step: Int32
+    public var chunk: Int32
+    /// Ring or tree number for multi-ring / multi-tree algorithms.
+    public var channel: Int16
+    public init(collective: Int32 = -1, phase: Phase = .none, step: Int32 = 0, chunk: Int32 = 0, channel: Int16 = 0) {
+        self.collective = collective
+        self.phase = phase
+        self.step = step
+        self.chunk = chunk
+        self.channel = channel
+    }
+}
+
+/// One node of the task graph.
+public struct Task: Sendable, Hashable {
+    public var kind: TaskKind
+    public var tag: TaskTag
+    /// Range of this task's dependencies in `Schedule.dependencyList`.
+    public var dependencyStart: Int32
+    public var dependencyCount: Int32
+}
+
+/// A DAG of transfers and computations. A task starts once all its dependencies have finished.
+///
+/// Collectives compile to schedules (chunked and pipelined where the real algorithm is); the fabric
+/// runs them. Dependencies are stored flat (CSR) so that millions of tasks stay compact.
+public struct Schedule: Sendable {
+    public private(set) var tasks: [Task] = []
+    public private(set) var dependencyList: [TaskID] = []
+
+    public init() {}
+
+    public var count: Int { tasks.count }
+    public var isEmpty: Bool { tasks.isEmpty }
+
+    /// Adds a task that starts after every task in `dependencies`.
+    /// - Complexity: O(number of dependencies).
+    @discardableResult
+    public mutating func add<S: Sequence>(_ kind: TaskKind, tag: TaskTag = TaskTag(), after dependencies: S) -> TaskID
+    where S.Element == TaskID {
+        let start = Int32(dependencyList.count)
+        for d in dependencies {
+            precondition(d.index < tasks.count, "dependency on a later task")
+            dependencyList.append(d)
+        }
+        let id = TaskID(tasks.count)
+        tasks.append(Task(kind: kind, tag: tag, dependencyStart: start,
+                          dependencyCount: Int32(dependencyList.count) - start))
+        return id
+    }
+
+    @discardableResult
+    public mutating func add(_ kind: TaskKind, tag: TaskTag = TaskTag()) -> TaskID {
+        add(kind, tag: tag, after: EmptyCollection<TaskID>())
+    }
+
+    public func dependencies(of id: TaskID) -> ArraySlice<TaskID> {
+        let t = tasks[id.index]
+        return dependencyList[Int(t.dependencyStart)..<Int(t.dependencyStart + t.dependencyCount)]
+    }
+
+    public mutating func reserveCapacity(tasks n: Int, dependencies d: Int) {
+        tasks.reserveCapacity(n)
+        dependencyList.reserveCapacity(d)
+    }
+
+    public subscript(id: TaskID) -> Task { tasks[id.index] }
+
+    /// Total bytes of all transfers.
+    public var transferredBytes: Int64 {
+        tasks.reduce(0) { acc, t in
+            if case .transfer(_, _, let b, _) = t.kind { return acc + b }
+            return acc
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import LinkscopeUnits
+
+/// What a vertex of the topology graph is.
+public enum DeviceKind: String, CaseIterable, Sendable, Codable {
+    case gpu
+    case nvswitch
+    case pcieSwitch = "pcie-switch"
+    case cpu
+    case nic
+    case networkSwitch = "switch"
+}
+
+/// One device of a topology. `name` is unique ("gpu3", "n1.gpu3", "n0.nvsw2", "leaf0").
+public struct Device: Hashable, Sendable {
+    public var name: String
+    public var kind: DeviceKind
+    /// GPU model or part name, informational ("v100").
+    public var model: String?
+    /// Node (machine) this device belongs to; network switches use -1.
+    public var node: Int
+    /// The job-visible GPU number (0-based, global across nodes) for GPUs, nil otherwise.
+    public var gpuIndex: Int?
+
+    public init(name: String, kind: DeviceKind, model: String? = nil, node: Int = 0, gpuIndex: Int? = nil) {
+        self.name = name
+        self.kind = kind
+        self.model = model
+        self.node = node
+        self.gpuIndex = gpuIndex
+    }
+}
+
+/// Technology of a link; routing prefers NVLink, reports group links by kind.
+public enum LinkKind: String, CaseIterable, Sendable, Codable {
+    case nvlink
+    case pcie
+    /// Inter-socket link (QPI / UPI).
+    case qpi
+    /// NIC to network switch, or switch to switch.
+    case network
+}
+
+/// A **directed** link. Full-duplex hardware is two links, one per direction, each with the
+/// per-direction bandwidth (formulas.md §1: vendor "bidi" figures are halved).
+public struct Link: Hashable, Sendable {
+    public var from: Int
+    public var to: Int
+    public var bandwidth: Bandwidth
+    public var latency: Seconds
+    public var kind: LinkKind
+    /// Physical links bundled into this edge (2 for a DGX-1V double NVLink); informational.
+    public var lanes: Int
+
+    public init(from: Int, to: Int, bandwidth: Bandwidth, latency: Seconds, kind: LinkKind, lanes: Int = 1) {
+        self.from = from
+        self.to = to
+        self.bandwidth = bandwidth
+        self.latency = latency
+        self.kind = kind
+        self.lanes = lanes
+    }
+}
+
+/// Compute and memory of one GPU model (hardware.md §1). Peaks are datasheet numbers;
+/// `efficiency` is achieved/peak, applied by the simulator.
+public struct GPUSpec: Hashable, Sendable {
+    public var model: String
+    public var memory: Bytes
+    public var fp32: FlopRate
+    public var fp16: FlopRate
+    public var efficiency: Double
+
+    public init(model: String, memory: Bytes, fp32: FlopRate, fp16: FlopRate, efficiency: Double = 0.5) {
+        self.model = model
+        self.memory = memory
+        self.fp32 = fp32
+        self.fp16 = fp16
+        self.efficiency = efficiency
+    }
+
+    public static let v100 = GPUSpec(model: "v100", memory: .gigabytes(32), fp32: .teraflops(15.7),
+                                     fp16: .teraflops(125))
+    public static let p100 = GPUSpec(model: "p100", memory: .gigabytes(16), fp32: .teraflops(10.6),
+                                     fp16: .teraflops(21.2))
+    public static let a100 = GPUSpec(model: "a100", memory: .gigabytes(80), fp32: .teraflops(19.5),
+                                     fp16: .teraflops(312))
+    public static let h100 = GPUSpec(model: "h100", memory: .gigabytes(80), fp32: .teraflops(67),
+                                     fp16: .teraflops(989))
+
+    public static func named(_ name: String) -> GPUSpec? {
+        switch name.lowercased() {
+        case "v100": return .v100
+        case "p100": return .p100
+        case "a100": return .a100
+        case "h100": return .h100
+        default: return nil
+        }
+    }
+}

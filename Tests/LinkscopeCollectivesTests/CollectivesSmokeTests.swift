@@ -1,0 +1,4 @@
+import Testing
+@testable import LinkscopeCollectives
+
+@Test func collectivesModuleLoads() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import LinkscopeCostModel
+
+@Test func costModelModuleLoads() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import LinkscopeDashboard
+
+@Test func dashboardModuleLoads() { #expect(Bool(true)) }

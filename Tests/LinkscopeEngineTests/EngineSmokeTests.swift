@@ -1,0 +1,4 @@
+import Testing
+@testable import LinkscopeEngine
+
+@Test func engineModuleLoads() { #expect(Bool(true)) }

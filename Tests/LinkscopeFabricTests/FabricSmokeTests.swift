@@ -1,0 +1,4 @@
+import Testing
+@testable import LinkscopeFabric
+
+@Test func fabricModuleLoads() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import LinkscopeScenario
+
+@Test func scenarioModuleLoads() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import LinkscopeSim
+
+@Test func simModuleLoads() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import LinkscopeTimeline
+
+@Test func timelineModuleLoads() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import LinkscopeTopology
+
+@Test func topologyModuleLoads() { #expect(Bool(true)) }

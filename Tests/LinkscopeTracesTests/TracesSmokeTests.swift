@@ -1,0 +1,4 @@
+import Testing
+@testable import LinkscopeTraces
+
+@Test func tracesModuleLoads() { #expect(Bool(true)) }

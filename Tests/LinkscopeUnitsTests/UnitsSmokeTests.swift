@@ -1,0 +1,4 @@
+import Testing
+@testable import LinkscopeUnits
+
+@Test func unitsModuleLoads() { #expect(Bool(true)) }
