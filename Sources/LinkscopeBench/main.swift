@@ -1,1 +1,19 @@
-print("linkscope-bench")
+// linkscope-bench: release-build benchmarks. `swift run -c release linkscope-bench [NAME ...]`.
+// Each suite prints its own numbers; with no argument every suite runs.
+let suites: [(String, String, ([String]) -> Void)] = [
+    ("engine", "event queue and max-min fair fabric: events/s", EngineBench.run),
+    ("sim", "1 GiB all-reduce over 1024 GPUs (ring, hierarchical): events/s, wall, peak RSS", SimBench.run),
+    ("dashboard", "frame time of a 1-million-event timeline at 200x60", DashboardBench.run),
+    ("analyze", "trace analysis of the shared Kineto traces", AnalyzeBench.run),
+]
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.contains("--help") || arguments.contains("-h") {
+    print("usage: linkscope-bench [SUITE ...] [--args]\nsuites:")
+    for (name, what, _) in suites { print("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(what)") }
+} else {
+    let chosen = arguments.filter { !$0.hasPrefix("-") }
+    for (name, _, run) in suites where chosen.isEmpty || chosen.contains(name) {
+        print("== \(name)")
+        run(arguments)
+    }
+}

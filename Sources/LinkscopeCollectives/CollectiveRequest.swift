@@ -30,6 +30,8 @@ public struct CollectiveRequest: Sendable {
     public var root: Int
     /// Rings as permutations of rank indices (ring algorithms); empty = participant order.
     public var rings: [[Int]]
+    /// Relative share of the payload per ring (e.g. ring bottleneck rates); empty = equal shares.
+    public var ringWeights: [Double] = []
     /// Packed spanning trees (spanning-trees algorithm).
     public var trees: [WeightedTree]
     /// Rank indices per node (hierarchical); empty = one group.
