@@ -1,3 +1,4 @@
+import Foundation
 // linkscope-bench: release-build benchmarks. `swift run -c release linkscope-bench [NAME ...]`.
 // Each suite prints its own numbers; with no argument every suite runs.
 let suites: [(String, String, ([String]) -> Void)] = [
