@@ -1,0 +1,128 @@
+import LinkscopeFabric
+import LinkscopeSchedule
+import LinkscopeTopology
+
+/// Per-collective aggregates of one job run.
+struct CollectiveAggregate {
+    var start = Double.infinity
+    var end = 0.0
+    var traffic: Int64 = 0
+    /// Distinct (from, to) device pairs the collective's transfers used, in first-use order.
+    var pairs: [(Int, Int)] = []
+}
+
+/// Sums what happened across jobs: per-device busy intervals and bytes, per-link bytes and busy time.
+struct Accounting {
+    let topology: Topology
+    private(set) var computeIntervals: [[(Double, Double)]]
+    private(set) var commIntervals: [[(Double, Double)]]
+    private(set) var sent: [Int64]
+    private(set) var received: [Int64]
+    private(set) var lastSent: [Int64]
+    private(set) var lastReceived: [Int64]
+    private(set) var linkBytes: [Int64]
+    private(set) var linkBusy: [Double]
+    private(set) var events = 0
+    /// Bytes per collective in report order (traffic analysis).
+    private(set) var collectiveTraffic: [Int64] = []
+
+    init(topology: Topology) {
+        self.topology = topology
+        let n = topology.devices.count
+        computeIntervals = Array(repeating: [], count: n)
+        commIntervals = Array(repeating: [], count: n)
+        sent = Array(repeating: 0, count: n)
+        received = Array(repeating: 0, count: n)
+        lastSent = sent
+        lastReceived = received
+        linkBytes = Array(repeating: 0, count: topology.links.count)
+        linkBusy = Array(repeating: 0, count: topology.links.count)
+    }
+
+    func jobSent(_ device: Int) -> Int64 { lastSent[device] }
+    func jobReceived(_ device: Int) -> Int64 { lastReceived[device] }
+
+    /// Adds one job's results shifted by `offset`; returns aggregates per collective of the job.
+    mutating func add(job: Job, result: ExecutionResult, offset: Double) -> [CollectiveAggregate] {
+        var aggregates = Array(repeating: CollectiveAggregate(), count: job.collectives.count)
+        var slot: [Int32: Int] = [:]
+        for (i, c) in job.collectives.enumerated() { slot[c.request.collectiveID] = i }
+        var seenPairs: [Set<Int64>] = Array(repeating: [], count: job.collectives.count)
+        lastSent = Array(repeating: 0, count: topology.devices.count)
+        lastReceived = lastSent
+        for (i, task) in job.schedule.tasks.enumerated() {
+            let s = result.taskStart[i]
+            let e = result.taskEnd[i]
+            switch task.kind {
+            case .transfer(let from, let to, let bytes, _):
+                let a = Int(from)
+                let b = Int(to)
+                if a != b {
+                    sent[a] += bytes
+                    received[b] += bytes
+                    lastSent[a] += bytes
+                    lastReceived[b] += bytes
+                    commIntervals[a].append((offset + s, offset + e))
+                    commIntervals[b].append((offset + s, offset + e))
+                }
+                if let k = slot[task.tag.collective] {
+                    aggregates[k].start = min(aggregates[k].start, s)
+                    aggregates[k].end = max(aggregates[k].end, e)
+                    if a != b {
+                        aggregates[k].traffic += bytes
+                        if seenPairs[k].insert(Int64(a) << 32 | Int64(b)).inserted { aggregates[k].pairs.append((a, b)) }
+                    }
+                }
+            case .compute(let device, _, _):
+                computeIntervals[Int(device)].append((offset + s, offset + e))
+                if let k = slot[task.tag.collective] {
+                    aggregates[k].start = min(aggregates[k].start, s)
+                    aggregates[k].end = max(aggregates[k].end, e)
+                }
+            case .delay:
+                if let k = slot[task.tag.collective] {
+                    aggregates[k].start = min(aggregates[k].start, s)
+                    aggregates[k].end = max(aggregates[k].end, e)
+                }
+            }
+        }
+        for l in 0..<linkBytes.count {
+            linkBytes[l] += result.linkBytes[l]
+            linkBusy[l] += result.linkBusy[l]
+        }
+        events += result.events
+        for k in aggregates.indices where !aggregates[k].start.isFinite { aggregates[k].start = 0 }
+        collectiveTraffic += aggregates.map { $0.traffic }
+        return aggregates
+    }
+
+    /// Per-GPU breakdown for the job's GPUs plus any other GPU that did something.
+    func gpuResults(total: Double, jobGPUs: [Int]) -> [GPUResult] {
+        var ids = Set(jobGPUs)
+        for (g, d) in topology.gpus.enumerated()
+        where !computeIntervals[d].isEmpty || !commIntervals[d].isEmpty || sent[d] > 0 || received[d] > 0 {
+            ids.insert(g)
+        }
+        return ids.sorted().map { g in
+            let d = topology.gpus[g]
+            let compute = IntervalSet(computeIntervals[d])
+            let comm = IntervalSet(commIntervals[d])
+            let overlap = compute.intersectionLength(comm)
+            let busy = compute.length + comm.length - overlap
+            return GPUResult(id: g, compute: compute.length, communication: comm.length, idle: max(0, total - busy),
+                             overlap: overlap, bytesSent: sent[d], bytesReceived: received[d])
+        }
+    }
+
+    /// Links that carried bytes, in link order.
+    func linkResults(total: Double) -> [LinkResult] {
+        topology.links.indices.compactMap { l in
+            guard linkBytes[l] > 0 else { return nil }
+            let link = topology.links[l]
+            let capacity = link.bandwidth.bytesPerSecond * total
+            return LinkResult(index: l, from: topology.devices[link.from].name, to: topology.devices[link.to].name,
+                              kind: link.kind.rawValue, bandwidth: link.bandwidth.bytesPerSecond, bytes: linkBytes[l],
+                              busy: linkBusy[l], utilization: capacity > 0 ? Double(linkBytes[l]) / capacity : 0)
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import LinkscopeCollectives
+import LinkscopeCostModel
+import LinkscopeSchedule
+
+/// What a collective inside a job is, for reports and timelines.
+struct CollectiveMeta {
+    var name: String
+    var op: CollectiveOp
+    var algorithm: Algorithm
+    /// GPU numbers taking part, in rank order.
+    var gpus: [Int]
+    var bytes: Int64
+    var request: CollectiveRequest
+    var concurrentGroup: String?
+    /// True for the gradient sync of a training iteration (reported in the training summary).
+    var isTrainingSync: Bool
+}
+
+/// One schedule run by the fabric on its own: a training run, or one collective (or one group of
+/// concurrent collectives) of the `collectives:` section. Jobs run back to back on the timeline.
+struct Job {
+    var label: String
+    var schedule = Schedule()
+    var collectives: [CollectiveMeta] = []
+    /// Devices whose compute lane work belongs to the job's GPUs.
+    var iterations: Int = 0
+}

@@ -1,0 +1,161 @@
+import LinkscopeCollectives
+import LinkscopeCostModel
+import LinkscopeScenario
+import LinkscopeSchedule
+import LinkscopeTopology
+import LinkscopeUnits
+
+/// Turns a scenario into jobs: schedules of transfers and computations with their metadata.
+struct Planner {
+    let scenario: Scenario
+    let topo: TopologyPlanner
+    private var nextCollectiveID: Int32 = 0
+
+    init(scenario: Scenario) {
+        self.scenario = scenario
+        topo = TopologyPlanner(topology: scenario.topology, linkEfficiency: scenario.options.linkEfficiency)
+    }
+
+    var topology: Topology { scenario.topology }
+
+    /// Device indices of GPU numbers.
+    func devices(_ gpus: [Int]) throws(SimulationError) -> [Int] {
+        var out: [Int] = []
+        for g in gpus {
+            guard let d = topology.device(ofGPU: g) else { throw .invalid("GPU \(g) is not in the topology") }
+            out.append(d)
+        }
+        return out
+    }
+
+    /// A collective request for `op`/`algorithm` over `gpus`, with the topology facts it needs.
+    mutating func request(op: CollectiveOp, algorithm: Algorithm, bytes: Int64, gpus: [Int], rootGPU: Int,
+                          servers: Int, sharding: ShardingPolicy, placement: ServerPlacement,
+                          layerBytes: [Int64]) throws(SimulationError) -> CollectiveRequest {
+        let participants = try devices(gpus)
+        let rootRank = gpus.firstIndex(of: rootGPU) ?? 0
+        var req = CollectiveRequest(op: op, algorithm: algorithm, bytes: bytes, participants: participants,
+                                    root: rootRank, chunkBytes: scenario.options.chunkBytes.count,
+                                    collectiveID: nextCollectiveID)
+        nextCollectiveID += 1
+        switch algorithm {
+        case .ring, .hybridPCIe:
+            let r = topo.rings(for: gpus)
+            req.rings = r.rings
+            req.ringWeights = r.weights
+            if algorithm == .hybridPCIe { req.pcieShare = hybridShare(gpus: gpus, bytes: bytes) }
+        case .spanningTrees:
+            req.trees = topo.trees(for: gpus, root: op == .allreduce ? nil : rootRank)
+        case .hierarchical:
+            req.groups = topo.groups(for: gpus)
+        case .ps:
+            let placementDevices = try serverDevices(count: servers, gpus: gpus, placement: placement)
+            req.servers = placementDevices
+            req.serverShares = Planner.shares(servers: servers, sharding: sharding, layerBytes: layerBytes)
+        default:
+            break
+        }
+        return req
+    }
+
+    /// Parameter servers: the first k job GPUs, or the nodes' CPU sockets.
+    func serverDevices(count k: Int, gpus: [Int], placement: ServerPlacement) throws(SimulationError) -> [Int] {
+        guard k >= 1 else { throw .invalid("servers must be at least 1") }
+        switch placement {
+        case .gpus:
+            guard k <= gpus.count else { throw .invalid("\(k) servers but only \(gpus.count) GPUs") }
+            return try devices(Array(gpus.prefix(k)))
+        case .hosts:
+            let cpus = topology.devices.indices.filter { topology.devices[$0].kind == .cpu }
+            guard !cpus.isEmpty else { throw .invalid("placement 'hosts' needs CPU devices in the topology") }
+            guard k <= cpus.count else { throw .invalid("\(k) host servers but the topology has \(cpus.count) CPUs") }
+            return Array(cpus.prefix(k))
+        }
+    }
+
+    /// Fraction of the model each shard holds: equal, or whole layers assigned greedily
+    /// (largest layer first to the lightest shard), formulas.md §4.
+    static func shares(servers k: Int, sharding: ShardingPolicy, layerBytes: [Int64]) -> [Double] {
+        if sharding == .balanced || layerBytes.isEmpty { return Array(repeating: 1 / Double(k), count: k) }
+        var load = Array(repeating: Int64(0), count: k)
+        let order = layerBytes.indices.sorted { layerBytes[$0] != layerBytes[$1] ? layerBytes[$0] > layerBytes[$1] : $0 < $1 }
+        for i in order {
+            var best = 0
+            for j in 1..<k where load[j] < load[best] { best = j }
+            load[best] += layerBytes[i]
+        }
+        let total = Double(load.reduce(0, +))
+        return load.map { total > 0 ? Double($0) / total : 1 / Double(k) }
+    }
+
+    /// PCIe share for hybrid-pcie: equalise finish times of the PCIe and NVLink paths (formulas.md §11).
+    func hybridShare(gpus: [Int], bytes: Int64) -> Double {
+        guard gpus.count >= 2, let a = topology.device(ofGPU: gpus[0]), let b = topology.device(ofGPU: gpus[1]),
+              let pcie = topology.route(from: a, to: b, preference: .avoidNVLink),
+              let nvl = topology.route(from: a, to: b, preference: .nvlinkOnly)
+        else { return 0 }
+        func figures(_ r: [Int]) -> (Double, Double) {
+            (r.map { topology.links[$0].bandwidth.bytesPerSecond }.min() ?? 0, r.reduce(0) { $0 + topology.links[$1].latency.value })
+        }
+        let (bp, ap) = figures(pcie)
+        let (bn, an) = figures(nvl)
+        guard bp > 0, bn > 0 else { return 0 }
+        let d = Double(bytes)
+        let x = (d * bp + bp * bn * (an - ap)) / (bp + bn)
+        return min(max(x / d, 0), 1)
+    }
+
+    /// Jobs for the `collectives:` section: one per (entry, size); entries sharing a `group` run
+    /// together, size by size, in one job (contention).
+    mutating func collectiveJobs() throws(SimulationError) -> [Job] {
+        var jobs: [Job] = []
+        var handledGroups: [String] = []
+        for (i, entry) in scenario.collectives.enumerated() {
+            if let g = entry.concurrentGroup {
+                if handledGroups.contains(g) { continue }
+                handledGroups.append(g)
+                let members = scenario.collectives.filter { $0.concurrentGroup == g }
+                let sizeCount = members.map { $0.sizes.count }.max() ?? 0
+                for s in 0..<sizeCount {
+                    var job = Job(label: "group \(g)")
+                    for m in members where s < m.sizes.count {
+                        try add(entry: m, size: m.sizes[s], to: &job, after: [])
+                    }
+                    jobs.append(job)
+                }
+            } else {
+                for size in entry.sizes {
+                    var job = Job(label: "collectives[\(i)]")
+                    try add(entry: entry, size: size, to: &job, after: [])
+                    jobs.append(job)
+                }
+            }
+        }
+        return jobs
+    }
+
+    mutating func add(entry: CollectiveDescription, size: Bytes, to job: inout Job, after: [TaskID])
+        throws(SimulationError)
+    {
+        let gpus = entry.gpus ?? scenario.gpus
+        let req = try request(op: entry.op, algorithm: entry.algorithm, bytes: size.count, gpus: gpus,
+                              rootGPU: entry.root, servers: entry.servers, sharding: entry.sharding,
+                              placement: entry.placement, layerBytes: [])
+        let name = "\(entry.op.rawValue) \(entry.algorithm.rawValue) \(size)"
+        do {
+            _ = try CollectiveCompiler.compile(req, into: &job.schedule, after: after)
+        } catch {
+            throw .collective(name: name, message: Planner.describe(error))
+        }
+        job.collectives.append(CollectiveMeta(name: name, op: entry.op, algorithm: entry.algorithm, gpus: gpus,
+                                              bytes: size.count, request: req,
+                                              concurrentGroup: entry.concurrentGroup, isTrainingSync: false))
+    }
+
+    static func describe(_ e: CollectiveError) -> String {
+        switch e {
+        case .unsupported(let op, let alg): return "algorithm '\(alg.rawValue)' does not implement '\(op.rawValue)'"
+        case .invalidRequest(let m): return m
+        }
+    }
+}

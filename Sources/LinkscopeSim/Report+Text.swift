@@ -1,0 +1,112 @@
+import LinkscopeUnits
+
+extension Report {
+    /// The human report: aligned tables, units on every number.
+    public var text: String {
+        var out = "linkscope \(Simulator.version) — \(scenario)\n"
+        out += "topology: \(topologyName)   simulated time: \(Format.duration(simulatedTime))   events: \(events)\n"
+        if let it = iterationTime { out += "iteration time: \(Format.duration(it))\n" }
+        for w in warnings { out += "warning: \(w)\n" }
+        if let t = training {
+            out += "\nTraining: \(t.model) (\(t.parameters) parameters, \(Format.bytes(t.gradientBytes)) of gradients), "
+            out += "\(t.workers) workers × batch \(t.batchPerGPU), sync \(t.sync)\n"
+            var table = TextTable(["per iteration", "value"])
+            table.add(["forward", Format.duration(t.forwardTime)])
+            table.add(["backward", Format.duration(t.backwardTime)])
+            table.add(["gradient sync", Format.duration(t.syncTime)])
+            if let it = iterationTime { table.add(["iteration", Format.duration(it)]) }
+            table.add(["throughput", Format.number(t.samplesPerSecond) + " samples/s"])
+            table.add(["bytes sent per worker", "\(t.perWorkerSent)"])
+            table.add(["bytes received per worker", "\(t.perWorkerReceived)"])
+            if let s = t.perServerReceived { table.add(["bytes into server 0", "\(s)"]) }
+            if let s = t.perServerSent { table.add(["bytes out of server 0", "\(s)"]) }
+            out += table.render(indent: "  ")
+        }
+        let standalone = collectives.filter { !$0.name.hasPrefix("iter ") }
+        if !standalone.isEmpty {
+            out += "\nCollectives (nccl-tests conventions: algbw = S/t, busbw = algbw × factor; GB = 1e9)\n"
+            var table = TextTable(["op", "algorithm", "gpus", "size", "time", "algbw GB/s", "busbw GB/s", "formula",
+                                   "sim/formula"])
+            table.alignments[1] = .left
+            table.alignments[2] = .left
+            for c in standalone {
+                let ratio = c.formulaTime.map { $0 > 0 ? Format.fixed(c.time / $0, decimals: 3) : "-" } ?? "-"
+                table.add([c.op + (c.concurrentGroup.map { " [\($0)]" } ?? ""), c.algorithm, Report.gpuList(c.gpus),
+                           Format.bytes(c.bytes), Format.duration(c.time), Format.fixed(c.algbw, decimals: 2),
+                           Format.fixed(c.busbw, decimals: 2), c.formulaTime.map(Format.duration) ?? "-", ratio])
+            }
+            out += table.render(indent: "  ")
+        }
+        if !gpus.isEmpty {
+            out += "\nGPUs\n"
+            var table = TextTable(["gpu", "compute", "comm", "idle", "overlap", "sent", "received"])
+            for g in gpus {
+                table.add(["\(g.id)", Format.duration(g.compute), Format.duration(g.communication), Format.duration(g.idle),
+                           Format.duration(g.overlap), Format.bytes(g.bytesSent), Format.bytes(g.bytesReceived)])
+            }
+            out += table.render(indent: "  ")
+        }
+        if !links.isEmpty {
+            let busiest = links.sorted { $0.utilization != $1.utilization ? $0.utilization > $1.utilization : $0.index < $1.index }
+            out += "\nBusiest links (of \(links.count) that carried traffic)\n"
+            var table = TextTable(["link", "kind", "bandwidth", "bytes", "busy", "utilization"])
+            table.alignments[1] = .left
+            for l in busiest.prefix(12) {
+                table.add(["\(l.from)->\(l.to)", l.kind, Format.bandwidth(l.bandwidth), Format.bytes(l.bytes),
+                           Format.duration(l.busy), Format.percent(l.utilization)])
+            }
+            out += table.render(indent: "  ")
+        }
+        if !memory.isEmpty, let m = memory.first {
+            out += "\nMemory per GPU: peak \(Format.bytes(m.peakBytes)) of \(Format.bytes(m.capacityBytes))"
+            out += m.fits ? " (fits)\n" : " (DOES NOT FIT)\n"
+        }
+        if let p = pipeline { out += "\nPipeline bubble: \(Format.percent(p.bubbleFraction))\n" }
+        if !sweep.isEmpty {
+            out += "\nSweep\n"
+            let keys = sweep[0].parameters.map { $0.0 }
+            var table = TextTable(keys + ["iteration", "simulated"], alignments: keys.map { _ in .left } + [.right, .right])
+            for s in sweep {
+                table.add(s.parameters.map { $0.1 } + [s.error ?? s.iterationTime.map(Format.duration) ?? "-",
+                                                       s.error == nil ? Format.duration(s.simulatedTime) : ""])
+            }
+            out += table.render(indent: "  ")
+        }
+        return out
+    }
+
+    /// "0-7" for contiguous runs, "0,1,4,5" otherwise.
+    static func gpuList(_ gpus: [Int]) -> String {
+        guard let first = gpus.first, let last = gpus.last else { return "" }
+        if gpus.count > 2 && gpus == Array(first...last) { return "\(first)-\(last)" }
+        return gpus.map(String.init).joined(separator: ",")
+    }
+
+    /// CSV: one row per collective, then one per sweep combination (`section` tells which).
+    public var csv: String {
+        var out = "section,name,op,algorithm,gpus,bytes,time_s,algbw_gbps,busbw_gbps,formula_time_s,iteration_time_s\n"
+        func q(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingQuotes + "\"" : s }
+        for c in collectives {
+            out += ["collective", q(c.name), c.op, c.algorithm, q(c.gpus.map(String.init).joined(separator: " ")),
+                    "\(c.bytes)", "\(c.time)", "\(c.algbw)", "\(c.busbw)", c.formulaTime.map { "\($0)" } ?? "", ""]
+                .joined(separator: ",") + "\n"
+        }
+        if let it = iterationTime {
+            out += ["training", q(scenario), "", "", "", "", "", "", "", "", "\(it)"].joined(separator: ",") + "\n"
+        }
+        for s in sweep {
+            let name = s.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+            out += ["sweep", q(name), "", "", "", "", "\(s.simulatedTime)", "", "", "",
+                    s.iterationTime.map { "\($0)" } ?? ""].joined(separator: ",") + "\n"
+        }
+        return out
+    }
+}
+
+extension String {
+    var replacingQuotes: String {
+        var s = ""
+        for c in self { s += c == "\"" ? "\"\"" : String(c) }
+        return s
+    }
+}

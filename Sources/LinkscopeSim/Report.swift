@@ -1,0 +1,118 @@
+import LinkscopeUnits
+
+/// The result of simulating a scenario, as the JSON report (interface.md) lays it out.
+/// Plain values only; the renderers turn it into text, JSON or CSV.
+public struct Report: Sendable {
+    public var scenario: String
+    public var simulatedTime: Double
+    public var iterationTime: Double?
+    public var events: Int
+    public var collectives: [CollectiveResult]
+    public var gpus: [GPUResult]
+    public var links: [LinkResult]
+    public var pipeline: PipelineResult?
+    public var memory: [MemoryResult]
+    public var sweep: [SweepResult]
+    public var training: TrainingSummary?
+    public var topologyName: String
+    public var warnings: [String]
+
+    public init(scenario: String, topologyName: String) {
+        self.scenario = scenario
+        self.topologyName = topologyName
+        simulatedTime = 0
+        iterationTime = nil
+        events = 0
+        collectives = []
+        gpus = []
+        links = []
+        pipeline = nil
+        memory = []
+        sweep = []
+        training = nil
+        warnings = []
+    }
+}
+
+/// One simulated collective (one size of one `collectives:` entry, or a training sync).
+public struct CollectiveResult: Sendable, Equatable {
+    public var name: String
+    public var op: String
+    public var algorithm: String
+    public var gpus: [Int]
+    public var bytes: Int64
+    public var time: Double
+    public var algbw: Double
+    public var busbw: Double
+    /// Closed-form prediction on the same bottleneck bandwidth; nil where no formula applies.
+    public var formulaTime: Double?
+    /// Bottleneck bandwidth (bytes/s) and per-step latency the formula used.
+    public var formulaBandwidth: Double
+    public var formulaLatency: Double
+    /// Bytes all transfers of this collective put on the network (sum over transfers, not hops).
+    public var trafficBytes: Int64
+    public var start: Double
+    public var end: Double
+    public var concurrentGroup: String?
+}
+
+public struct GPUResult: Sendable, Equatable {
+    public var id: Int
+    public var compute: Double
+    public var communication: Double
+    public var idle: Double
+    public var overlap: Double
+    public var bytesSent: Int64
+    public var bytesReceived: Int64
+}
+
+public struct LinkResult: Sendable, Equatable {
+    public var index: Int
+    public var from: String
+    public var to: String
+    public var kind: String
+    public var bandwidth: Double
+    public var bytes: Int64
+    public var busy: Double
+    /// Bytes carried / (bandwidth × simulated time): the average load.
+    public var utilization: Double
+}
+
+public struct PipelineResult: Sendable, Equatable {
+    public var bubbleFraction: Double
+}
+
+public struct MemoryResult: Sendable, Equatable {
+    public var gpu: Int
+    public var peakBytes: Int64
+    public var capacityBytes: Int64
+    public var fits: Bool { peakBytes <= capacityBytes }
+}
+
+public struct SweepResult: Sendable {
+    public var parameters: [(String, String)]
+    public var iterationTime: Double?
+    public var simulatedTime: Double
+    /// Set when this combination could not be simulated (shown in the table instead of numbers).
+    public var error: String?
+}
+
+/// What one training iteration consisted of (data-parallel training).
+public struct TrainingSummary: Sendable, Equatable {
+    public var model: String
+    public var parameters: Int64
+    public var gradientBytes: Int64
+    public var workers: Int
+    public var batchPerGPU: Int
+    public var iterations: Int
+    public var sync: String
+    public var forwardTime: Double
+    public var backwardTime: Double
+    public var syncTime: Double
+    public var samplesPerSecond: Double
+    /// Per-worker bytes sent/received per iteration, and per-server bytes (parameter servers).
+    public var perWorkerSent: Int64
+    public var perWorkerReceived: Int64
+    public var perServerReceived: Int64?
+    public var perServerSent: Int64?
+}

@@ -1,0 +1,159 @@
+import LinkscopeCollectives
+import LinkscopeCostModel
+import LinkscopeFabric
+import LinkscopeScenario
+import LinkscopeSchedule
+import LinkscopeTimeline
+import LinkscopeTopology
+import LinkscopeUnits
+
+/// What to record besides the report.
+public struct RunOptions: Sendable {
+    /// Build the timeline (needed for traces and the dashboard; costs memory per task).
+    public var recordTimeline: Bool
+    /// Record per-link rate history (link heat maps, counter tracks).
+    public var recordLinkHistory: Bool
+    /// Also simulate every sweep combination.
+    public var runSweep: Bool
+    public init(recordTimeline: Bool = false, recordLinkHistory: Bool = false, runSweep: Bool = true) {
+        self.recordTimeline = recordTimeline
+        self.recordLinkHistory = recordLinkHistory
+        self.runSweep = runSweep
+    }
+}
+
+/// Everything one simulation produced.
+public struct SimulationRun: Sendable {
+    public var report: Report
+    public var timeline: Timeline?
+    public var traffic: TrafficAnalysis
+}
+
+/// The facade the CLI, the dashboard and the tests use: scenario in, report/timeline/traffic out.
+public enum Simulator {
+    public static let version = "0.1.0"
+
+    public static func run(_ scenario: Scenario, options: RunOptions = RunOptions()) throws(SimulationError)
+        -> SimulationRun
+    {
+        var planner = Planner(scenario: scenario)
+        var jobs: [Job] = []
+        var costs: ComputeCosts?
+        if let (job, c) = try planner.trainingJob() {
+            jobs.append(job)
+            costs = c
+        }
+        jobs += try planner.collectiveJobs()
+        guard !jobs.isEmpty else { throw .invalid("nothing to simulate: add `collectives` or `training`") }
+
+        let topology = scenario.topology
+        let fabric = FabricSimulator(topology: topology,
+                                     options: FabricOptions(recordLinkHistory: options.recordLinkHistory,
+                                                            linkEfficiency: scenario.options.linkEfficiency))
+        var acc = Accounting(topology: topology)
+        var builder = options.recordTimeline ? TimelineBuilder(topology: topology, title: scenario.name) : nil
+        let bridge = FormulaBridge(topo: planner.topo)
+        var report = Report(scenario: scenario.name, topologyName: topology.name)
+        var offset = 0.0
+
+        for job in jobs {
+            let result: ExecutionResult
+            do {
+                result = try fabric.run(job.schedule)
+            } catch {
+                switch error {
+                case .noRoute(let a, let b):
+                    throw .noRoute(from: topology.devices[a].name, to: topology.devices[b].name, name: job.label)
+                case .unknownDevice(let d):
+                    throw .invalid("\(job.label): unknown device index \(d)")
+                }
+            }
+            let perCollective = acc.add(job: job, result: result, offset: offset)
+            for (meta, agg) in zip(job.collectives, perCollective) {
+                let time = agg.end - agg.start
+                let formula = bridge.prediction(for: meta, usedPairs: agg.pairs)
+                let algbw = time > 0 ? Double(meta.bytes) / time / 1e9 : 0
+                report.collectives.append(CollectiveResult(
+                    name: meta.name, op: meta.op.rawValue, algorithm: meta.algorithm.rawValue, gpus: meta.gpus,
+                    bytes: meta.bytes, time: time, algbw: algbw,
+                    busbw: algbw * meta.op.busBandwidthFactor(ranks: meta.gpus.count),
+                    formulaTime: formula.time, formulaBandwidth: formula.bandwidth, formulaLatency: formula.latency,
+                    trafficBytes: agg.traffic, start: offset + agg.start, end: offset + agg.end,
+                    concurrentGroup: meta.concurrentGroup))
+            }
+            builder?.add(job: job, result: result, offset: offset, collectiveBase: report.collectives.count - job.collectives.count)
+            if job.iterations > 0, let training = scenario.training, let model = scenario.model, let costs {
+                report.training = summary(job: job, result: result, training: training, model: model, costs: costs,
+                                          collectives: Array(report.collectives.suffix(job.collectives.count)),
+                                          acc: acc, planner: planner)
+                report.iterationTime = result.makespan / Double(job.iterations)
+                report.memory = planner.memory(model: model, training: training, gpus: job.collectives.first?.gpus ?? scenario.gpus)
+            }
+            offset += result.makespan
+        }
+
+        report.simulatedTime = offset
+        report.events = acc.events
+        report.gpus = acc.gpuResults(total: offset, jobGPUs: scenario.gpus)
+        report.links = acc.linkResults(total: offset)
+        if let t = scenario.training, t.parallelism.pipeline > 1 {
+            // Closed form until pipeline schedules are simulated (formulas.md §13, GPipe / 1F1B).
+            let k = Double(t.parallelism.pipeline)
+            let m = Double(t.parallelism.microBatches)
+            report.pipeline = PipelineResult(bubbleFraction: (k - 1) / (m + k - 1))
+            report.warnings.append("pipeline parallelism is reported from its closed form; its schedule is not simulated yet")
+        }
+        if let t = scenario.training, t.parallelism.tensor > 1 {
+            report.warnings.append("tensor parallelism is not simulated yet; only the data-parallel sync is")
+        }
+        if options.runSweep {
+            for point in scenario.sweep {
+                do {
+                    let r = try run(point.scenario, options: RunOptions(runSweep: false))
+                    report.sweep.append(SweepResult(parameters: point.parameters, iterationTime: r.report.iterationTime,
+                                                    simulatedTime: r.report.simulatedTime, error: nil))
+                } catch {
+                    report.sweep.append(SweepResult(parameters: point.parameters, iterationTime: nil,
+                                                    simulatedTime: 0, error: error.description))
+                }
+            }
+        }
+        var timeline = builder?.finish(collectives: report.collectives)
+        timeline?.metadata = [("linkscope_version", version), ("scenario", scenario.name), ("file", scenario.file),
+                              ("topology", topology.name)]
+        let traffic = TrafficAnalysis(scenario: scenario, report: report, accounting: acc, version: version)
+        return SimulationRun(report: report, timeline: timeline, traffic: traffic)
+    }
+
+    static func summary(job: Job, result: ExecutionResult, training: TrainingDescription, model: ModelDescription,
+                        costs: ComputeCosts, collectives: [CollectiveResult], acc: Accounting,
+                        planner: Planner) -> TrainingSummary {
+        let iterations = max(1, job.iterations)
+        let workers = job.collectives.first?.gpus ?? Array(planner.scenario.gpus.prefix(training.parallelism.data))
+        // Sync time per iteration: first bucket start to last bucket end, averaged.
+        var syncTotal = 0.0
+        var byIteration: [Int: (Double, Double)] = [:]
+        for (i, c) in collectives.enumerated() {
+            let it = i * iterations / max(1, collectives.count)
+            let cur = byIteration[it] ?? (c.start, c.end)
+            byIteration[it] = (min(cur.0, c.start), max(cur.1, c.end))
+        }
+        for it in 0..<iterations { if let (s, e) = byIteration[it] { syncTotal += e - s } }
+        let firstDevice = workers.first.flatMap { planner.topology.device(ofGPU: $0) } ?? 0
+        let servers = job.collectives.first?.request.servers ?? []
+        let isPS = job.collectives.first?.algorithm == .ps
+        let iterationTime = result.makespan / Double(iterations)
+        let sync = isPS
+            ? "parameter-server (\(servers.count) server\(servers.count == 1 ? "" : "s"))"
+            : "allreduce \(training.sync.algorithm.rawValue)"
+        return TrainingSummary(
+            model: model.preset ?? "custom", parameters: model.parameters, gradientBytes: model.gradientBytes,
+            workers: workers.count, batchPerGPU: training.batchPerGPU, iterations: job.iterations, sync: sync,
+            forwardTime: costs.forwardTotal, backwardTime: costs.backwardTotal, syncTime: syncTotal / Double(iterations),
+            samplesPerSecond: iterationTime > 0 ? Double(workers.count * training.batchPerGPU) / iterationTime : 0,
+            perWorkerSent: acc.jobSent(firstDevice) / Int64(iterations),
+            perWorkerReceived: acc.jobReceived(firstDevice) / Int64(iterations),
+            perServerReceived: isPS ? servers.first.map { acc.jobReceived($0) / Int64(iterations) } : nil,
+            perServerSent: isPS ? servers.first.map { acc.jobSent($0) / Int64(iterations) } : nil)
+    }
+}

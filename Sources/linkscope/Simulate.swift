@@ -1,0 +1,40 @@
+import ArgumentParser
+import LinkscopeSim
+import LinkscopeTimeline
+
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Simulate a scenario and print its report; optionally write a Chrome trace and a traffic analysis.")
+
+    @Argument(help: "Scenario YAML file.", completion: .file(extensions: ["yaml", "yml"]))
+    var scenario: String
+
+    @Option(help: "Report format: text, json or csv.")
+    var format: OutputFormat = .text
+
+    @Option(name: .customLong("trace-out"), help: "Write a Chrome-trace JSON (opens in Perfetto).")
+    var traceOut: String?
+
+    @Option(name: .customLong("traffic-out"), help: "Write the traffic analysis JSON (what `check` compares).")
+    var trafficOut: String?
+
+    func run() throws {
+        let s = try IO.scenario(scenario)
+        let run = try IO.simulate(s, options: RunOptions(recordTimeline: traceOut != nil, recordLinkHistory: traceOut != nil))
+        var files: [(path: String, contents: String)] = []
+        if let traceOut, let timeline = run.timeline { files.append((traceOut, ChromeTraceWriter.json(timeline))) }
+        if let trafficOut { files.append((trafficOut, run.traffic.serialized)) }
+        try IO.writeAll(files)
+        print(Report.render(run.report, format: format), terminator: "")
+    }
+}
+
+extension Report {
+    static func render(_ report: Report, format: OutputFormat) -> String {
+        switch format {
+        case .text: return report.text
+        case .json: return report.json.serialized()
+        case .csv: return report.csv
+        }
+    }
+}

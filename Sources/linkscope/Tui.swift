@@ -1,0 +1,6 @@
+import ArgumentParser
+
+struct Tui: ParsableCommand {
+    @Argument var scenario: String? = nil
+    func run() throws { throw InputError("Tui: wired at integration") }
+}

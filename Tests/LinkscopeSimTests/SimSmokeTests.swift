@@ -1,4 +1,0 @@
-import Testing
-@testable import LinkscopeSim
-
-@Test func simModuleLoads() { #expect(Bool(true)) }
