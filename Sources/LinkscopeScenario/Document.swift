@@ -1,10 +1,10 @@
 import Yams
 
 /// A 1-based position in the scenario text.
-struct SourceLocation: Sendable, Equatable {
+struct TextPosition: Sendable, Equatable {
     var line: Int
     var column: Int
-    static let start = SourceLocation(line: 1, column: 1)
+    static let start = TextPosition(line: 1, column: 1)
 }
 
 /// The composed YAML document as a small, mutable, Sendable tree with a location on every node.
@@ -20,7 +20,7 @@ struct DocNode: Sendable {
     }
 
     var kind: Kind
-    var location: SourceLocation
+    var location: TextPosition
 
     /// `~`, `null` or an empty plain value: the same as leaving the key out.
     var isNull: Bool {
@@ -76,7 +76,7 @@ struct DocNode: Sendable {
 /// One `key: value` pair of a mapping, with the key's own location (unknown keys are reported there).
 struct DocEntry: Sendable {
     var key: String
-    var keyLocation: SourceLocation
+    var keyLocation: TextPosition
     var value: DocNode
 }
 
@@ -121,7 +121,7 @@ enum DocumentParser {
 
     /// libyaml allows 1000 levels and Yams composes them recursively; refuse absurd flow nesting
     /// (`[[[[...`) and block indentation past 512 columns before composing.
-    static func flowNestingTooDeep(_ yaml: String) -> SourceLocation? {
+    static func flowNestingTooDeep(_ yaml: String) -> TextPosition? {
         var depth = 0
         var line = 1
         var column = 0
@@ -142,7 +142,7 @@ enum DocumentParser {
             if inPrefix {
                 if c == " " || c == "-" || c == "?" || c == ":" || c == "\t" {
                     prefix += 1
-                    if prefix > 512 { return SourceLocation(line: line, column: column) }
+                    if prefix > 512 { return TextPosition(line: line, column: column) }
                 } else {
                     inPrefix = false
                 }
@@ -157,7 +157,7 @@ enum DocumentParser {
             case "'", "\"": quote = c
             case "[", "{":
                 depth += 1
-                if depth > maxDepth { return SourceLocation(line: line, column: column) }
+                if depth > maxDepth { return TextPosition(line: line, column: column) }
             case "]", "}": depth = max(0, depth - 1)
             default: break
             }
@@ -184,7 +184,7 @@ enum DocumentParser {
                                  message: "invalid YAML: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let key = duplicates.first ?? "?"
-            let first = SourceLocation(line: max(1, context.mark.line), column: max(1, context.mark.column))
+            let first = TextPosition(line: max(1, context.mark.line), column: max(1, context.mark.column))
             if let second = nextOccurrence(ofKey: key, after: first, in: yaml) {
                 return ScenarioError(file: file, line: second.line, column: second.column, path: "",
                                      message: "duplicate key '\(key)' (first given at line \(first.line))")
@@ -197,7 +197,7 @@ enum DocumentParser {
     }
 
     /// Character offset → 1-based line and column.
-    static func location(ofCharacterOffset offset: Int, in text: String) -> SourceLocation {
+    static func location(ofCharacterOffset offset: Int, in text: String) -> TextPosition {
         var line = 1
         var column = 1
         for (i, c) in text.enumerated() {
@@ -209,12 +209,12 @@ enum DocumentParser {
                 column += 1
             }
         }
-        return SourceLocation(line: line, column: column)
+        return TextPosition(line: line, column: column)
     }
 
     /// Yams reports a duplicate key at its first occurrence; find the second one (`key:` later on the
     /// same line for flow mappings, or at the same column on a later line). Best effort.
-    static func nextOccurrence(ofKey key: String, after first: SourceLocation, in yaml: String) -> SourceLocation? {
+    static func nextOccurrence(ofKey key: String, after first: TextPosition, in yaml: String) -> TextPosition? {
         guard !key.isEmpty else { return nil }
         let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
         guard first.line >= 1, first.line <= lines.count else { return nil }
@@ -230,7 +230,7 @@ enum DocumentParser {
             }
             for col in columns where col >= 1 && col <= text.count {
                 if matchesKey(key, in: text, at: col - 1), col == 1 || !isKeyCharacter(text[col - 2]) {
-                    return SourceLocation(line: lineNumber, column: col)
+                    return TextPosition(line: lineNumber, column: col)
                 }
             }
         }
@@ -258,7 +258,7 @@ private struct Converter {
     init(file: String) { self.file = file }
 
     mutating func convert(_ node: Node, depth: Int) throws(ScenarioError) -> DocNode {
-        let location = node.mark.map { SourceLocation(line: max(1, $0.line), column: max(1, $0.column)) } ?? .start
+        let location = node.mark.map { TextPosition(line: max(1, $0.line), column: max(1, $0.column)) } ?? .start
         nodes += 1
         guard nodes <= DocumentParser.maxNodes else {
             throw ScenarioError(file: file, line: location.line, column: location.column, path: "",
@@ -285,7 +285,7 @@ private struct Converter {
             var entries: [DocEntry] = []
             var merged: [DocEntry] = []
             for (keyNode, valueNode) in map {
-                let keyLocation = keyNode.mark.map { SourceLocation(line: max(1, $0.line), column: max(1, $0.column)) }
+                let keyLocation = keyNode.mark.map { TextPosition(line: max(1, $0.line), column: max(1, $0.column)) }
                     ?? location
                 guard case .scalar(let keyScalar) = keyNode else {
                     throw ScenarioError(file: file, line: keyLocation.line, column: keyLocation.column, path: "",

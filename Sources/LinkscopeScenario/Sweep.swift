@@ -4,7 +4,7 @@
 struct SweepSpec {
     struct Axis {
         var key: String
-        var keyLocation: SourceLocation
+        var keyLocation: TextPosition
         var components: [Component]
         var values: [DocNode]
     }
@@ -44,7 +44,7 @@ struct SweepSpec {
     }
 
     /// `collectives[0].sizes[1]` → key collectives, index 0, key sizes, index 1.
-    static func parse(_ key: String, at location: SourceLocation,
+    static func parse(_ key: String, at location: TextPosition,
                       reader: Reader) throws(ScenarioError) -> [Component] {
         func bad() -> ScenarioError {
             reader.error(location, "sweep", "sweep key '\(key.clipped)' is not a path such as "
@@ -167,7 +167,7 @@ struct SweepSpec {
         return node
     }
 
-    static func emptyMapping(at location: SourceLocation) -> DocNode {
+    static func emptyMapping(at location: TextPosition) -> DocNode {
         DocNode(kind: .mapping([]), location: location)
     }
 
