@@ -129,7 +129,9 @@ enum DocumentParser {
         var comment = false
         var prefix = 0
         var inPrefix = true
+        var previous: Character = " "
         for c in yaml {
+            defer { previous = c }
             if c == "\n" || c == "\r\n" {
                 line += 1
                 column = 0
@@ -154,7 +156,9 @@ enum DocumentParser {
             }
             switch c {
             case "#": comment = true
-            case "'", "\"": quote = c
+            case "'", "\"":
+                // Only a quote that starts a token opens a string (not the one in "Bob's").
+                if column == 1 || " \t[{,:-".contains(previous) { quote = c }
             case "[", "{":
                 depth += 1
                 if depth > maxDepth { return TextPosition(line: line, column: column) }
