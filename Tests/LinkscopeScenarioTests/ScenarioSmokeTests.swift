@@ -1,4 +1,0 @@
-import Testing
-@testable import LinkscopeScenario
-
-@Test func scenarioModuleLoads() { #expect(Bool(true)) }
