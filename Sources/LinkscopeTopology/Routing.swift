@@ -119,6 +119,8 @@ public struct RouteTable: Sendable {
     public let preference: PathPreference
     private let graph: RoutingGraph
     private var searches: [Int: ShortestPathSearch] = [:]
+    /// Searches that allow GPU relays, made only for pairs the relay-free search cannot join.
+    private var relaySearches: [Int: ShortestPathSearch] = [:]
 
     public init(_ topology: Topology, preference: PathPreference = .automatic) {
         self.topology = topology
@@ -130,11 +132,17 @@ public struct RouteTable: Sendable {
     public mutating func route(from a: Int, to b: Int) -> [Int]? {
         guard a >= 0, b >= 0, a < topology.devices.count, b < topology.devices.count else { return nil }
         if a == b { return [] }
-        var search = searches.removeValue(forKey: a) ?? ShortestPathSearch(graph: graph, source: a)
+        var search = searches.removeValue(forKey: a) ?? ShortestPathSearch(graph: graph, source: a, allowTransit: false)
         search.settle(b, graph: graph)
-        let path = topology.backtrack(graph, search.dist, from: a, to: b)
+        let reached = search.dist[b] != RoutingGraph.unreached
+        let path = reached ? topology.backtrack(graph, search.dist, from: a, to: b) : nil
         searches[a] = search
-        return path
+        if reached { return path }
+        var relay = relaySearches.removeValue(forKey: a) ?? ShortestPathSearch(graph: graph, source: a, allowTransit: true)
+        relay.settle(b, graph: graph)
+        let relayed = topology.backtrack(graph, relay.dist, from: a, to: b)
+        relaySearches[a] = relay
+        return relayed
     }
 
     /// Route between GPU numbers (`Device.gpuIndex`).

@@ -73,7 +73,10 @@ struct RoutingGraph: Sendable {
     /// Single-source lexicographic Dijkstra; stops once `target` is settled.
     /// - Complexity: O((V + E) log V).
     func distances(from source: Int, until target: Int? = nil) -> [UInt64] {
-        var search = ShortestPathSearch(graph: self, source: source)
+        var search = ShortestPathSearch(graph: self, source: source, allowTransit: false)
+        search.settle(target, graph: self)
+        if let t = target, search.dist[t] != Self.unreached { return search.dist }
+        search = ShortestPathSearch(graph: self, source: source, allowTransit: true)
         search.settle(target, graph: self)
         return search.dist
     }
@@ -82,14 +85,20 @@ struct RoutingGraph: Sendable {
 /// A resumable single-source Dijkstra: it settles vertices only as far as a query needs and
 /// picks up where it stopped for the next destination. Predecessors on shortest paths are
 /// settled before their successor (every link costs > 0), so a partial search answers exactly.
+///
+/// With `allowTransit == false` no GPU but the source is expanded. GPU transits are the most
+/// significant cost field, so whenever that search reaches a destination its answer equals the
+/// full search's; it skips every relay edge out of remote GPUs (a third of a DGX cluster's links).
 struct ShortestPathSearch: Sendable {
     let source: Int
+    let allowTransit: Bool
     private(set) var dist: [UInt64]
     private var settled: [Bool]
     private var heap = MinHeap()
 
-    init(graph: RoutingGraph, source: Int) {
+    init(graph: RoutingGraph, source: Int, allowTransit: Bool) {
         self.source = source
+        self.allowTransit = allowTransit
         dist = [UInt64](repeating: RoutingGraph.unreached, count: graph.deviceCount)
         settled = [Bool](repeating: false, count: graph.deviceCount)
         dist[source] = 0
@@ -102,6 +111,10 @@ struct ShortestPathSearch: Sendable {
         while let (d, u) = heap.pop() {
             if d != dist[u] || settled[u] { continue }
             settled[u] = true
+            if !allowTransit && u != source && graph.isGPU[u] {
+                if u == target { return }
+                continue
+            }
             for i in Int(graph.outStart[u])..<Int(graph.outStart[u + 1]) {
                 let l = Int(graph.outLinks[i])
                 let v = Int(graph.linkTo[l])

@@ -29,6 +29,9 @@ func names(_ t: Topology, _ route: [Int]?) -> [String] {
     let t = try Topology.custom(name: "chain", devices: ["g0", "g1", "g2"].map { DeviceSpec(id: $0, kind: .gpu) },
                                 links: [spec("g0", "g1"), spec("g1", "g2")])
     #expect(names(t, t.route(from: 0, to: 2)) == ["g0", "g1", "g2"])
+    var table = RouteTable(t)
+    #expect(table.route(fromGPU: 0, toGPU: 2) == t.route(from: 0, to: 2))
+    #expect(table.route(fromGPU: 0, toGPU: 1)?.count == 1)
 }
 
 @Test func nvswitchPlanesSpreadAndSplit() throws {
