@@ -1,4 +1,0 @@
-import Testing
-@testable import LinkscopeTopology
-
-@Test func topologyModuleLoads() { #expect(Bool(true)) }
