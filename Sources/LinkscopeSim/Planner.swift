@@ -45,7 +45,7 @@ struct Planner {
             req.ringWeights = r.weights
             if algorithm == .hybridPCIe { req.pcieShare = hybridShare(gpus: gpus, bytes: bytes) }
         case .spanningTrees:
-            req.trees = topo.trees(for: gpus, root: op == .allreduce ? nil : rootRank)
+            req.trees = try topo.trees(for: gpus, root: op == .allreduce ? nil : rootRank)
         case .hierarchical:
             req.groups = topo.groups(for: gpus)
         case .ps:

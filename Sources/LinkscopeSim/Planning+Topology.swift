@@ -8,16 +8,36 @@ struct TopologyPlanner {
     let topology: Topology
     let linkEfficiency: Double
 
-    /// Rings over `gpus` as permutations of rank indices, with relative weights.
-    /// NVLink rings when the subset has them; otherwise one ring in rank order (PCIe fallback).
+    /// Rings over `gpus` as permutations of rank indices, weighted by their rates.
+    /// NVLink ring packing when the set has NVLink Hamiltonian cycles (several rings, like NCCL's
+    /// channels); otherwise the best single ring over any links (PCIe/QPI fallback, formulas.md §6).
+    /// Sets spanning several nodes keep rank order (node-contiguous), since no NVLink cycle crosses nodes.
     func rings(for gpus: [Int]) -> (rings: [[Int]], weights: [Double]) {
-        ([Array(0..<gpus.count)], [1])
+        let identity = (rings: [Array(0..<gpus.count)], weights: [1.0])
+        guard gpus.count > 2 else { return identity }
+        let nodes = Set(gpus.map { topology.node(ofGPU: $0) })
+        guard nodes.count == 1 else { return identity }
+        func ranks(_ order: [Int]) -> [Int] { order.compactMap { gpus.firstIndex(of: $0) } }
+        let packing = topology.ringPacking(gpus: gpus)
+        if !packing.rings.isEmpty {
+            return (packing.rings.map { ranks($0.gpus) }, packing.rings.map { $0.rate.bytesPerSecond })
+        }
+        if let best = topology.bestRoutedRing(gpus: gpus), best.gpus.count == gpus.count {
+            return ([ranks(best.gpus)], [1])
+        }
+        return identity
     }
 
-    /// Packed spanning trees over `gpus` (rank indices), rooted at `root` when given.
-    func trees(for gpus: [Int], root: Int?) -> [WeightedTree] {
-        // Chain from rank 0: a valid spanning tree until the packing is available.
-        [WeightedTree(parent: (0..<gpus.count).map { $0 - 1 }, weight: 1)]
+    /// Packed spanning trees over `gpus` (rank indices, weights = tree rates in bytes/s): undirected
+    /// trees for all-reduce, arborescences from `root` (a rank) otherwise (formulas.md §10).
+    func trees(for gpus: [Int], root: Int?) throws(SimulationError) -> [WeightedTree] {
+        let packing = root == nil ? topology.allreduceTrees(gpus: gpus) : topology.broadcastTrees(gpus: gpus, root: root)
+        let trees = packing.trees.filter { $0.rate.bytesPerSecond > 0 }
+        guard !trees.isEmpty else {
+            throw .invalid("spanning-trees needs GPUs joined by NVLink; GPUs \(gpus) have no NVLink spanning tree"
+                           + " (use ring or hierarchical across nodes)")
+        }
+        return trees.map { WeightedTree(parent: $0.parent, weight: $0.rate.bytesPerSecond) }
     }
 
     /// Rank indices grouped by node, in node order.
