@@ -31,6 +31,9 @@ public struct ExecutionResult: Sendable {
     public var events: Int
     /// Time the last task finished.
     public var makespan: Double
+    /// Outdated completion predictions the engine popped and skipped (rate changes reschedule
+    /// flows; the old event stays queued). Not part of `events`.
+    public var staleEvents: Int = 0
 
     public init(taskStart: [Double], taskEnd: [Double], taskRoutes: [[Int32]], linkBytes: [Int64],
                 linkBusy: [Double], linkHistory: [[RateSegment]]?, events: Int, makespan: Double) {
