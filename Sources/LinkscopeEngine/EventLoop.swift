@@ -13,18 +13,24 @@
 ///     loop.schedule("tick", after: 1)
 ///     loop.run(until: 10) { loop, event in print(loop.now, event.payload) }
 public struct EventLoop<Payload: Sendable>: Sendable {
+    @usableFromInline var _now: Double = 0
+    @usableFromInline var _processed: Int = 0
+
     /// Current virtual time in seconds.
-    public private(set) var now: Double = 0
+    @inlinable public var now: Double { _now }
     /// Events handed out so far (cancelled ones are not counted).
-    public private(set) var processed: Int = 0
+    @inlinable public var processed: Int { _processed }
     @usableFromInline var queue: EventQueue<Payload>
     /// Pending cancelled ids. Membership only; never iterated, so order cannot leak into results.
     @usableFromInline var cancelled: Set<EventID> = []
 
     public init() { queue = EventQueue() }
 
+    /// An empty loop with room for `capacity` pending events.
+    public init(minimumCapacity capacity: Int) { queue = EventQueue(minimumCapacity: capacity) }
+
     /// Pending events, cancelled ones included until they are skipped. - Complexity: O(1).
-    public var pending: Int { queue.count }
+    @inlinable public var pending: Int { queue.count }
 
     /// Schedules `payload` at absolute time `time` (not before `now`).
     /// - Complexity: O(log n).
@@ -46,11 +52,13 @@ public struct EventLoop<Payload: Sendable>: Sendable {
     /// Marks an event so that it is skipped. Cancelling a fired or unknown id has no effect
     /// beyond remembering it until the queue drains past it.
     /// - Complexity: O(1) amortised.
+    @inlinable
     public mutating func cancel(_ id: EventID) {
         if id.sequence < queue.pushed { cancelled.insert(id) }
     }
 
     /// Time of the next pending event, cancelled ones skipped. - Complexity: O(k log n) for k skipped.
+    @inlinable
     public mutating func nextTime() -> Double? {
         skipCancelled()
         return queue.nextTime
@@ -58,6 +66,7 @@ public struct EventLoop<Payload: Sendable>: Sendable {
 
     /// Hands out the next event and advances the clock to its time.
     /// - Complexity: O(log n) plus O(log n) per skipped cancelled event.
+    @inlinable
     public mutating func next() -> ScheduledEvent<Payload>? {
         next(notAfter: .infinity)
     }
@@ -66,17 +75,19 @@ public struct EventLoop<Payload: Sendable>: Sendable {
     /// With `limit == now` this drains the current instant, including events scheduled while
     /// handling it: the way to batch one timestamp.
     /// - Complexity: O(log n) per event.
+    @inlinable
     public mutating func next(notAfter limit: Double) -> ScheduledEvent<Payload>? {
         skipCancelled()
         guard let e = queue.pop(notAfter: limit) else { return nil }
-        now = e.time
-        processed += 1
+        _now = e.time
+        _processed += 1
         return e
     }
 
     /// Hands out events in order until the queue is empty or the next one is after `limit`;
     /// the clock then stands at `limit` when finite and reached, else at the last event.
     /// - Complexity: O(n log n) for n events handled.
+    @inlinable
     public mutating func run<E: Error>(
         until limit: Double = .infinity,
         _ handle: (inout EventLoop, ScheduledEvent<Payload>) throws(E) -> Void
@@ -84,10 +95,11 @@ public struct EventLoop<Payload: Sendable>: Sendable {
         while let e = next(notAfter: limit) {
             try handle(&self, e)
         }
-        if limit.isFinite && limit > now { now = limit }
+        if limit.isFinite && limit > _now { _now = limit }
     }
 
-    private mutating func skipCancelled() {
+    @inlinable
+    mutating func skipCancelled() {
         guard !cancelled.isEmpty else { return }
         while let id = queue.peekID(), cancelled.contains(id) {
             _ = queue.pop()

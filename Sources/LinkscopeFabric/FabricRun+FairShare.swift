@@ -2,7 +2,7 @@ import HeapModule
 import LinkscopeEngine
 
 /// A link's candidate share in progressive filling: residual capacity over unfrozen flows.
-private struct ShareEntry: Comparable {
+struct ShareEntry: Comparable {
     var share: Double
     var link: Int32
     var version: UInt32
@@ -17,11 +17,9 @@ extension FabricRun {
     /// transitively) that contain a link touched at this instant, then reschedules the predicted
     /// drain time of every flow whose rate changed. Flows elsewhere keep their rates and events.
     ///
-    /// Max-min fairness by progressive filling (water-filling; Bertsekas & Gallager, *Data
-    /// Networks*, §6.5.2): raise all rates together; when a link fills, freeze its flows at the
-    /// link's residual share and continue with the rest. Links are taken from a heap keyed by
-    /// (share, link index) with lazy invalidation; a link's share never decreases as others
-    /// freeze, so stale entries are simply skipped.
+    /// Components are found by a walk from each touched link, in touch order, and solved one by
+    /// one: a lone flow simply gets its narrowest link; larger components are solved by
+    /// `fillComponent`.
     /// - Complexity: O((L + F·h) log L) for the L links and F flows (h hops each) of the components.
     mutating func solveTouchedComponents(at now: Double) {
         epoch &+= 1
@@ -31,45 +29,59 @@ extension FabricRun {
             epoch = 1
         }
         let mark = epoch
-        componentLinks.removeAll(keepingCapacity: true)
-        componentFlows.removeAll(keepingCapacity: true)
-        stack.removeAll(keepingCapacity: true)
-        for l in touchedLinks {
-            linkTouched[Int(l)] = false
-            if linkMark[Int(l)] != mark {
-                linkMark[Int(l)] = mark
-                stack.append(l)
-            }
-        }
-        touchedLinks.removeAll(keepingCapacity: true)
-
-        // Collect the components: links and flows reachable from the touched links.
-        while let l = stack.popLast() {
-            componentLinks.append(l)
-            for f in linkFlows[Int(l)] where flowMark[Int(f)] != mark {
-                flowMark[Int(f)] = mark
-                componentFlows.append(f)
-                for k in routes.hops(flows[Int(f)].route) {
-                    let l2 = routes.flat[k]
-                    if linkMark[Int(l2)] != mark {
-                        linkMark[Int(l2)] = mark
-                        stack.append(l2)
+        for root in touchedLinks {
+            linkTouched[Int(root)] = false
+            guard linkMark[Int(root)] != mark else { continue }
+            linkMark[Int(root)] = mark
+            componentLinks.removeAll(keepingCapacity: true)
+            componentFlows.removeAll(keepingCapacity: true)
+            stack.append(root)
+            while let l = stack.popLast() {
+                componentLinks.append(l)
+                for f in linkFlows[Int(l)] where flowMark[Int(f)] != mark {
+                    flowMark[Int(f)] = mark
+                    componentFlows.append(f)
+                    for k in routes.hops(flows[Int(f)].route) {
+                        let l2 = routes.flat[k]
+                        if linkMark[Int(l2)] != mark {
+                            linkMark[Int(l2)] = mark
+                            stack.append(l2)
+                        }
                     }
                 }
             }
+            if componentFlows.count == 1 {
+                let f = Int(componentFlows[0])
+                var x = Double.infinity
+                for k in routes.hops(flows[f].route) { x = Swift.min(x, capacity[Int(routes.flat[k])]) }
+                newRate[f] = x
+            } else if componentFlows.count > 1 {
+                fillComponent(mark: mark)
+            }
+            applyRates(at: now)
+            if recordHistory { recordRates(at: now) }
         }
+        touchedLinks.removeAll(keepingCapacity: true)
+    }
 
-        // Progressive filling.
-        var heap = Heap<ShareEntry>()
+    /// Max-min fairness by progressive filling (water-filling; Bertsekas & Gallager, *Data
+    /// Networks*, §6.5.2) over `componentLinks` / `componentFlows`: raise all rates together; when a
+    /// link fills, freeze its flows at the link's residual share and continue with the rest. Links
+    /// come from a heap keyed by (share, link index) with lazy invalidation; a link's share never
+    /// decreases as others freeze, so stale entries are skipped.
+    /// - Complexity: O((L + F·h) log L).
+    private mutating func fillComponent(mark: UInt32) {
         for l in componentLinks {
             let li = Int(l)
             let n = linkFlows[li].count
             residual[li] = capacity[li]
             unfrozen[li] = Int32(n)
             linkVersion[li] &+= 1
-            if n > 0 { heap.insert(ShareEntry(share: capacity[li] / Double(n), link: l, version: linkVersion[li])) }
+            if n > 0 {
+                shareHeap.insert(ShareEntry(share: capacity[li] / Double(n), link: l, version: linkVersion[li]))
+            }
         }
-        while let top = heap.popMin() {
+        while let top = shareHeap.popMin() {  // drains the heap: its storage is reused next time
             let li = Int(top.link)
             guard top.version == linkVersion[li], unfrozen[li] > 0 else { continue }
             let x = top.share
@@ -90,12 +102,14 @@ extension FabricRun {
                     guard unfrozen[l2] > 0 else { continue }
                     let share = Swift.max(x, residual[l2] / Double(unfrozen[l2]))
                     linkVersion[l2] &+= 1
-                    heap.insert(ShareEntry(share: share, link: Int32(l2), version: linkVersion[l2]))
+                    shareHeap.insert(ShareEntry(share: share, link: Int32(l2), version: linkVersion[l2]))
                 }
             }
         }
+    }
 
-        // Apply the new rates; reschedule only flows whose rate changed.
+    /// Reschedules the drain of each component flow whose rate changed; the old event goes stale.
+    private mutating func applyRates(at now: Double) {
         for f in componentFlows {
             let fi = Int(f)
             let rate = newRate[fi]
@@ -109,8 +123,6 @@ extension FabricRun {
             flows[fi] = flow
             loop.schedule(FabricEvent(kind: .flowDrained, index: f, version: flow.version), at: now + left)
         }
-
-        if recordHistory { recordRates(at: now) }
     }
 
     /// Closes each component link's rate segment when its summed rate changed.

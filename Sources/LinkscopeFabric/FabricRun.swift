@@ -97,6 +97,7 @@ struct FabricRun {
     var componentLinks: [Int32] = []
     var componentFlows: [Int32] = []
     var stack: [Int32] = []
+    var shareHeap = Heap<ShareEntry>()
 
     init(schedule: Schedule, routes: RouteTable, aux: [Int32], laneCount: Int, topology: Topology,
          efficiency: Double, recordHistory: Bool) {
