@@ -12,10 +12,11 @@ enum EngineBench {
         let gpus = value(of: "--gpus", in: arguments) ?? 1024
         let bytes = value(of: "--bytes", in: arguments) ?? (1 << 30)
         let events = value(of: "--events", in: arguments) ?? 4_000_000
+        fabricBench(gpus: gpus, totalBytes: Int64(bytes), leafSize: 0, strided: false)
+        fabricBench(gpus: gpus, totalBytes: Int64(bytes), leafSize: 8, strided: false)
+        fabricBench(gpus: gpus, totalBytes: Int64(bytes), leafSize: 8, strided: true)
         queueBench(events: events)
-        fabricBench(gpus: gpus, totalBytes: Int64(bytes), leafSize: 0)
-        fabricBench(gpus: gpus, totalBytes: Int64(bytes), leafSize: 8)
-        print(String(format: "peak RSS           %.0f MB", peakRSSMegabytes()))
+        print(String(format: "peak RSS (all)     %.0f MB", peakRSSMegabytes()))
     }
 
     private static func value(of flag: String, in arguments: [String]) -> Int? {
@@ -57,8 +58,10 @@ enum EngineBench {
     /// GPUs on a star (`leafSize` 0: one switch, 50 GB/s up and down per GPU) or on leaves of
     /// `leafSize` GPUs with 100 GB/s uplinks to one spine; ring all-reduce of `totalBytes` in
     /// 2(N−1) steps of N transfers (chunk = totalBytes / N), step k of rank i after step k−1 of
-    /// rank i−1 (its input) and of rank i (its own previous send).
-    private static func fabricBench(gpus n: Int, totalBytes: Int64, leafSize: Int) {
+    /// rank i−1 (its input) and of rank i (its own previous send). `strided` orders the ring so
+    /// that every hop changes leaf: each leaf uplink then carries `leafSize` flows at once and all
+    /// flows form one contended component.
+    private static func fabricBench(gpus n: Int, totalBytes: Int64, leafSize: Int, strided: Bool) {
         var devices = (0..<n).map { DeviceSpec(id: "g\($0)", kind: .gpu, node: $0 / max(1, leafSize)) }
         var links: [LinkSpec] = []
         let gpuLink = Bandwidth.gigabytesPerSecond(50)
@@ -91,11 +94,15 @@ enum EngineBench {
         let steps = 2 * (n - 1)
         var schedule = Schedule()
         schedule.reserveCapacity(tasks: steps * n, dependencies: 2 * steps * n)
+        let leaves = leafSize > 0 ? (n + leafSize - 1) / leafSize : 1
+        let gpuAt: (Int) -> Int32 = { p in
+            strided && n % max(1, leafSize) == 0 ? Int32((p % leaves) * leafSize + p / leaves) : Int32(p)
+        }
         var previous = [TaskID](repeating: TaskID(0), count: n)
         for step in 0..<steps {
             var current = previous
             for rank in 0..<n {
-                let kind = TaskKind.transfer(from: Int32(rank), to: Int32((rank + 1) % n), bytes: chunk,
+                let kind = TaskKind.transfer(from: gpuAt(rank), to: gpuAt((rank + 1) % n), bytes: chunk,
                                              path: .automatic)
                 if step == 0 {
                     current[rank] = schedule.add(kind)
@@ -115,11 +122,13 @@ enum EngineBench {
             return
         }
         let wall = seconds(since: t0)
-        let name = leafSize == 0 ? "star" : "leaf\(leafSize)-spine"
+        let name = leafSize == 0 ? "star" : "leaf\(leafSize)-spine" + (strided ? ", strided (contended)" : "")
         print("fabric ring \(n) GPUs, \(name), \(Format.bytes(totalBytes)) all-reduce")
         print("  tasks              \(schedule.count)")
         print(String(format: "  schedule build     %.3f s", build))
         print("  events             \(result.events) (+\(result.staleEvents) stale)")
+        let busiest = result.linkBusy.indices.max { result.linkBytes[$0] < result.linkBytes[$1] } ?? 0
+        print("  busiest link       \(topology.linkName(busiest)): \(Format.bytes(result.linkBytes[busiest]))")
         print(String(format: "  events/s           %.2f M", Double(result.events) / wall / 1e6))
         print(String(format: "  wall               %.3f s", wall))
         print(String(format: "  simulated makespan %.6f s", result.makespan))
