@@ -60,6 +60,9 @@ extension FabricRun {
             }
             applyRates(at: now)
             if recordHistory { recordRates(at: now) }
+            #if DEBUG
+            checkComponentInvariants()
+            #endif
         }
         touchedLinks.removeAll(keepingCapacity: true)
     }
@@ -137,6 +140,36 @@ extension FabricRun {
             }
             segmentStart[li] = now
             segmentRate[li] = total
+        }
+    }
+
+    /// Checks the max-min certificate of the component just solved: no link is over capacity, and
+    /// every flow has a bottleneck, a saturated link on its route where no flow is faster.
+    /// Run after every solve in debug builds (so by every test).
+    /// - Complexity: O(L + F·h·d) for d flows per link.
+    func checkComponentInvariants() {
+        let tolerance = 1e-9
+        for l in componentLinks {
+            let li = Int(l)
+            var total = 0.0
+            for f in linkFlows[li] { total += flows[Int(f)].rate }
+            precondition(total <= capacity[li] * (1 + tolerance), "link \(li) over capacity")
+        }
+        for f in componentFlows {
+            let rate = flows[Int(f)].rate
+            precondition(rate >= 0, "flow without rate")
+            var bottleneck = false
+            for k in routes.hops(flows[Int(f)].route) where !bottleneck {
+                let li = Int(routes.flat[k])
+                var total = 0.0
+                var fastest = 0.0
+                for g in linkFlows[li] {
+                    total += flows[Int(g)].rate
+                    fastest = Swift.max(fastest, flows[Int(g)].rate)
+                }
+                bottleneck = total >= capacity[li] * (1 - tolerance) && rate >= fastest * (1 - tolerance)
+            }
+            precondition(bottleneck, "flow \(f) has no bottleneck link: not max-min fair")
         }
     }
 }

@@ -211,3 +211,40 @@ import LinkscopeUnits
         #expect(q.taskEnd == [0, 0])
     }
 }
+
+@Suite struct FabricResidueTests {
+    /// Fifty flows of awkward sizes on a link of awkward bandwidth: every flow drains with exactly
+    /// one valid event (no residue ping-pong), and ends in size order.
+    @Test func awkwardSizesDoNotBreedTinyEvents() throws {
+        let t = try topology(gpus: ["g0", "g1"], links: [("g0", "g1", 3e9 / 7, 1e-7)])
+        var s = Schedule()
+        for i in 1...50 { s.add(transfer(0, 1, Int64(i) * 1_000_003 + Int64(i * i) % 17)) }
+        let r = try FabricSimulator(topology: t).run(s)
+        #expect(r.events == 100)
+        #expect(r.staleEvents <= 50 * 51 / 2)
+        for i in 1..<50 { #expect(r.taskEnd[i] > r.taskEnd[i - 1]) }
+        // Processor sharing: total work conserved, so the last ends at ΣS/B + α.
+        let total = (1...50).reduce(0.0) { $0 + Double(Int64($1) * 1_000_003 + Int64($1 * $1) % 17) }
+        expectClose(r.makespan, total / (3e9 / 7) + 1e-7)
+        expectClose(r.linkBusy[0], total / (3e9 / 7))
+    }
+}
+
+@Suite struct FabricDegenerateInputTests {
+    /// A hand-built topology (no validation) with a dead link: its flows never finish, nothing traps.
+    @Test func zeroBandwidthLinkNeverFinishesButDoesNotTrap() throws {
+        let t = Topology(name: "dead", devices: [Device(name: "a", kind: .gpu, gpuIndex: 0),
+                                                 Device(name: "b", kind: .gpu, gpuIndex: 1)],
+                         links: [Link(from: 0, to: 1, bandwidth: Bandwidth(bytesPerSecond: 0), latency: Seconds(0),
+                                      kind: .network)],
+                         gpuSpec: .v100)
+        var s = Schedule()
+        let x = s.add(transfer(0, 1, 10))
+        s.add(.delay(seconds: 1), after: [x])
+        s.add(.delay(seconds: 2))
+        let r = try FabricSimulator(topology: t).run(s)
+        #expect(r.taskEnd[0] == .infinity && r.taskStart[1] == .infinity)
+        #expect(r.taskEnd[2] == 2)
+        #expect(r.makespan == .infinity)
+    }
+}
