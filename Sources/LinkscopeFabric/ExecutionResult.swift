@@ -26,6 +26,8 @@ public struct ExecutionResult: Sendable {
     /// Seconds during which each link carried at least one flow.
     public var linkBusy: [Double]
     /// Per-link load history, present when requested in `FabricOptions.recordLinkHistory`.
+    /// Segments are in time order, cover exactly the busy time, merge consecutive equal rates and
+    /// omit idle gaps; they integrate to `linkBytes`.
     public var linkHistory: [[RateSegment]]?
     /// Events the engine processed.
     public var events: Int

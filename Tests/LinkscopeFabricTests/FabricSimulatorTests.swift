@@ -248,3 +248,34 @@ import LinkscopeUnits
         #expect(r.makespan == .infinity)
     }
 }
+
+@Suite struct FabricLocalityTests {
+    /// Flows in other components keep their rate and their one prediction: no stale events.
+    @Test func untouchedComponentsAreNotRescheduled() throws {
+        let t = try topology(gpus: ["g0", "g1", "g2", "g3"],
+                             links: [("g0", "g1", 10, 0), ("g1", "g2", 10, 0), ("g2", "g3", 10, 0)])
+        var s = Schedule()
+        s.add(transfer(0, 1, 1000))  // alone on link 0 for 100 s
+        var last = s.add(transfer(2, 3, 10))
+        for _ in 0..<5 { last = s.add(transfer(2, 3, 10), after: [last]) }
+        let r = try FabricSimulator(topology: t).run(s)
+        #expect(r.staleEvents == 0)
+        #expect(r.events == 14)
+        #expect(r.taskEnd[0] == 100)
+        #expect(r.taskEnd[6] == 6)
+    }
+
+    /// Joining a component re-solves it: the first flow slows from 10 to 5 B/s while the second runs.
+    @Test func joiningFlowReschedulesItsComponent() throws {
+        let t = try topology(gpus: ["g0", "g1"], links: [("g0", "g1", 10, 0)])
+        var s = Schedule()
+        s.add(transfer(0, 1, 100))
+        let d = s.add(.delay(seconds: 2))
+        s.add(transfer(0, 1, 20), after: [d])
+        let r = try FabricSimulator(topology: t).run(s)
+        // [0,2): 20 B at 10; [2,6): both at 5 → second done at 6; first has 60 left → 12.
+        #expect(r.taskEnd[2] == 6)
+        #expect(r.taskEnd[0] == 12)
+        #expect(r.staleEvents == 2)  // first flow's predictions at 10, then 18, were superseded
+    }
+}
