@@ -26,11 +26,16 @@ public struct ExecutionResult: Sendable {
     /// Seconds during which each link carried at least one flow.
     public var linkBusy: [Double]
     /// Per-link load history, present when requested in `FabricOptions.recordLinkHistory`.
+    /// Segments are in time order, cover exactly the busy time, merge consecutive equal rates and
+    /// omit idle gaps; they integrate to `linkBytes`.
     public var linkHistory: [[RateSegment]]?
     /// Events the engine processed.
     public var events: Int
     /// Time the last task finished.
     public var makespan: Double
+    /// Outdated completion predictions the engine popped and skipped (rate changes reschedule
+    /// flows; the old event stays queued). Not part of `events`.
+    public var staleEvents: Int = 0
 
     public init(taskStart: [Double], taskEnd: [Double], taskRoutes: [[Int32]], linkBytes: [Int64],
                 linkBusy: [Double], linkHistory: [[RateSegment]]?, events: Int, makespan: Double) {

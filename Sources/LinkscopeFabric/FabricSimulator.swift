@@ -3,8 +3,21 @@ import LinkscopeSchedule
 import LinkscopeTopology
 import LinkscopeUnits
 
-/// PLACEHOLDER: runs a schedule on a topology with max-min fair link sharing (replaced by the
-/// engine/fabric work). This stand-in runs tasks in topological order, each alone at its bottleneck.
+/// Runs a task DAG on a topology: transfers share links max-min fairly, computations queue on
+/// per-device lanes, delays just wait.
+///
+/// Semantics (see also `ExecutionResult`):
+/// - A task starts when all its dependencies have finished (compute tasks may then queue on their
+///   (device, lane), FIFO by ready time, then task id).
+/// - A transfer is a flow from its start until its bytes are served. Its rate is its max-min fair
+///   share of every link on its route, link capacity = bandwidth × `linkEfficiency`. It finishes
+///   when its last byte is served plus the route's summed hop latency, so an isolated transfer takes
+///   α + S/B (formulas.md §1). Latency does not occupy links.
+/// - Zero-byte transfers take the route latency only; same-device transfers finish instantly.
+/// - Rates are re-solved once per instant, after every event of that instant, and only for the
+///   components of flows touched by flows starting or ending then.
+/// - Negative or NaN durations count as zero; a non-positive or NaN `linkEfficiency` as 1.
+/// - Deterministic: same-instant events keep scheduling order; nothing iterates a hash table.
 public struct FabricSimulator: Sendable {
     public let topology: Topology
     public let options: FabricOptions
@@ -14,39 +27,55 @@ public struct FabricSimulator: Sendable {
         self.options = options
     }
 
+    /// Executes `schedule` and records when every task started and ended.
+    /// - Throws: `FabricError.unknownDevice` for a device index outside the topology,
+    ///   `FabricError.noRoute` when a transfer's endpoints are not connected with its path
+    ///   preference (the lowest task id wins when several are wrong; nothing runs then).
+    /// - Complexity: O(T + D) memory for T tasks and D dependencies; time O(E log Q) for E events plus
+    ///   the fair-share solves of touched components (see `FabricRun.solveTouchedComponents`).
     public func run(_ schedule: Schedule) throws(FabricError) -> ExecutionResult {
-        var start = Array(repeating: 0.0, count: schedule.count)
-        var end = Array(repeating: 0.0, count: schedule.count)
-        var routes = Array(repeating: [Int32](), count: schedule.count)
-        var linkBytes = Array(repeating: Int64(0), count: topology.links.count)
-        var linkBusy = Array(repeating: 0.0, count: topology.links.count)
+        let deviceCount = topology.devices.count
+        var routes = RouteTable()
+        var aux = Array(repeating: Int32(-1), count: schedule.count)
+        var laneIndex: [Int: Int32] = [:]  // lookup only, never iterated
         for i in 0..<schedule.count {
-            let id = TaskID(i)
-            let ready = schedule.dependencies(of: id).map { end[$0.index] }.max() ?? 0
-            start[i] = ready
-            switch schedule[id].kind {
-            case .transfer(let from, let to, let bytes, let path):
-                let pref: PathPreference = path == .avoidNVLink ? .avoidNVLink : (path == .nvlinkOnly ? .nvlinkOnly : .automatic)
-                guard let r = topology.route(from: Int(from), to: Int(to), preference: pref) else {
-                    throw .noRoute(from: Int(from), to: Int(to))
+            switch schedule.tasks[i].kind {
+            case .transfer(let from, let to, _, let path):
+                guard from >= 0 && Int(from) < deviceCount else { throw .unknownDevice(Int(from)) }
+                guard to >= 0 && Int(to) < deviceCount else { throw .unknownDevice(Int(to)) }
+                if from != to { aux[i] = try routes.resolve(from: from, to: to, path: path, in: topology) }
+            case .compute(let device, _, let lane):
+                guard device >= 0 && Int(device) < deviceCount else { throw .unknownDevice(Int(device)) }
+                let key = Int(device) << 8 | Int(lane)
+                if let id = laneIndex[key] {
+                    aux[i] = id
+                } else {
+                    let id = Int32(laneIndex.count)
+                    laneIndex[key] = id
+                    aux[i] = id
                 }
-                routes[i] = r.map { Int32($0) }
-                let bw = r.map { topology.links[$0].bandwidth.bytesPerSecond * options.linkEfficiency }.min() ?? .infinity
-                let lat = r.reduce(0.0) { $0 + topology.links[$1].latency.value }
-                let d = Double(bytes) / bw
-                end[i] = ready + lat + (d.isFinite ? d : 0)
-                for l in r {
-                    linkBytes[l] += bytes
-                    linkBusy[l] += d.isFinite ? d : 0
-                }
-            case .compute(_, let s, _):
-                end[i] = ready + s
-            case .delay(let s):
-                end[i] = ready + s
+            case .delay:
+                break
             }
         }
-        return ExecutionResult(taskStart: start, taskEnd: end, taskRoutes: routes, linkBytes: linkBytes,
-                               linkBusy: linkBusy, linkHistory: nil, events: schedule.count * 2,
-                               makespan: end.max() ?? 0)
+        let e = options.linkEfficiency
+        var state = FabricRun(schedule: schedule, routes: routes, aux: aux, laneCount: laneIndex.count,
+                              topology: topology, efficiency: e > 0 && e.isFinite ? e : 1,
+                              recordHistory: options.recordLinkHistory)
+        state.execute()
+
+        var taskRoutes = Array(repeating: [Int32](), count: schedule.count)
+        for i in 0..<schedule.count {
+            if case .transfer = schedule.tasks[i].kind, state.aux[i] >= 0 {
+                taskRoutes[i] = state.routes.links[Int(state.aux[i])]  // shares the cached buffer
+            }
+        }
+        var result = ExecutionResult(
+            taskStart: state.taskStart, taskEnd: state.taskEnd, taskRoutes: taskRoutes,
+            linkBytes: state.linkBytes, linkBusy: state.linkBusy,
+            linkHistory: options.recordLinkHistory ? state.history : nil,
+            events: state.validEvents, makespan: state.taskEnd.max() ?? 0)
+        result.staleEvents = state.loop.processed - state.validEvents
+        return result
     }
 }

@@ -1,0 +1,175 @@
+import HeapModule
+import LinkscopeEngine
+
+/// A link's candidate share in progressive filling: residual capacity over unfrozen flows.
+struct ShareEntry: Comparable {
+    var share: Double
+    var link: Int32
+    var version: UInt32
+    static func < (a: ShareEntry, b: ShareEntry) -> Bool {
+        a.share < b.share || (a.share == b.share && a.link < b.link)
+    }
+    static func == (a: ShareEntry, b: ShareEntry) -> Bool { a.share == b.share && a.link == b.link }
+}
+
+extension FabricRun {
+    /// Re-solves max-min fair rates for the connected components (flows linked by shared links,
+    /// transitively) that contain a link touched at this instant, then reschedules the predicted
+    /// drain time of every flow whose rate changed. Flows elsewhere keep their rates and events.
+    ///
+    /// Components are found by a walk from each touched link, in touch order, and solved one by
+    /// one: a lone flow simply gets its narrowest link; larger components are solved by
+    /// `fillComponent`.
+    /// - Complexity: O((L + F·h) log L) for the L links and F flows (h hops each) of the components.
+    mutating func solveTouchedComponents(at now: Double) {
+        epoch &+= 1
+        if epoch == 0 {  // wrapped: clear marks so that old stamps cannot collide
+            for i in linkMark.indices { linkMark[i] = 0 }
+            for i in flowMark.indices { flowMark[i] = 0; frozenMark[i] = 0 }
+            epoch = 1
+        }
+        let mark = epoch
+        for root in touchedLinks {
+            linkTouched[Int(root)] = false
+            guard linkMark[Int(root)] != mark else { continue }
+            linkMark[Int(root)] = mark
+            componentLinks.removeAll(keepingCapacity: true)
+            componentFlows.removeAll(keepingCapacity: true)
+            stack.append(root)
+            while let l = stack.popLast() {
+                componentLinks.append(l)
+                for f in linkFlows[Int(l)] where flowMark[Int(f)] != mark {
+                    flowMark[Int(f)] = mark
+                    componentFlows.append(f)
+                    for k in routes.hops(flows[Int(f)].route) {
+                        let l2 = routes.flat[k]
+                        if linkMark[Int(l2)] != mark {
+                            linkMark[Int(l2)] = mark
+                            stack.append(l2)
+                        }
+                    }
+                }
+            }
+            if componentFlows.count == 1 {
+                let f = Int(componentFlows[0])
+                var x = Double.infinity
+                for k in routes.hops(flows[f].route) { x = Swift.min(x, capacity[Int(routes.flat[k])]) }
+                newRate[f] = x
+            } else if componentFlows.count > 1 {
+                fillComponent(mark: mark)
+            }
+            applyRates(at: now)
+            if recordHistory { recordRates(at: now) }
+            #if DEBUG
+            checkComponentInvariants()
+            #endif
+        }
+        touchedLinks.removeAll(keepingCapacity: true)
+    }
+
+    /// Max-min fairness by progressive filling (water-filling; Bertsekas & Gallager, *Data
+    /// Networks*, §6.5.2) over `componentLinks` / `componentFlows`: raise all rates together; when a
+    /// link fills, freeze its flows at the link's residual share and continue with the rest. Links
+    /// come from a heap keyed by (share, link index) with lazy invalidation; a link's share never
+    /// decreases as others freeze, so stale entries are skipped.
+    /// - Complexity: O((L + F·h) log L).
+    private mutating func fillComponent(mark: UInt32) {
+        for l in componentLinks {
+            let li = Int(l)
+            let n = linkFlows[li].count
+            residual[li] = capacity[li]
+            unfrozen[li] = Int32(n)
+            linkVersion[li] &+= 1
+            if n > 0 {
+                shareHeap.insert(ShareEntry(share: capacity[li] / Double(n), link: l, version: linkVersion[li]))
+            }
+        }
+        while let top = shareHeap.popMin() {  // drains the heap: its storage is reused next time
+            let li = Int(top.link)
+            guard top.version == linkVersion[li], unfrozen[li] > 0 else { continue }
+            let x = top.share
+            for f in linkFlows[li] where frozenMark[Int(f)] != mark {
+                frozenMark[Int(f)] = mark
+                newRate[Int(f)] = x
+                for k in routes.hops(flows[Int(f)].route) {
+                    let l2 = Int(routes.flat[k])
+                    residual[l2] -= x
+                    unfrozen[l2] -= 1
+                }
+            }
+            unfrozen[li] = 0
+            // Links that lost flows get a fresh, never smaller, share.
+            for f in linkFlows[li] {
+                for k in routes.hops(flows[Int(f)].route) {
+                    let l2 = Int(routes.flat[k])
+                    guard unfrozen[l2] > 0 else { continue }
+                    let share = Swift.max(x, residual[l2] / Double(unfrozen[l2]))
+                    linkVersion[l2] &+= 1
+                    shareHeap.insert(ShareEntry(share: share, link: Int32(l2), version: linkVersion[l2]))
+                }
+            }
+        }
+    }
+
+    /// Reschedules the drain of each component flow whose rate changed; the old event goes stale.
+    private mutating func applyRates(at now: Double) {
+        for f in componentFlows {
+            let fi = Int(f)
+            let rate = newRate[fi]
+            if rate == flows[fi].rate { continue }
+            var flow = flows[fi]
+            flow.remaining -= flow.rate * (now - flow.updatedAt)
+            flow.updatedAt = now
+            flow.rate = rate
+            flow.version &+= 1
+            let left = flow.remaining > flow.epsilon ? flow.remaining / rate : 0
+            flows[fi] = flow
+            loop.schedule(FabricEvent(kind: .flowDrained, index: f, version: flow.version), at: now + left)
+        }
+    }
+
+    /// Closes each component link's rate segment when its summed rate changed.
+    private mutating func recordRates(at now: Double) {
+        for l in componentLinks {
+            let li = Int(l)
+            var total = 0.0
+            for f in linkFlows[li] { total += flows[Int(f)].rate }
+            if total == segmentRate[li] { continue }
+            if segmentRate[li] > 0 && now > segmentStart[li] {
+                history[li].append(RateSegment(start: segmentStart[li], end: now, bytesPerSecond: segmentRate[li]))
+            }
+            segmentStart[li] = now
+            segmentRate[li] = total
+        }
+    }
+
+    /// Checks the max-min certificate of the component just solved: no link is over capacity, and
+    /// every flow has a bottleneck, a saturated link on its route where no flow is faster.
+    /// Run after every solve in debug builds (so by every test).
+    /// - Complexity: O(L + F·h·d) for d flows per link.
+    func checkComponentInvariants() {
+        let tolerance = 1e-9
+        for l in componentLinks {
+            let li = Int(l)
+            var total = 0.0
+            for f in linkFlows[li] { total += flows[Int(f)].rate }
+            precondition(total <= capacity[li] * (1 + tolerance), "link \(li) over capacity")
+        }
+        for f in componentFlows {
+            let rate = flows[Int(f)].rate
+            precondition(rate >= 0, "flow without rate")
+            var bottleneck = false
+            for k in routes.hops(flows[Int(f)].route) where !bottleneck {
+                let li = Int(routes.flat[k])
+                var total = 0.0
+                var fastest = 0.0
+                for g in linkFlows[li] {
+                    total += flows[Int(g)].rate
+                    fastest = Swift.max(fastest, flows[Int(g)].rate)
+                }
+                bottleneck = total >= capacity[li] * (1 - tolerance) && rate >= fastest * (1 - tolerance)
+            }
+            precondition(bottleneck, "flow \(f) has no bottleneck link: not max-min fair")
+        }
+    }
+}

@@ -1,0 +1,307 @@
+import HeapModule
+import LinkscopeEngine
+import LinkscopeSchedule
+import LinkscopeTopology
+
+/// What a fabric event means. Payloads stay small (12 bytes) because millions sit in the queue.
+struct FabricEvent: Sendable {
+    enum Kind: UInt8, Sendable {
+        /// Task `index` finishes (compute, delay, or a transfer's last byte arriving).
+        case taskDone
+        /// Flow slot `index` has served its last byte, if `version` is still current.
+        case flowDrained
+    }
+    var kind: Kind
+    var index: Int32
+    var version: UInt32
+}
+
+/// An active transfer, from its start until its last byte is served (latency is not occupancy).
+struct Flow {
+    var task: Int32
+    var route: Int32
+    /// Bytes left to serve as of `updatedAt`.
+    var remaining: Double
+    /// Current max-min fair rate, bytes/s (-1 until the first solve, so that it always gets one).
+    var rate: Double
+    var updatedAt: Double
+    /// Bumped on every reschedule and on release; stale `flowDrained` events are ignored.
+    var version: UInt32
+    /// Residue below which the flow counts as drained.
+    var epsilon: Double
+}
+
+/// A compute lane: one (device, lane) pair, running one task at a time, FIFO by (ready time, task id).
+struct Lane {
+    struct Waiting: Comparable {
+        var ready: Double
+        var task: Int32
+        static func < (a: Waiting, b: Waiting) -> Bool {
+            a.ready < b.ready || (a.ready == b.ready && a.task < b.task)
+        }
+    }
+    var busy = false
+    var waiting = Heap<Waiting>()
+}
+
+/// The mutable state of one `FabricSimulator.run`. A value type driven by mutating methods so that
+/// exclusivity is checked statically; nothing here outlives the run.
+struct FabricRun {
+    let schedule: Schedule
+    let recordHistory: Bool
+
+    var loop = EventLoop<FabricEvent>()
+    var validEvents = 0
+
+    // Per task (4–8 bytes each; millions of tasks).
+    var taskStart: [Double]
+    var taskEnd: [Double]
+    /// Route id for transfers, lane id for compute, -1 otherwise.
+    var aux: [Int32]
+    var pending: [Int32]
+    var successorStart: [Int32]
+    var successors: [Int32]
+
+    var routes: RouteTable
+    var lanes: [Lane]
+
+    // Per link.
+    var capacity: [Double]
+    var linkFlows: [[Int32]]
+    var linkBytes: [Int64]
+    var linkBusy: [Double]
+    var busySince: [Double]
+    var history: [[RateSegment]]
+    var segmentStart: [Double]
+    var segmentRate: [Double]
+
+    // Flows, in reusable slots.
+    var flows: [Flow] = []
+    var freeFlows: [Int32] = []
+
+    // Work of the current instant.
+    var touchedLinks: [Int32] = []
+    var linkTouched: [Bool]
+    var touchedLanes: [Int32] = []
+    var laneTouched: [Bool]
+
+    // Scratch of the fair-share solver (see FabricRun+FairShare.swift).
+    var epoch: UInt32 = 0
+    var linkMark: [UInt32]
+    var flowMark: [UInt32] = []
+    var frozenMark: [UInt32] = []
+    var newRate: [Double] = []
+    var residual: [Double]
+    var unfrozen: [Int32]
+    var linkVersion: [UInt32]
+    var componentLinks: [Int32] = []
+    var componentFlows: [Int32] = []
+    var stack: [Int32] = []
+    var shareHeap = Heap<ShareEntry>()
+
+    init(schedule: Schedule, routes: RouteTable, aux: [Int32], laneCount: Int, topology: Topology,
+         efficiency: Double, recordHistory: Bool) {
+        self.schedule = schedule
+        self.recordHistory = recordHistory
+        self.routes = routes
+        self.aux = aux
+        let n = schedule.count
+        taskStart = Array(repeating: 0, count: n)
+        taskEnd = Array(repeating: 0, count: n)
+        pending = Array(repeating: 0, count: n)
+        // Successor lists in CSR form, built from the predecessor CSR in two passes.
+        var counts = Array(repeating: Int32(0), count: n + 1)
+        for i in 0..<n {
+            let t = schedule.tasks[i]
+            pending[i] = t.dependencyCount
+            let s = Int(t.dependencyStart)
+            for k in s..<(s + Int(t.dependencyCount)) { counts[schedule.dependencyList[k].index + 1] += 1 }
+        }
+        for i in 0..<n { counts[i + 1] += counts[i] }
+        var fill = counts
+        var succ = Array(repeating: Int32(0), count: schedule.dependencyList.count)
+        for i in 0..<n {
+            let t = schedule.tasks[i]
+            let s = Int(t.dependencyStart)
+            for k in s..<(s + Int(t.dependencyCount)) {
+                let d = schedule.dependencyList[k].index
+                succ[Int(fill[d])] = Int32(i)
+                fill[d] += 1
+            }
+        }
+        successorStart = counts
+        successors = succ
+        lanes = Array(repeating: Lane(), count: laneCount)
+        laneTouched = Array(repeating: false, count: laneCount)
+        let m = topology.links.count
+        capacity = topology.links.map { $0.bandwidth.bytesPerSecond * efficiency }
+        linkFlows = Array(repeating: [], count: m)
+        linkBytes = Array(repeating: 0, count: m)
+        linkBusy = Array(repeating: 0, count: m)
+        busySince = Array(repeating: 0, count: m)
+        history = recordHistory ? Array(repeating: [], count: m) : []
+        segmentStart = recordHistory ? Array(repeating: 0, count: m) : []
+        segmentRate = recordHistory ? Array(repeating: 0, count: m) : []
+        linkTouched = Array(repeating: false, count: m)
+        linkMark = Array(repeating: 0, count: m)
+        residual = Array(repeating: 0, count: m)
+        unfrozen = Array(repeating: 0, count: m)
+        linkVersion = Array(repeating: 0, count: m)
+    }
+
+    /// Runs every task to completion.
+    /// - Complexity: O(E log Q) for E events and Q pending events, plus the fair-share solves:
+    ///   O((L + F·h) log L) per instant for the L links and F flows (h hops each) of the touched
+    ///   components only.
+    mutating func execute() {
+        for i in 0..<schedule.count where pending[i] == 0 { start(Int32(i), at: 0) }
+        var t = 0.0
+        while true {
+            // One instant: handle its events, then hand free lanes their earliest waiting task, and
+            // again while that produced more work at this instant (zero-second tasks). Only then
+            // are rates solved, once, for everything that started or ended.
+            repeat {
+                while let e = loop.next(notAfter: t) { handle(e) }
+                if !touchedLanes.isEmpty { dispatchLanes(at: t) }
+            } while loop.nextTime() == t
+            if !touchedLinks.isEmpty { solveTouchedComponents(at: t) }
+            guard let next = loop.nextTime() else { break }
+            t = next
+        }
+    }
+
+    private mutating func handle(_ e: ScheduledEvent<FabricEvent>) {
+        switch e.payload.kind {
+        case .taskDone:
+            validEvents += 1
+            finish(e.payload.index, at: e.time)
+        case .flowDrained:
+            let f = Int(e.payload.index)
+            guard flows[f].version == e.payload.version else { return }
+            validEvents += 1
+            drain(Int32(f), at: e.time)
+        }
+    }
+
+    private mutating func finish(_ task: Int32, at now: Double) {
+        let i = Int(task)
+        taskEnd[i] = now
+        if case .compute = schedule.tasks[i].kind {
+            let lane = Int(aux[i])
+            lanes[lane].busy = false
+            touchLane(Int32(lane))
+        }
+        for k in Int(successorStart[i])..<Int(successorStart[i + 1]) {
+            let s = Int(successors[k])
+            pending[s] -= 1
+            if pending[s] == 0 { start(Int32(s), at: now) }
+        }
+    }
+
+    /// A task whose dependencies are all done.
+    private mutating func start(_ task: Int32, at now: Double) {
+        let i = Int(task)
+        switch schedule.tasks[i].kind {
+        case .delay(let seconds):
+            taskStart[i] = now
+            loop.schedule(FabricEvent(kind: .taskDone, index: task, version: 0), at: now + duration(seconds))
+        case .compute:
+            let lane = Int(aux[i])
+            lanes[lane].waiting.insert(Lane.Waiting(ready: now, task: task))
+            touchLane(Int32(lane))
+        case .transfer(_, _, let bytes, _):
+            taskStart[i] = now
+            let r = aux[i]
+            if r < 0 {  // same device: nothing crosses the fabric
+                loop.schedule(FabricEvent(kind: .taskDone, index: task, version: 0), at: now)
+            } else if bytes <= 0 {
+                loop.schedule(FabricEvent(kind: .taskDone, index: task, version: 0),
+                              at: now + routes.latency[Int(r)])
+            } else {
+                addFlow(task: task, route: r, bytes: bytes, at: now)
+            }
+        }
+    }
+
+    /// Task durations from input: NaN and negatives count as zero.
+    private func duration(_ seconds: Double) -> Double { seconds > 0 ? seconds : 0 }
+
+    private mutating func touchLane(_ lane: Int32) {
+        if !laneTouched[Int(lane)] {
+            laneTouched[Int(lane)] = true
+            touchedLanes.append(lane)
+        }
+    }
+
+    @inline(__always)
+    private mutating func touchLink(_ link: Int32) {
+        if !linkTouched[Int(link)] {
+            linkTouched[Int(link)] = true
+            touchedLinks.append(link)
+        }
+    }
+
+    /// Starts the earliest waiting task, by (ready time, task id), on every free touched lane.
+    private mutating func dispatchLanes(at now: Double) {
+        for lane in touchedLanes {
+            let l = Int(lane)
+            laneTouched[l] = false
+            guard !lanes[l].busy, let next = lanes[l].waiting.popMin() else { continue }
+            lanes[l].busy = true
+            let i = Int(next.task)
+            taskStart[i] = now
+            var seconds = 0.0
+            if case .compute(_, let s, _) = schedule.tasks[i].kind { seconds = duration(s) }
+            loop.schedule(FabricEvent(kind: .taskDone, index: next.task, version: 0), at: now + seconds)
+        }
+        touchedLanes.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func addFlow(task: Int32, route: Int32, bytes: Int64, at now: Double) {
+        let b = Double(bytes)
+        let flow = Flow(task: task, route: route, remaining: b, rate: -1, updatedAt: now, version: 0,
+                        epsilon: Swift.max(1e-6, b * 1e-12))
+        let f: Int32
+        if let slot = freeFlows.popLast() {
+            f = slot
+            let v = flows[Int(slot)].version &+ 1
+            flows[Int(slot)] = flow
+            flows[Int(slot)].version = v
+        } else {
+            f = Int32(flows.count)
+            flows.append(flow)
+            flowMark.append(0)
+            frozenMark.append(0)
+            newRate.append(0)
+        }
+        for k in routes.hops(route) {
+            let l = routes.flat[k]
+            let li = Int(l)
+            if linkFlows[li].isEmpty { busySince[li] = now }
+            linkFlows[li].append(f)
+            linkBytes[li] &+= bytes
+            touchLink(l)
+        }
+    }
+
+    /// The flow's last byte was served: free its links; the task ends after the route's latency.
+    private mutating func drain(_ f: Int32, at now: Double) {
+        let fi = Int(f)
+        let route = flows[fi].route
+        for k in routes.hops(route) {
+            let l = routes.flat[k]
+            let li = Int(l)
+            if let p = linkFlows[li].firstIndex(of: f) {
+                linkFlows[li].swapAt(p, linkFlows[li].count - 1)
+                linkFlows[li].removeLast()
+            }
+            if linkFlows[li].isEmpty { linkBusy[li] += now - busySince[li] }
+            touchLink(l)
+        }
+        flows[fi].version &+= 1
+        flows[fi].rate = 0
+        freeFlows.append(f)
+        loop.schedule(FabricEvent(kind: .taskDone, index: flows[fi].task, version: 0),
+                      at: now + routes.latency[Int(route)])
+    }
+}

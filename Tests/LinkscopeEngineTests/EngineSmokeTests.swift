@@ -1,4 +1,0 @@
-import Testing
-@testable import LinkscopeEngine
-
-@Test func engineModuleLoads() { #expect(Bool(true)) }

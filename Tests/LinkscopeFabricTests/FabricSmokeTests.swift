@@ -1,4 +1,0 @@
-import Testing
-@testable import LinkscopeFabric
-
-@Test func fabricModuleLoads() { #expect(Bool(true)) }
