@@ -56,8 +56,9 @@ struct FabricRun {
     // Per task (4–8 bytes each; millions of tasks).
     var taskStart: [Double]
     var taskEnd: [Double]
-    /// Route id for transfers, lane id for compute, -1 otherwise.
+    /// Route-set id for transfers, lane id for compute, -1 otherwise.
     var aux: [Int32]
+    /// Unfinished dependencies before a task starts; for a started transfer, its undrained flows.
     var pending: [Int32]
     var successorStart: [Int32]
     var successors: [Int32]
@@ -211,14 +212,21 @@ struct FabricRun {
             touchLane(Int32(lane))
         case .transfer(_, _, let bytes, _):
             taskStart[i] = now
-            let r = aux[i]
-            if r < 0 {  // same device: nothing crosses the fabric
+            let set = aux[i]
+            if set < 0 {  // same device: nothing crosses the fabric
                 loop.schedule(FabricEvent(kind: .taskDone, index: task, version: 0), at: now)
             } else if bytes <= 0 {
+                let r = routes.setRoutes[routes.parts(set).lowerBound]
                 loop.schedule(FabricEvent(kind: .taskDone, index: task, version: 0),
                               at: now + routes.latency[Int(r)])
             } else {
-                addFlow(task: task, route: r, bytes: bytes, at: now)
+                let pieces = routes.split(bytes, over: set)
+                var flowsStarted: Int32 = 0
+                for (k, piece) in zip(routes.parts(set), pieces) where piece > 0 {
+                    addFlow(task: task, route: routes.setRoutes[k], bytes: piece, at: now)
+                    flowsStarted += 1
+                }
+                pending[i] = flowsStarted
             }
         }
     }
@@ -301,7 +309,12 @@ struct FabricRun {
         flows[fi].version &+= 1
         flows[fi].rate = 0
         freeFlows.append(f)
-        loop.schedule(FabricEvent(kind: .taskDone, index: flows[fi].task, version: 0),
-                      at: now + routes.latency[Int(route)])
+        // A split transfer ends with its last piece (plus that piece's path latency).
+        let task = Int(flows[fi].task)
+        pending[task] -= 1
+        if pending[task] == 0 {
+            loop.schedule(FabricEvent(kind: .taskDone, index: flows[fi].task, version: 0),
+                          at: now + routes.latency[Int(route)])
+        }
     }
 }

@@ -67,7 +67,7 @@ public struct FabricSimulator: Sendable {
         var taskRoutes = Array(repeating: [Int32](), count: schedule.count)
         for i in 0..<schedule.count {
             if case .transfer = schedule.tasks[i].kind, state.aux[i] >= 0 {
-                taskRoutes[i] = state.routes.links[Int(state.aux[i])]  // shares the cached buffer
+                taskRoutes[i] = state.routes.setLinks[Int(state.aux[i])]  // shares the cached buffer
             }
         }
         var result = ExecutionResult(
