@@ -77,12 +77,3 @@ public enum CollectiveError: Error, Equatable, Sendable {
     case invalidRequest(String)
 }
 
-/// PLACEHOLDER: compiles requests into schedules (replaced by the collectives work).
-public enum CollectiveCompiler {
-    /// Appends the collective's tasks to `schedule`, starting after `after`; returns the tasks whose
-    /// completion means the collective is done.
-    public static func compile(_ request: CollectiveRequest, into schedule: inout Schedule,
-                               after: [TaskID] = []) throws(CollectiveError) -> [TaskID] {
-        throw .unsupported(op: request.op, algorithm: request.algorithm)
-    }
-}

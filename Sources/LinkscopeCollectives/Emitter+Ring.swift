@@ -1,0 +1,100 @@
+import LinkscopeCostModel
+import LinkscopeSchedule
+
+/// The ring engine shared by ring all-reduce, reduce-scatter, all-gather and the hierarchical phases.
+///
+/// A ring pass moves N segments around `order` (positions → ranks). Segment s is cut into `C` chunks; the
+/// piece (s, c) is a dependency chain: each hop waits only for that piece's previous hop (and the reduction
+/// at its receiver), so chunks pipeline and segments overlap with no global barrier.
+struct RingPass {
+    /// Segment sizes cut into chunks: `sizes[s][c]`.
+    var sizes: [[Int64]]
+    /// Per piece `s·C + c`: the tasks after which the piece is at its current holder.
+    var state: [[TaskID]]
+    var chunksPerSegment: Int
+
+    /// Cuts `bytes` into `n` segments (floor/ceil) of `chunks` pieces each; every piece starts at `start`.
+    init(bytes: Int64, segments n: Int, chunks: Int, start: [TaskID]) {
+        sizes = Traffic.evenSplit(bytes, parts: n).map { Traffic.evenSplit($0, parts: chunks) }
+        state = Array(repeating: start, count: n * chunks)
+        chunksPerSegment = chunks
+    }
+}
+
+extension Emitter {
+    /// Chunks per segment for a ring pass of `steps` steps over `n` ranks carrying `bytes` in total.
+    func ringChunks(bytes: Int64, ranks n: Int, steps: Int) -> Int {
+        let largestSegment = n > 0 ? (bytes + Int64(n) - 1) / Int64(n) : bytes
+        return chunkCount(largestSegment, cap: Self.cap(transfersPerChunk: n * max(steps, 1)))
+    }
+
+    /// Runs `steps` ring steps. At step t, position i sends segment `(i − t + shift) mod N` to position i+1;
+    /// `reduce` adds the γ reduction at the receiver. Returns, per position, the arrivals of this pass.
+    /// - Parameter localReady: per position, what its own contribution waits for (hierarchical phases).
+    @discardableResult
+    mutating func ringSteps(order: [Int], pass: inout RingPass, steps: Int, shift: Int, phase: Phase,
+                            stepOffset: Int, reduce: Bool, channel: Int, path: TransferPath = .automatic,
+                            localReady: [[TaskID]]? = nil) -> [[TaskID]] {
+        let n = order.count
+        var arrivals = Array(repeating: [TaskID](), count: n)
+        guard n > 1 else { return arrivals }
+        let c = pass.chunksPerSegment
+        for t in 0..<steps {
+            for k in 0..<c {
+                for i in 0..<n {
+                    let s = ((i - t + shift) % n + n) % n
+                    let bytes = pass.sizes[s][k]
+                    let piece = s * c + k
+                    var deps = pass.state[piece]
+                    if let ready = localReady?[i], !ready.isEmpty { deps = Self.unique(deps + ready) }
+                    let j = (i + 1) % n
+                    var got = send(order[i], order[j], bytes: bytes, after: deps, phase: phase,
+                                   step: stepOffset + t, chunk: k, channel: channel, path: path)
+                    if reduce {
+                        var rdeps = got
+                        if let ready = localReady?[j], !ready.isEmpty { rdeps = Self.unique(rdeps + ready) }
+                        got = self.reduce(at: order[j], bytes: bytes, after: rdeps, phase: phase,
+                                          step: stepOffset + t, chunk: k, channel: channel)
+                    }
+                    pass.state[piece] = got
+                    if bytes > 0 { arrivals[j].append(contentsOf: got) }
+                }
+            }
+        }
+        return arrivals
+    }
+
+    /// Ring all-reduce on one ring (formulas.md §6): reduce-scatter then all-gather, `2(N−1)` steps.
+    /// Returns per position its all-gather arrivals.
+    @discardableResult
+    mutating func ringAllReduce(order: [Int], bytes: Int64, channel: Int, start: [TaskID],
+                                path: TransferPath = .automatic) -> [[TaskID]] {
+        let n = order.count
+        guard n > 1 else { return Array(repeating: [], count: n) }
+        let chunks = ringChunks(bytes: bytes, ranks: n, steps: 2 * (n - 1))
+        var pass = RingPass(bytes: bytes, segments: n, chunks: chunks, start: start)
+        ringSteps(order: order, pass: &pass, steps: n - 1, shift: 0, phase: .reduceScatter, stepOffset: 0,
+                  reduce: true, channel: channel, path: path)
+        return ringSteps(order: order, pass: &pass, steps: n - 1, shift: 1, phase: .allGather, stepOffset: n - 1,
+                         reduce: false, channel: channel, path: path)
+    }
+
+    /// Ring orders from the request (participant order when none given), validated as permutations.
+    func ringOrders() throws(CollectiveError) -> [[Int]] {
+        let n = ranks
+        if request.rings.isEmpty { return [Array(0..<n)] }
+        for r in request.rings where r.sorted() != Array(0..<n) {
+            throw .invalidRequest("ring \(r) is not a permutation of ranks 0..<\(n)")
+        }
+        return request.rings
+    }
+
+    /// Per-ring payload: `ringWeights` (or equal shares), split exactly.
+    func ringShares(_ total: Int64, rings: Int) throws(CollectiveError) -> [Int64] {
+        if request.ringWeights.isEmpty { return Traffic.evenSplit(total, parts: rings) }
+        guard request.ringWeights.count == rings, let s = Split.weighted(total, request.ringWeights) else {
+            throw .invalidRequest("ringWeights must hold one non-negative weight per ring, not all zero")
+        }
+        return s
+    }
+}

@@ -1,0 +1,132 @@
+import LinkscopeCostModel
+import LinkscopeSchedule
+
+/// Most transfers one compiled collective may add before chunk counts are reduced (keeps a 1 GiB all-reduce over
+/// 1024 GPUs at a few million tasks).
+let transferBudget = 4_000_000
+
+/// Appends one collective's tasks to a schedule. Owns the schedule while compiling (swapped in and out by
+/// `CollectiveCompiler.compile`) so algorithms are plain mutating methods.
+struct Emitter {
+    var schedule: Schedule
+    let request: CollectiveRequest
+    /// Device of each rank.
+    let devices: [Int32]
+    /// Tasks the collective starts after.
+    let start: [TaskID]
+    /// Reduction cost in seconds per byte (γ).
+    let gamma: Double
+    var ranks: Int { devices.count }
+
+    init(schedule: Schedule, request: CollectiveRequest, start: [TaskID]) {
+        self.schedule = schedule
+        self.request = request
+        self.devices = request.participants.map { Int32(truncatingIfNeeded: $0) }
+        self.start = start
+        self.gamma = max(0, request.reductionSecondsPerByte)
+    }
+
+    func tag(_ phase: Phase, step: Int, chunk: Int, channel: Int) -> TaskTag {
+        TaskTag(collective: request.collectiveID, phase: phase, step: Int32(truncatingIfNeeded: step),
+                chunk: Int32(truncatingIfNeeded: chunk), channel: Int16(truncatingIfNeeded: channel))
+    }
+
+    /// Moves `bytes` from rank `from` to rank `to` after `deps`; returns the tasks that mark its arrival.
+    /// A transfer of nothing, or between ranks on the same device, costs nothing and adds no task: the
+    /// dependencies pass through (and it moves no network bytes).
+    mutating func send(_ from: Int, _ to: Int, bytes: Int64, after deps: [TaskID], phase: Phase, step: Int,
+                       chunk: Int = 0, channel: Int = 0, path: TransferPath = .automatic) -> [TaskID] {
+        transfer(devices[from], devices[to], bytes: bytes, after: deps, phase: phase, step: step, chunk: chunk,
+                 channel: channel, path: path)
+    }
+
+    /// `send` between devices (parameter servers need not be ranks).
+    mutating func transfer(_ a: Int32, _ b: Int32, bytes: Int64, after deps: [TaskID], phase: Phase, step: Int,
+                           chunk: Int = 0, channel: Int = 0, path: TransferPath = .automatic) -> [TaskID] {
+        guard bytes > 0, a != b else { return deps }
+        let id = schedule.add(.transfer(from: a, to: b, bytes: bytes, path: path),
+                              tag: tag(phase, step: step, chunk: chunk, channel: channel), after: deps)
+        return [id]
+    }
+
+    /// Reduction of `bytes` received at `rank` (γ > 0 only); returns what later work must wait for.
+    mutating func reduce(at rank: Int, bytes: Int64, after deps: [TaskID], phase: Phase, step: Int, chunk: Int = 0,
+                         channel: Int = 0) -> [TaskID] {
+        reduce(device: devices[rank], bytes: bytes, after: deps, phase: phase, step: step, chunk: chunk,
+               channel: channel)
+    }
+
+    /// Reduction of `bytes` on `device`'s compute lane 0, `bytes·γ` seconds (γ > 0 only).
+    mutating func reduce(device: Int32, bytes: Int64, after deps: [TaskID], phase: Phase, step: Int,
+                         chunk: Int = 0, channel: Int = 0) -> [TaskID] {
+        guard gamma > 0, bytes > 0 else { return deps }
+        let id = schedule.add(.compute(device: device, seconds: Double(bytes) * gamma, lane: 0),
+                              tag: tag(phase, step: step, chunk: chunk, channel: channel), after: deps)
+        return [id]
+    }
+
+    /// Collapses a long dependency list into one zero-length delay so that fan-in stays O(n), not O(n²).
+    mutating func join(_ deps: [TaskID], phase: Phase, step: Int = 0, channel: Int = 0) -> [TaskID] {
+        let unique = Self.unique(deps)
+        guard unique.count > 8 else { return unique }
+        let id = schedule.add(.delay(seconds: 0), tag: tag(phase, step: step, chunk: 0, channel: channel),
+                              after: unique)
+        return [id]
+    }
+
+    /// Sorted, duplicate-free copy (deterministic).
+    static func unique(_ ids: [TaskID]) -> [TaskID] {
+        var out = ids.sorted()
+        var w = 0
+        for i in out.indices where i == 0 || out[i] != out[i - 1] {
+            out[w] = out[i]
+            w += 1
+        }
+        out.removeLast(out.count - w)
+        return out
+    }
+
+    /// Pipeline chunks for a message of `bytes`: `⌈bytes/chunkBytes⌉` pieces, at most `cap`, split floor/ceil.
+    func chunks(_ bytes: Int64, cap: Int = Int.max) -> [Int64] {
+        Traffic.evenSplit(bytes, parts: chunkCount(bytes, cap: cap))
+    }
+
+    /// Chunk count for `bytes` under the request's `chunkBytes`, capped at `cap` (≥ 1).
+    func chunkCount(_ bytes: Int64, cap: Int = Int.max) -> Int {
+        let c = max(request.chunkBytes, 1)
+        let wanted = bytes <= 0 ? 1 : Int((bytes + c - 1) / c)
+        return max(1, min(wanted, cap))
+    }
+
+    /// Chunk cap so that `transfersPerChunk × chunks` stays within the transfer budget.
+    static func cap(transfersPerChunk: Int) -> Int { max(1, transferBudget / max(transfersPerChunk, 1)) }
+}
+
+/// Exact splits of byte counts.
+enum Split {
+    /// Splits `total` by `weights` (largest remainder, ties to the lower index); sums exactly to `total`.
+    static func weighted(_ total: Int64, _ weights: [Double]) -> [Int64]? {
+        guard !weights.isEmpty, weights.allSatisfy({ $0.isFinite && $0 >= 0 }) else { return nil }
+        let sum = weights.reduce(0, +)
+        guard sum > 0 else { return nil }
+        let exact = weights.map { Double(total) * $0 / sum }
+        var parts = exact.map { Int64($0.rounded(.down)) }
+        var left = total - parts.reduce(0, +)
+        let order = exact.indices.sorted { a, b in
+            let ra = exact[a] - Double(parts[a]), rb = exact[b] - Double(parts[b])
+            return ra != rb ? ra > rb : a < b
+        }
+        var k = 0
+        while left > 0, !order.isEmpty {
+            parts[order[k % order.count]] += 1
+            left -= 1
+            k += 1
+        }
+        while left < 0, !order.isEmpty {  // rounding overshoot (cannot happen with floor, kept for safety)
+            let i = order[order.count - 1 - (k % order.count)]
+            if parts[i] > 0 { parts[i] -= 1; left += 1 }
+            k += 1
+        }
+        return parts
+    }
+}

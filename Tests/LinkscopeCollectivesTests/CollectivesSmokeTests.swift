@@ -1,4 +1,0 @@
-import Testing
-@testable import LinkscopeCollectives
-
-@Test func collectivesModuleLoads() { #expect(Bool(true)) }

@@ -1,4 +1,0 @@
-import Testing
-@testable import LinkscopeCostModel
-
-@Test func costModelModuleLoads() { #expect(Bool(true)) }
