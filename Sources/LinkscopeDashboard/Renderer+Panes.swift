@@ -22,8 +22,8 @@ extension Renderer {
                  Style(.title, bold: true))
         buf.text(rulerRow.x, rulerRow.y, pad("link", nameWidth) + pad("kind", 8) + padLeft("bytes", 10) + " " + padLeft("util", 5),
                  Style(.dim))
-        drawRuler(&buf, Rect(x: rulerRow.x + left - 4, y: rulerRow.y, width: rulerRow.width - left + 4, height: 1),
-                  gutter: 4, columns: columns, origin: prepared.start)
+        drawRuler(&buf, Rect(x: rulerRow.x + left, y: rulerRow.y, width: rulerRow.width - left, height: 1),
+                  gutter: 0, columns: columns, origin: prepared.start)
         let order = prepared.linkOrder
         let first = min(state.tableScroll, max(0, order.count - 1))
         let t0 = state.viewStart
@@ -101,8 +101,8 @@ extension Renderer {
                 }
             }
             let ly = y0 + 1 + n
-            buf.text(area.x, ly, "UPPER = carried traffic (colour by bytes), lower = idle", Style(.dim), maxWidth: gridWidth + 30)
-            buf.text(area.x, ly + 1, "N nvlink  P pcie  S switch  I nic/net  Q qpi/cpu  X other", Style(.dim), maxWidth: gridWidth + 30)
+            buf.text(area.x, ly, "UPPER = carried traffic (colour by bytes), lower = idle", Style(.dim), maxWidth: max(gridWidth, 58))
+            buf.text(area.x, ly + 1, "N nvlink  P pcie  S switch  I nic/net  Q qpi/cpu  X other", Style(.dim), maxWidth: max(gridWidth, 58))
             let split = max(gridWidth + 2, 60)
             if area.width - split >= 40 {
                 listArea = Rect(x: area.x + split, y: area.y, width: area.width - split, height: area.height)

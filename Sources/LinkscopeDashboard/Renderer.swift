@@ -176,7 +176,7 @@ public struct Renderer: Sendable {
                 continue
             }
             let total = g.totalSeconds
-            x += buf.text(x, y, pad("GPU \(g.gpu)", 7), Style(.normal, bold: true))
+            x += buf.text(x, y, pad("GPU \(g.gpu)", 6), Style(.normal, bold: true))
             x += meter(&buf, x, y, "comp", g.computeSeconds / total, .compute)
             x += meter(&buf, x, y, "comm", g.communicationSeconds / total, .communication)
             x += buf.text(x, y, "idle ", Style(.dim))
@@ -186,7 +186,7 @@ public struct Renderer: Sendable {
         }
     }
 
-    /// "comp ██████ 62% " (18 columns).
+    /// "comp ██████ 62%  " (17 columns).
     func meter(_ buf: inout ScreenBuffer, _ x: Int, _ y: Int, _ label: String, _ fraction: Double, _ ink: Ink) -> Int {
         var c = buf.text(x, y, label + " ", Style(.dim))
         let width = 6
@@ -197,7 +197,7 @@ public struct Renderer: Sendable {
                     i < filled ? Style(ink) : Style(.dim))
         }
         c += width
-        c += buf.text(x + c, y, " " + pad(percent(f), 4) + "  ", Style(.normal))
+        c += buf.text(x + c, y, " " + pad(percent(f), 4) + " ", Style(.normal))
         return c
     }
 

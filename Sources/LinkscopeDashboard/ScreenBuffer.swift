@@ -161,6 +161,31 @@ public struct ScreenBuffer: Sendable {
         }
     }
 
+    /// Replaces every non-ASCII glyph with an ASCII stand-in (`--ascii` guarantees 7-bit output).
+    public mutating func asciify() {
+        for i in glyphs.indices where glyphs[i].value > 0x7E {
+            glyphs[i] = ScreenBuffer.asciiStandIn(glyphs[i])
+        }
+    }
+
+    static func asciiStandIn(_ g: Unicode.Scalar) -> Unicode.Scalar {
+        switch g {
+        case "─", "━": return "-"
+        case "│", "┃": return "|"
+        case "┌", "┐", "└", "┘", "┬", "┴", "├", "┤", "┼": return "+"
+        case "←": return "<"
+        case "→": return ">"
+        case "↑": return "^"
+        case "↓": return "v"
+        case "·", "…": return "."
+        case "×": return "x"
+        case "░": return ":"
+        case "▒": return "+"
+        case "▓": return "*"
+        default: return (0x2580...0x259F).contains(g.value) ? "#" : "?"
+        }
+    }
+
     /// One string per row, trailing blanks trimmed: the form snapshot tests compare.
     public func lines() -> [String] {
         (0..<height).map { y in
