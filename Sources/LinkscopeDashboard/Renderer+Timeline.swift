@@ -12,6 +12,14 @@ extension Renderer {
         drawRuler(&buf, g.ruler, gutter: g.gutter, columns: g.columns, origin: prepared.start)
         drawRows(&buf, prepared, g.rowArea, gutter: g.gutter, columns: g.columns, scroll: state.rowScroll,
                  currentRow: state.row, selection: state.selection, filter: filterIndex)
+        // Spare rows under a short timeline show the collectives table, so the first screen says more.
+        let shown = max(0, prepared.rows.count - state.rowScroll)
+        let spare = g.rowArea.height - shown - 1
+        if spare >= 4 && !model.collectives.isEmpty {
+            var r = self
+            r.state.tableScroll = 0
+            r.drawCollectives(&buf, Rect(x: area.x, y: g.rowArea.y + shown + 1, width: area.width, height: spare))
+        }
         if let d = g.details { drawDetails(&buf, d) }
     }
 
@@ -211,7 +219,8 @@ extension Renderer {
     func markSpan(_ buf: inout ScreenBuffer, _ span: Span, x0: Int, y: Int, columns: Int, ink: Ink) {
         guard let (c0, c1) = self.columns(of: span.start, span.end, columns: columns) else { return }
         for c in c0..<c1 {
-            if buf.glyph(x0 + c, y) == " " || buf.glyph(x0 + c, y) == "·" || buf.glyph(x0 + c, y) == "." {
+            // A span narrower than a cell may have lost its cell to a neighbour: make it visible.
+            if c1 - c0 == 1 && buf.glyph(x0 + c, y) == " " {
                 buf.put(x0 + c, y, color ? glyphs.full : categoryGlyph(Ink.category(Int(span.category.rawValue))))
             }
             buf.restyle(x0 + c, y) { st in
