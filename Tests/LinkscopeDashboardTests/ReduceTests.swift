@@ -167,3 +167,16 @@ import LinkscopeTimeline
         #expect(s.average(300, 400) == 0)
     }
 }
+
+@Suite struct ModelFromTimelineTests {
+    @Test func breakdownFromSpans() {
+        let m = DashboardModel(timeline: Fixtures.twoGPUTimeline())
+        #expect(m.gpus.count == 2)
+        let g = m.gpus[0]
+        #expect(abs(g.computeSeconds - 0.0007) < 1e-12)
+        #expect(abs(g.communicationSeconds - 0.0004) < 1e-12)
+        #expect(abs(g.overlapSeconds - 0.0002) < 1e-12)  // comm 500-900 us overlaps compute until 700 us
+        #expect(m.collectives.first?.op == "allreduce")
+        #expect(m.settings == nil)
+    }
+}
