@@ -198,7 +198,7 @@ extension Renderer {
             let cat = Int(track.categories[i])
             if state.hidden[cat] { continue }
             if let filter, !filter.matches(track: trackNumber, local: i) { continue }
-            guard let (c0, c1) = self.columns(of: track.starts[i], track.ends[i], columns: columns), c1 - c0 >= 5 else { continue }
+            guard let (c0, c1) = self.columns(of: track.starts[i], track.ends[i], columns: columns), c1 - c0 >= 8 else { continue }
             let name = Renderer.shortName(tl.names[Int(tl.spans[Int(track.ids[i])].name)])
             let room = c1 - c0 - 2
             let text = name.count <= room ? name : String(name.prefix(max(0, room - 1))) + String(glyphs.ellipsis)

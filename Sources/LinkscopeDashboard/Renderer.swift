@@ -226,6 +226,8 @@ public struct Renderer: Sendable {
             x += buf.text(x, r.y, glyphs.ascii ? "|" : "│", Style(.border))
         }
         var right: [String] = []
+        // The header line cuts the settings off on narrow screens: repeat the essentials here.
+        if r.width < 140, let s = model.settings { right.append("\(s.scheme) \(s.algorithm) · \(s.gpus.count) GPUs") }
         if state.abView && pinned != nil { right.append("A/B") } else if pinned != nil { right.append("pinned A") }
         if !state.filter.isEmpty { right.append("filter /\(state.filter)/") }
         let hiddenNames = SpanCategory.allCases.filter { state.hidden[Int($0.rawValue)] }.map(\.name)
