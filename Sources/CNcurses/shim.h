@@ -18,4 +18,7 @@ static inline WINDOW *shim_stdscr(void) { return stdscr; }
 static inline int     shim_cols(void)   { return COLS; }
 static inline int     shim_lines(void)  { return LINES; }
 static inline int     shim_colors(void) { return COLORS; }
+/* Added by the dashboard: C stdio streams for newterm() (also mutable globals). */
+static inline FILE   *shim_stdout(void) { return stdout; }
+static inline FILE   *shim_stdin(void)  { return stdin; }
 #endif

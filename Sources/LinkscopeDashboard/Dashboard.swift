@@ -1,5 +1,61 @@
-import CNcurses
-import LinkscopeTimeline
+/// Why the interactive dashboard stopped abnormally (the terminal is restored before these are thrown).
+public enum DashboardError: Error, Sendable, Equatable {
+    /// curses could not start on this terminal (not a TTY, unknown TERM).
+    case terminalUnavailable
+    /// SIGINT, SIGTERM or SIGHUP arrived; the CLI should exit with 128 + signal.
+    case interrupted(signal: Int32)
+}
 
-/// PLACEHOLDER: the terminal dashboard (replaced by the dashboard work).
-public enum Dashboard {}
+/// Entry points of the terminal dashboard.
+///
+/// The caller decides the mode (interface.md): on a TTY, `run`; otherwise, or with `--once`, `renderOnce`
+/// (no curses at all). The caller also resolves colour with `ColorMode.resolve` (NO_COLOR, --no-color,
+/// TERM=dumb) and ASCII (`--ascii`, non-UTF-8 locale): the library does not read the environment.
+public enum Dashboard {
+    /// Interactive ncurses loop until `q`. Restores the terminal on return and on every throw.
+    /// - Throws: `DashboardError.terminalUnavailable`, `DashboardError.interrupted(signal:)`.
+    public static func run(model: DashboardModel, runner: (any WhatIfRunner)?, options: DashboardOptions) throws {
+        let terminal = try Terminal(colorMode: options.color)
+        defer { terminal.stop() }
+        var session = DashboardSession(model: model, runner: runner, options: options)
+        var dirty = true
+        while true {
+            if let sig = terminal.interruption {
+                terminal.stop()
+                throw DashboardError.interrupted(signal: sig)
+            }
+            let (w, h) = terminal.size
+            if dirty {
+                terminal.draw(session.render(width: w, height: h, color: terminal.depth > 0))
+                dirty = false
+            }
+            guard let key = terminal.readKey() else { continue }
+            if key == .resize {
+                terminal.invalidate()
+                dirty = true
+                continue
+            }
+            let (w2, h2) = terminal.size
+            switch session.handle(key, width: w2, height: h2) {
+            case .quit?: return
+            case .redraw?: terminal.invalidate()
+            case .suspend?: terminal.suspend()
+            default: break
+            }
+            dirty = true
+        }
+    }
+
+    /// One frame as text for `--once` and scripts. `options.color` `.sixteen`/`.twoFiftySix` add ANSI colour
+    /// codes; `.none` and `.auto` give plain text (a script cannot be asked what it supports).
+    /// `keys` are applied first (e.g. `[.tab]` to show the links pane).
+    public static func renderOnce(model: DashboardModel, runner: (any WhatIfRunner)?, options: DashboardOptions,
+                                  width: Int = 120, height: Int = 40, keys: [Key] = []) -> String {
+        var session = DashboardSession(model: model, runner: runner, options: options)
+        session.state.message = nil
+        for k in keys { session.handle(k, width: width, height: height) }
+        let depth = options.color == .twoFiftySix ? 256 : options.color == .sixteen ? 16 : 0
+        let buf = session.render(width: width, height: height, color: depth > 0 || options.color == .auto)
+        return depth > 0 ? buf.ansiText(palette: Palette(depth: depth)) : buf.text()
+    }
+}

@@ -1,0 +1,73 @@
+import LinkscopeTimeline
+
+extension DashboardModel {
+    /// A model derived from a timeline alone (for `linkscope view` on trace files): per-GPU temporal breakdown
+    /// by interval union (HTA-style: compute, communication, overlap = both at once, idle = the rest of the
+    /// GPU's active range), collectives from `timeline.collectives` with nccl-tests bus factors, and links from
+    /// counter series whose values are utilisation fractions. No what-if settings.
+    public init(timeline: Timeline, title: String? = nil) {
+        var byGPU: [Int: (compute: [(Int64, Int64)], comm: [(Int64, Int64)], sent: Int64)] = [:]
+        for s in timeline.spans {
+            guard s.track >= 0, Int(s.track) < timeline.tracks.count, let gpu = timeline.tracks[Int(s.track)].gpu else { continue }
+            var e = byGPU[gpu] ?? ([], [], 0)
+            switch s.category {
+            case .compute: e.compute.append((s.start, s.end))
+            case .communication:
+                e.comm.append((s.start, s.end))
+                e.sent += s.bytes
+            default: break
+            }
+            byGPU[gpu] = e
+        }
+        let gpus: [GPUBreakdown] = byGPU.keys.sorted().map { gpu in
+            let e = byGPU[gpu] ?? ([], [], 0)
+            let comp = DashboardModel.union(e.compute)
+            let comm = DashboardModel.union(e.comm)
+            let both = DashboardModel.union(comp + comm)
+            let overlap = DashboardModel.length(comp) + DashboardModel.length(comm) - DashboardModel.length(both)
+            let range = (both.first?.0 ?? 0, both.last?.1 ?? 0)
+            let idle = max(0, range.1 - range.0 - DashboardModel.length(both))
+            return GPUBreakdown(gpu: gpu, computeSeconds: Double(DashboardModel.length(comp)) / 1e9,
+                                communicationSeconds: Double(DashboardModel.length(comm)) / 1e9, idleSeconds: Double(idle) / 1e9,
+                                overlapSeconds: Double(overlap) / 1e9, bytesSent: e.sent, bytesReceived: 0)
+        }
+        let collectives: [CollectiveRow] = timeline.collectives.map { c in
+            let seconds = Double(max(0, c.end - c.start)) / 1e9
+            let algbw = seconds > 0 ? Double(c.bytes) / seconds / 1e9 : 0
+            let n = Double(max(1, c.gpus.count))
+            let factor: Double
+            switch c.op.lowercased() {
+            case "allreduce": factor = 2 * (n - 1) / n
+            case "allgather", "reducescatter", "alltoall": factor = (n - 1) / n
+            default: factor = 1
+            }
+            return CollectiveRow(op: c.op, algorithm: c.algorithm, gpus: c.gpus, bytes: c.bytes, seconds: seconds,
+                                 algbwGBps: algbw, busbwGBps: algbw * factor)
+        }
+        let bounds = timeline.bounds
+        let links: [LinkRow] = timeline.counters.map { c in
+            let idx = SeriesIndex(c.points)
+            let avg = idx.average(bounds.start, max(bounds.end, bounds.start + 1))
+            return LinkRow(name: c.name, kind: c.process, bytes: 0, busySeconds: 0, utilisation: avg, series: c.points)
+        }
+        let stats = HeaderStats(simulatedSeconds: Double(bounds.end - bounds.start) / 1e9, events: timeline.spans.count)
+        self.init(title: title ?? timeline.title, timeline: timeline, stats: stats, gpus: gpus, collectives: collectives,
+                  links: links)
+    }
+
+    /// Sorted, merged intervals.
+    static func union(_ intervals: [(Int64, Int64)]) -> [(Int64, Int64)] {
+        let sorted = intervals.filter { $0.1 > $0.0 }.sorted { $0.0 < $1.0 }
+        var out: [(Int64, Int64)] = []
+        for iv in sorted {
+            if let last = out.last, iv.0 <= last.1 {
+                out[out.count - 1].1 = max(last.1, iv.1)
+            } else {
+                out.append(iv)
+            }
+        }
+        return out
+    }
+
+    static func length(_ intervals: [(Int64, Int64)]) -> Int64 { intervals.reduce(0) { $0 + $1.1 - $1.0 } }
+}

@@ -1,0 +1,122 @@
+/// The knobs the dashboard can turn and re-simulate (issue 3, "What-if, live").
+public struct WhatIfSettings: Sendable, Hashable {
+    /// Collective algorithm, e.g. "ring", "tree", "ps" (interface.md algorithm names).
+    public var algorithm: String
+    /// Sync scheme or collective op, e.g. "allreduce", "parameter-server".
+    public var scheme: String
+    /// GPUs the job gets.
+    public var gpus: [Int]
+    /// Message (gradient or collective) size in bytes.
+    public var messageBytes: Int64
+    /// Hardware preset, e.g. "dgx1-v100".
+    public var preset: String
+    /// Further named parameters (training knobs once they exist), in a stable order.
+    public var parameters: [WhatIfParameterValue]
+
+    public init(algorithm: String, scheme: String, gpus: [Int], messageBytes: Int64, preset: String,
+                parameters: [WhatIfParameterValue] = []) {
+        self.algorithm = algorithm
+        self.scheme = scheme
+        self.gpus = gpus
+        self.messageBytes = messageBytes
+        self.preset = preset
+        self.parameters = parameters
+    }
+}
+
+public struct WhatIfParameterValue: Sendable, Hashable {
+    public var name: String
+    public var value: String
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// Allowed values for each knob; the dashboard cycles through them. An empty list disables that key.
+public struct WhatIfChoices: Sendable, Hashable {
+    public var algorithms: [String]
+    public var schemes: [String]
+    public var gpuSets: [[Int]]
+    public var messageSizes: [Int64]
+    public var presets: [String]
+    /// Extra parameters: name and allowed values (cycled with `t`, the first one only for now).
+    public var parameters: [WhatIfParameterChoice]
+
+    public init(algorithms: [String] = [], schemes: [String] = [], gpuSets: [[Int]] = [], messageSizes: [Int64] = [],
+                presets: [String] = [], parameters: [WhatIfParameterChoice] = []) {
+        self.algorithms = algorithms
+        self.schemes = schemes
+        self.gpuSets = gpuSets
+        self.messageSizes = messageSizes
+        self.presets = presets
+        self.parameters = parameters
+    }
+}
+
+public struct WhatIfParameterChoice: Sendable, Hashable {
+    public var name: String
+    public var values: [String]
+    public init(name: String, values: [String]) {
+        self.name = name
+        self.values = values
+    }
+}
+
+/// Why a re-simulation failed; shown in the status bar, the previous run stays on screen.
+public struct WhatIfFailure: Error, Sendable, Hashable {
+    public var message: String
+    public init(message: String) { self.message = message }
+}
+
+/// Re-runs the simulation with new settings. Implemented by the simulator facade; called synchronously
+/// from the dashboard's key handling, so it should finish in well under a second for interactive use.
+public protocol WhatIfRunner: Sendable {
+    var choices: WhatIfChoices { get }
+    func run(_ settings: WhatIfSettings) -> Result<DashboardModel, WhatIfFailure>
+}
+
+/// Which knob a what-if key turns.
+public enum WhatIfKnob: String, Sendable, Hashable, CaseIterable {
+    case algorithm, scheme, gpus, messageSize, preset, parameter
+}
+
+extension WhatIfSettings {
+    /// The settings with `knob` moved to the next (or previous) allowed value; nil when there is no choice.
+    public func cycling(_ knob: WhatIfKnob, in choices: WhatIfChoices, backwards: Bool = false) -> WhatIfSettings? {
+        func next<T: Equatable>(_ list: [T], _ current: T) -> T? {
+            guard !list.isEmpty else { return nil }
+            guard let i = list.firstIndex(of: current) else { return list[0] }
+            let j = backwards ? (i + list.count - 1) % list.count : (i + 1) % list.count
+            return list[j]
+        }
+        var s = self
+        switch knob {
+        case .algorithm:
+            guard let v = next(choices.algorithms, algorithm) else { return nil }
+            s.algorithm = v
+        case .scheme:
+            guard let v = next(choices.schemes, scheme) else { return nil }
+            s.scheme = v
+        case .gpus:
+            guard let v = next(choices.gpuSets, gpus) else { return nil }
+            s.gpus = v
+        case .messageSize:
+            guard let v = next(choices.messageSizes, messageBytes) else { return nil }
+            s.messageBytes = v
+        case .preset:
+            guard let v = next(choices.presets, preset) else { return nil }
+            s.preset = v
+        case .parameter:
+            guard let p = choices.parameters.first else { return nil }
+            let current = parameters.first { $0.name == p.name }?.value ?? ""
+            guard let v = next(p.values, current) else { return nil }
+            if let i = s.parameters.firstIndex(where: { $0.name == p.name }) {
+                s.parameters[i].value = v
+            } else {
+                s.parameters.append(WhatIfParameterValue(name: p.name, value: v))
+            }
+        }
+        return s
+    }
+}

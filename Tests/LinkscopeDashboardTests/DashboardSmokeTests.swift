@@ -1,4 +1,0 @@
-import Testing
-@testable import LinkscopeDashboard
-
-@Test func dashboardModuleLoads() { #expect(Bool(true)) }
