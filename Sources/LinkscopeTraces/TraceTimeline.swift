@@ -87,7 +87,6 @@ public enum TraceTimeline {
                             name: name, op: info.op, algorithm: info.algorithm, gpus: info.ranks ?? [t.rank],
                             bytes: bytes, start: start, end: start + e.dur))
                     }
-                    if bytes != 0 { fields.append(("bytes", String(bytes))) }
                     let detail = tl.addDetail(SpanDetail(fields: fields))
                     tl.add(Span(track: track(device: device(of: e, in: t), stream: e.stream), name: tl.intern(name),
                                 category: category, start: start, duration: e.dur, bytes: bytes,
