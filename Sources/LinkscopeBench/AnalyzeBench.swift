@@ -1,4 +1,86 @@
-/// PLACEHOLDER: the analyze benchmark suite.
+import Foundation
+import LinkscopeTraces
+
+/// `linkscope-bench analyze [--traces DIR] [--repeat N] [--no-hta]`: times reading + analysing each shared
+/// Kineto trace (HTA semantics), and HTA itself on the same file when `python3 -c "import hta"` works.
 enum AnalyzeBench {
-    static func run(_ arguments: [String]) { print("not written yet") }
+    static func run(_ arguments: [String]) {
+        func value(_ flag: String) -> String? {
+            guard let i = arguments.firstIndex(of: flag), i + 1 < arguments.count else { return nil }
+            return arguments[i + 1]
+        }
+        let dir = value("--traces") ?? ProcessInfo.processInfo.environment["LINKSCOPE_SHARED"] ?? "../shared/traces"
+        let repeats = max(1, Int(value("--repeat") ?? "5") ?? 5)
+        let python = value("--python") ?? ProcessInfo.processInfo.environment["LINKSCOPE_PYTHON"] ?? "python3"
+        let files = ["control.json.gz", "nccl_data.json.gz", "sampled_rank-0.json.gz", "sampled_rank-1.json.gz"]
+        let htaAvailable = !arguments.contains("--no-hta") && shell(python, ["-c", "import hta"]) != nil
+        if !htaAvailable {
+            print("HTA not timed: `\(python) -c \"import hta\"` failed. Install it with")
+            print("  pip install holistictraceanalysis==0.5.0   (or pass --python /path/to/venv/bin/python)")
+        }
+        print("file                      read+analyze ms (best of \(repeats))   HTA ms   ratio")
+        for file in files {
+            let path = dir + "/" + file
+            guard FileManager.default.fileExists(atPath: path) else {
+                print("\(file): not found in \(dir) (use --traces DIR or LINKSCOPE_SHARED)")
+                continue
+            }
+            var best = Double.infinity
+            var events = 0
+            for _ in 0..<repeats {
+                let start = DispatchTime.now().uptimeNanoseconds
+                do {
+                    let trace = try TraceReader.read(path: path)
+                    let analysis = TraceAnalysis(traces: [trace])
+                    events = trace.events.count + analysis.ranks.count * 0
+                } catch {
+                    print("\(file): \(error)")
+                    break
+                }
+                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            var htaText = "-"
+            var ratioText = "-"
+            if htaAvailable, let ms = htaMillis(python: python, path: path) {
+                htaText = String(format: "%.0f", ms)
+                ratioText = String(format: "%.1fx", ms / best)
+            }
+            let name = file.padding(toLength: 26, withPad: " ", startingAt: 0)
+            print("\(name)\(String(format: "%10.1f", best)) (\(events) slices)\(String(repeating: " ", count: 10))\(htaText)   \(ratioText)")
+        }
+    }
+
+    /// HTA's TraceAnalysis load + temporal breakdown + overlap + idle breakdown, in ms (measured inside Python).
+    static func htaMillis(python: String, path: String) -> Double? {
+        let script = """
+        import logging, os, shutil, sys, tempfile, time
+        logging.disable(logging.WARNING)
+        from hta.trace_analysis import TraceAnalysis
+        d = tempfile.mkdtemp()
+        shutil.copy(sys.argv[1], d)
+        t0 = time.perf_counter()
+        a = TraceAnalysis(trace_dir=d)
+        a.get_temporal_breakdown(visualize=False)
+        a.get_comm_comp_overlap(visualize=False)
+        for r in a.t.traces: a.get_idle_time_breakdown(ranks=[r], visualize=False)
+        print((time.perf_counter() - t0) * 1000)
+        shutil.rmtree(d)
+        """
+        guard let out = shell(python, ["-c", script, path]) else { return nil }
+        return out.split(separator: "\n").last.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    static func shell(_ executable: String, _ args: [String]) -> String? {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [executable] + args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
 }

@@ -1,5 +1,243 @@
-import CZlib
 import LinkscopeTimeline
 
-/// PLACEHOLDER: Kineto / Chrome trace reader (replaced by the traces work).
-public enum TraceReader {}
+/// Reads Chrome-trace / PyTorch profiler (Kineto) JSON, plain or gzip-compressed, one event at a time.
+///
+/// ```swift
+/// let trace = try TraceReader.read(path: "rank-3.json.gz")
+/// print(trace.rank, trace.events.count)
+/// ```
+/// Malformed, truncated or non-trace input throws a `TraceError` naming the file and byte offset.
+public enum TraceReader {
+    /// Reads one file (`.json`, `.json.gz`, `.pt.trace.json(.gz)`; gzip is detected by its magic bytes).
+    public static func read(path: String) throws -> RankTrace {
+        let source = try openTraceSource(path: path)
+        return try read(source: source, file: path)
+    }
+
+    /// Reads a trace held in memory (plain or gzip), fed to the parser in `chunkSize` pieces.
+    public static func read(bytes: [UInt8], file: String = "<memory>", chunkSize: Int = 1 << 20) throws -> RankTrace {
+        let source = try wrapIfGzip(MemoryChunkSource(bytes, chunkSize: chunkSize), file: file)
+        return try read(source: source, file: file)
+    }
+
+    /// Reads a trace from a string (tests, small hand-made traces).
+    public static func read(json: String, file: String = "<memory>", chunkSize: Int = 1 << 20) throws -> RankTrace {
+        try read(bytes: Array(json.utf8), file: file, chunkSize: chunkSize)
+    }
+
+    static func read(source: ChunkSource, file: String) throws -> RankTrace {
+        var parser = JSONEventParser(source: source, file: file)
+        var builder = TraceBuilder(file: file)
+        let header = try parser.parse(keepArgs: TraceBuilder.keepsArgs) { raw in
+            builder.add(&raw)
+        }
+        guard header.sawTraceEvents else {
+            throw TraceError(kind: .notATrace, file: file, offset: parser.offset,
+                             message: "no traceEvents array in the top-level object")
+        }
+        return builder.finish(header: header)
+    }
+
+    /// The rank in a file name (`rank-3`, `rank_3`), if any.
+    public static func rankFromFileName(_ path: String) -> Int? {
+        let name = Array((path.split(separator: "/").last.map(String.init) ?? path).utf8)
+        let word = Array("rank".utf8)
+        var best: Int?
+        var i = 0
+        while i + word.count < name.count {
+            if Array(name[i..<(i + word.count)]) == word {
+                let sep = name[i + word.count]
+                var j = i + word.count + 1
+                var value = 0
+                var digits = 0
+                while (sep == UInt8(ascii: "-") || sep == UInt8(ascii: "_")), j < name.count,
+                      name[j] >= 0x30, name[j] <= 0x39, digits < 9 {
+                    value = value * 10 + Int(name[j] - 0x30)
+                    digits += 1
+                    j += 1
+                }
+                if digits > 0 { best = value }
+            }
+            i += 1
+        }
+        return best
+    }
+}
+
+/// Turns parsed events into a `RankTrace`.
+struct TraceBuilder {
+    var trace: RankTrace
+    private var stringIndex: [String: Int32] = [:]
+    private var openSlices: [RankTrace.ThreadKey: [RawEvent]] = [:]
+    private var flowStarts: Set<String> = []
+
+    init(file: String) { trace = RankTrace(file: file) }
+
+    /// Host-side categories whose args are large and unused: only the typed fields are kept.
+    static func keepsArgs(_ cat: String?) -> Bool {
+        guard let cat else { return true }
+        switch cat {
+        case "cpu_op", "python_function", "cuda_runtime", "cuda_driver", "overhead", "cpu_instant_event",
+             "fwdbwd", "ac2g", "async_cpu_to_gpu", "Trace":
+            return false
+        default:
+            return true
+        }
+    }
+
+    mutating func intern(_ s: String) -> Int32 {
+        if let i = stringIndex[s] { return i }
+        let i = Int32(trace.strings.count)
+        trace.strings.append(s)
+        stringIndex[s] = i
+        return i
+    }
+
+    mutating func id(_ t: TraceID) -> Int64 {
+        switch t {
+        case .int(let v): return v
+        case .string(let s):
+            if let v = trace.stringIDs[s] { return v }
+            let v = 1_000_000_000 + Int64(trace.stringIDs.count)
+            trace.stringIDs[s] = v
+            return v
+        }
+    }
+
+    static func kind(cat: String?, raw: RawEvent) -> TraceEventKind {
+        guard let cat else { return .cpu }
+        switch cat {
+        case "kernel", "Kernel":
+            return raw.hasStream && raw.hasCorrelation ? .kernel : .gpuOther
+        case "gpu_memcpy", "Memcpy":
+            return raw.hasStream && raw.hasCorrelation ? .memcpy : .gpuOther
+        case "gpu_memset", "Memset":
+            return raw.hasStream && raw.hasCorrelation ? .memset : .gpuOther
+        case "gpu_user_annotation", "cuda_sync", "cuda_event", "mtia_ccp_events":
+            return .gpuOther
+        case "cuda_runtime", "cuda_driver", "Runtime", "mtia_runtime":
+            return .runtime
+        case "user_annotation":
+            return .annotation
+        default:
+            return .cpu
+        }
+    }
+
+    mutating func add(_ raw: inout RawEvent) {
+        if let ts = raw.ts, !ts.isInteger { trace.hasFractionalTimestamps = true }
+        switch raw.ph {
+        case UInt8(ascii: "X"):
+            guard let ts = raw.ts, let dur = raw.dur else { return }
+            append(raw, ts: ts, dur: dur, fromBeginEnd: false)
+        case UInt8(ascii: "B"):
+            let key = RankTrace.ThreadKey(pid: id(raw.pid), tid: id(raw.tid))
+            openSlices[key, default: []].append(raw)
+        case UInt8(ascii: "E"):
+            let key = RankTrace.ThreadKey(pid: id(raw.pid), tid: id(raw.tid))
+            guard var begin = openSlices[key]?.popLast(), let bts = begin.ts, let ets = raw.ts else { return }
+            if !raw.args.isEmpty { begin.args.append(contentsOf: raw.args) }
+            let dur = JSONNumber(isInteger: bts.isInteger && ets.isInteger, int: ets.int - bts.int,
+                                 double: ets.double - bts.double, milli: ets.milli &- bts.milli)
+            append(begin, ts: bts, dur: dur, fromBeginEnd: true)
+        case UInt8(ascii: "M"):
+            metadata(raw)
+        case UInt8(ascii: "C"):
+            guard let ts = raw.ts else { return }
+            var values: [(String, Double)] = []
+            for (k, v) in raw.args {
+                switch v {
+                case .int(let i): values.append((k, Double(i)))
+                case .double(let d): values.append((k, d))
+                default: break
+                }
+            }
+            trace.counters.append(TraceCounterSample(pid: id(raw.pid), name: raw.name, ts: ts.milli, values: values))
+        case UInt8(ascii: "s"):
+            if let i = raw.id { flowStarts.insert(i.serialized(pretty: false)) }
+        case UInt8(ascii: "f"):
+            // Orphan flow ends (Kineto writes them for runtime calls that launch nothing) are dropped.
+            if let i = raw.id, !flowStarts.contains(i.serialized(pretty: false)) { trace.orphanFlows += 1 }
+        default:
+            break
+        }
+    }
+
+    private mutating func append(_ raw: RawEvent, ts: JSONNumber, dur: JSONNumber, fromBeginEnd: Bool) {
+        var argsIndex: Int32 = -1
+        if !raw.args.isEmpty {
+            argsIndex = Int32(trace.args.count)
+            trace.args.append(raw.args)
+        }
+        let e = TraceEvent(
+            kind: Self.kind(cat: raw.cat, raw: raw),
+            name: intern(raw.name),
+            category: raw.cat.map { intern($0) } ?? -1,
+            ts: ts.milli, dur: dur.milli, tsMicros: ts.double, durMicros: dur.double,
+            pid: id(raw.pid), tid: id(raw.tid),
+            stream: raw.stream, correlation: raw.correlation, externalID: raw.externalID, bytes: raw.bytes,
+            args: argsIndex, fromBeginEnd: fromBeginEnd)
+        trace.events.append(e)
+    }
+
+    private mutating func metadata(_ raw: RawEvent) {
+        let pid = id(raw.pid)
+        let key = RankTrace.ThreadKey(pid: pid, tid: id(raw.tid))
+        func arg(_ k: String) -> JSONValue? { raw.args.first { $0.0 == k }?.1 }
+        func intArg(_ k: String) -> Int? {
+            switch arg(k) {
+            case .int(let v)?: return Int(truncatingIfNeeded: v)
+            case .double(let d)? where d.isFinite && abs(d) < 9e18: return Int(d)
+            default: return nil
+            }
+        }
+        switch raw.name {
+        case "process_name":
+            if case .string(let s)? = arg("name") { trace.processNames[pid] = s }
+        case "process_sort_index":
+            if let v = intArg("sort_index") { trace.processSortIndex[pid] = v }
+        case "thread_name":
+            if case .string(let s)? = arg("name") {
+                if trace.threadNames[key] == nil { trace.threadOrder.append(key) }
+                trace.threadNames[key] = s
+            }
+            if let g = intArg("gpu") { trace.threadGPU[key] = g }
+        case "thread_sort_index":
+            if let v = intArg("sort_index") { trace.threadSortIndex[key] = v }
+        default:
+            break
+        }
+    }
+
+    mutating func finish(header: TraceHeader) -> RankTrace {
+        trace.baseTimeNanoseconds = header.baseTimeNanoseconds
+        trace.displayTimeUnit = header.displayTimeUnit
+        trace.otherData = header.otherData
+        if let info = header.distributedInfo {
+            if let r = Self.int(info["rank"]) {
+                trace.rank = r
+                trace.rankSource = .distributedInfo
+            }
+            trace.worldSize = Self.int(info["world_size"])
+        }
+        if trace.rankSource == .fallback {
+            if trace.isLinkscopeOutput, let r = Self.int(header.otherData?["rank"]) {
+                trace.rank = r
+                trace.rankSource = .linkscope
+            } else if let r = TraceReader.rankFromFileName(trace.file) {
+                trace.rank = r
+                trace.rankSource = .fileName
+            }
+        }
+        return trace
+    }
+
+    static func int(_ v: JSONValue?) -> Int? {
+        switch v {
+        case .int(let i)?: return Int(truncatingIfNeeded: i)
+        case .double(let d)? where d.isFinite && abs(d) < 9e18: return Int(d)
+        case .string(let s)?: return Int(s)
+        default: return nil
+        }
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import LinkscopeTimeline
-
-@Test func timelineModuleLoads() { #expect(Bool(true)) }

@@ -1,4 +1,0 @@
-import Testing
-@testable import LinkscopeTraces
-
-@Test func tracesModuleLoads() { #expect(Bool(true)) }
