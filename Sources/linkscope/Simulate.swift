@@ -22,7 +22,7 @@ struct Simulate: ParsableCommand {
         let s = try IO.scenario(scenario)
         let run = try IO.simulate(s, options: RunOptions(recordTimeline: traceOut != nil, recordLinkHistory: traceOut != nil))
         var files: [(path: String, contents: String)] = []
-        if let traceOut, let timeline = run.timeline { files.append((traceOut, ChromeTraceWriter.json(timeline))) }
+        if let traceOut, let timeline = run.timeline { files.append((traceOut, ChromeTraceWriter.write(timeline))) }
         if let trafficOut { files.append((trafficOut, run.traffic.serialized)) }
         try IO.writeAll(files)
         print(Report.render(run.report, format: format), terminator: "")

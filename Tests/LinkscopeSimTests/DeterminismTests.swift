@@ -13,7 +13,7 @@ import LinkscopeTimeline
         #expect(a.traffic.serialized == b.traffic.serialized)
         let ta = try #require(a.timeline)
         let tb = try #require(b.timeline)
-        #expect(ChromeTraceWriter.json(ta) == ChromeTraceWriter.json(tb))
+        #expect(ChromeTraceWriter.write(ta) == ChromeTraceWriter.write(tb))
     }
 }
 
