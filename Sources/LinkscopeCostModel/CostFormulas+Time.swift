@@ -13,8 +13,11 @@ extension CostFormulas {
     public static func time(op: CollectiveOp, algorithm: Algorithm, ranks n: Int, bytes m: Double,
                             bandwidth b: Double, latency a: Double, gamma g: Double = 0,
                             options o: FormulaOptions = FormulaOptions()) -> Double? {
-        guard b > 0 else { return nil }
-        if n <= 1 { return 0 }
+        guard b > 0, n >= 1 else { return nil }
+        if n == 1 {  // nothing moves, but only where a closed form exists at all
+            return time(op: op, algorithm: algorithm, ranks: 2, bytes: m, bandwidth: b, latency: a, gamma: g,
+                        options: o) == nil ? nil : 0
+        }
         let depth = o.treeDepth ?? ceilLog2(n)
         switch (op, algorithm) {
         case (.allreduce, .ring): return ringAllReduce(ranks: n, bytes: m, bandwidth: b, latency: a, gamma: g)

@@ -105,3 +105,19 @@ func everySupportedCombinationCompiles(c: OpAlg) throws {
         #expect(a.tasks == b.tasks && a.dependencyList == b.dependencyList && fa == fb, "\(c.testDescription)")
     }
 }
+
+@Test func closedFormsCoverTheCompiledCombinations() {
+    let opts = FormulaOptions(tiers: HierarchyTiers(localRanks: 2, localLatency: 1e-6, localBandwidth: 1e9, groups: 2,
+                                                    remoteLatency: 1e-6, remoteBandwidth: 1e9),
+                              pcieBandwidth: 1e9)
+    for op in CollectiveOp.allCases {
+        for alg in Algorithm.allCases {
+            let supported = CollectiveCompiler.supportedAlgorithms(for: op).contains(alg)
+            for n in [1, 4] {
+                let t = CostFormulas.time(op: op, algorithm: alg, ranks: n, bytes: 1e6, bandwidth: 1e9, latency: 1e-6,
+                                          options: opts)
+                #expect((t != nil) == supported, "\(op)/\(alg) n=\(n)")
+            }
+        }
+    }
+}

@@ -148,3 +148,28 @@ func binomialRootedTiming(n: Int) throws {
     #expect(finals.count == 1)
     #expect(ByteCounts(s).total == 2 * 1023 * Int64(1 << 30))
 }
+
+@Test func hierarchicalTiming() throws {
+    // 2 groups × 4: intra RS, inter AR of M/p1, intra AG; on uniform dedicated links the phases add up.
+    let m: Int64 = 8_000_000
+    var r = request(.allreduce, .hierarchical, ranks: 8, bytes: m)
+    r.groups = [[0, 1, 2, 3], [4, 5, 6, 7]]
+    let t = IdealExecutor(alpha: alpha, bandwidth: bw).makespan(try compiled(r).0)
+    let tiers = HierarchyTiers(localRanks: 4, localLatency: alpha, localBandwidth: bw, groups: 2,
+                               remoteLatency: alpha, remoteBandwidth: bw)
+    #expect(close(t, CostFormulas.hierarchicalAllReduce(bytes: Double(m), tiers: tiers)))
+}
+
+@Test func spanningTreeChainPipelines() throws {
+    // One chain tree 0-1-2-3 (depth 3), 8 chunks: reduce up and broadcast down overlap on opposite directions.
+    let m: Int64 = 8_000_000
+    var r = request(.allreduce, .spanningTrees, ranks: 4, bytes: m, chunk: 1_000_000)
+    r.trees = [WeightedTree(parent: [-1, 0, 1, 2], weight: 1)]
+    let t = IdealExecutor(alpha: alpha, bandwidth: bw).makespan(try compiled(r).0)
+    #expect(close(t, CostFormulas.pipelinedTreeAllReduce(depth: 3, bytes: Double(m), chunkBytes: 1_000_000,
+                                                         bandwidth: bw, latency: alpha)))
+    // And the Blink form D/R + 2·depth·(α + chunk/r) bounds it from above.
+    let blink = CostFormulas.spanningTreesAllReduce(bytes: Double(m), rate: bw, depth: 3, latency: alpha,
+                                                    chunkBytes: 1_000_000)
+    #expect(t <= blink * (1 + 1e-9))
+}
