@@ -90,11 +90,15 @@ extension Emitter {
     }
 
     /// Per-ring payload: `ringWeights` (or equal shares), split exactly.
+    /// Bytes per ring. When the buffer divides by N, every ring's share does too (the split is made in
+    /// units of N bytes), so each rank still moves exactly `2(N−1)M/N` in total (formulas.md §6, §21 A).
     func ringShares(_ total: Int64, rings: Int) throws(CollectiveError) -> [Int64] {
-        if request.ringWeights.isEmpty { return Traffic.evenSplit(total, parts: rings) }
-        guard request.ringWeights.count == rings, let s = Split.weighted(total, request.ringWeights) else {
+        let unit = Int64(max(ranks, 1))
+        let scale: Int64 = total % unit == 0 ? unit : 1
+        if request.ringWeights.isEmpty { return Traffic.evenSplit(total / scale, parts: rings).map { $0 * scale } }
+        guard request.ringWeights.count == rings, let s = Split.weighted(total / scale, request.ringWeights) else {
             throw .invalidRequest("ringWeights must hold one non-negative weight per ring, not all zero")
         }
-        return s
+        return s.map { $0 * scale }
     }
 }

@@ -16,7 +16,21 @@ struct Emitter {
     let start: [TaskID]
     /// Reduction cost in seconds per byte (γ).
     let gamma: Double
+    /// Last transfer issued on each stream (from, to, channel, path): a stream sends its pieces in order,
+    /// as an NCCL channel's connection does, so chunk k+1 starts once chunk k's bytes are served (its hop
+    /// latency overlaps chunk k+1, as NCCL keeps several steps in flight). Without this, a
+    /// message cut into C chunks would be C concurrent flows: it would take C shares of a contended link
+    /// and a pipelined tree would degenerate into store-and-forward. Algorithms emit each stream's
+    /// pieces in time order (step, then chunk). Looked up only, never iterated (determinism).
+    var lastOnStream: [StreamKey: TaskID] = [:]
     var ranks: Int { devices.count }
+
+    struct StreamKey: Hashable {
+        var from: Int32
+        var to: Int32
+        var channel: Int
+        var path: TransferPath
+    }
 
     init(schedule: Schedule, request: CollectiveRequest, start: [TaskID]) {
         self.schedule = schedule
@@ -44,8 +58,12 @@ struct Emitter {
     mutating func transfer(_ a: Int32, _ b: Int32, bytes: Int64, after deps: [TaskID], phase: Phase, step: Int,
                            chunk: Int = 0, channel: Int = 0, path: TransferPath = .automatic) -> [TaskID] {
         guard bytes > 0, a != b else { return deps }
+        let key = StreamKey(from: a, to: b, channel: channel, path: path)
+        let previous = lastOnStream[key].flatMap { deps.contains($0) ? nil : $0 }
         let id = schedule.add(.transfer(from: a, to: b, bytes: bytes, path: path),
-                              tag: tag(phase, step: step, chunk: chunk, channel: channel), after: deps)
+                              tag: tag(phase, step: step, chunk: chunk, channel: channel), after: deps,
+                              afterServed: previous)
+        lastOnStream[key] = id
         return [id]
     }
 

@@ -4,7 +4,9 @@ import LinkscopeSchedule
 extension Emitter {
     /// Parameter-server sync (formulas.md §3/§4): every worker pushes shard j of its gradient to server j
     /// (`serverShares`, equal when empty; exact split), the server reduces each arrival (γ), then every worker
-    /// pulls shard j back. Pipelined by chunk: chunk c of a shard is pulled once all workers pushed it.
+    /// pulls shard j back. Synchronous SGD: server j applies the update once it holds shard j from every
+    /// worker, so the pulls of a shard wait for all of its pushes (push then pull, `2·N·M_j/B_ps`); pushes
+    /// and pulls are chunked so that each stream still pipelines, and different shards overlap.
     /// Servers are device indices and may be workers' own devices: that worker's push and pull of its shard
     /// stay local (no task, no network bytes), so co-located k = N moves `2(N−1)M/N` per node.
     mutating func compileParameterServer() throws(CollectiveError) {
@@ -18,14 +20,18 @@ extension Emitter {
         let cap = Self.cap(transfersPerChunk: 2 * n * servers.count)
         for (j, server) in servers.enumerated() {
             let sd = Int32(truncatingIfNeeded: server)
-            for (c, b) in chunks(shards[j], cap: cap).enumerated() {
-                var pushed: [TaskID] = []
+            let pieces = chunks(shards[j], cap: cap)
+            var pushed: [TaskID] = []
+            for (c, b) in pieces.enumerated() {
                 for w in 0..<n {
                     let got = transfer(devices[w], sd, bytes: b, after: start, phase: .push, step: 0, chunk: c,
                                        channel: j)
                     pushed += reduce(device: sd, bytes: b, after: got, phase: .push, step: 0, chunk: c, channel: j)
                 }
-                let deps = join(pushed, phase: .push, channel: j)
+            }
+            // Each stream is FIFO, so the last chunk of every worker's push marks the whole shard.
+            let deps = join(pushed, phase: .update, channel: j)
+            for (c, b) in pieces.enumerated() {
                 for w in 0..<n {
                     _ = transfer(sd, devices[w], bytes: b, after: deps, phase: .pull, step: 1, chunk: c, channel: j)
                 }

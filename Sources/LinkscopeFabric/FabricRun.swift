@@ -62,6 +62,9 @@ struct FabricRun {
     var pending: [Int32]
     var successorStart: [Int32]
     var successors: [Int32]
+    /// Tasks waiting for a task's bytes to be served (CSR like `successors`).
+    var servedSuccessorStart: [Int32]
+    var servedSuccessors: [Int32]
 
     var routes: RouteTable
     var lanes: [Lane]
@@ -132,6 +135,21 @@ struct FabricRun {
         }
         successorStart = counts
         successors = succ
+        var servedCounts = Array(repeating: Int32(0), count: n + 1)
+        for i in 0..<n where schedule.tasks[i].servedDependency >= 0 {
+            pending[i] += 1
+            servedCounts[Int(schedule.tasks[i].servedDependency) + 1] += 1
+        }
+        for i in 0..<n { servedCounts[i + 1] += servedCounts[i] }
+        var servedFill = servedCounts
+        var servedSucc = Array(repeating: Int32(0), count: Int(servedCounts[n]))
+        for i in 0..<n where schedule.tasks[i].servedDependency >= 0 {
+            let d = Int(schedule.tasks[i].servedDependency)
+            servedSucc[Int(servedFill[d])] = Int32(i)
+            servedFill[d] += 1
+        }
+        servedSuccessorStart = servedCounts
+        servedSuccessors = servedSucc
         lanes = Array(repeating: Lane(), count: laneCount)
         laneTouched = Array(repeating: false, count: laneCount)
         let m = topology.links.count
@@ -187,13 +205,29 @@ struct FabricRun {
     private mutating func finish(_ task: Int32, at now: Double) {
         let i = Int(task)
         taskEnd[i] = now
-        if case .compute = schedule.tasks[i].kind {
+        switch schedule.tasks[i].kind {
+        case .compute:
             let lane = Int(aux[i])
             lanes[lane].busy = false
             touchLane(Int32(lane))
+            served(task, at: now)
+        case .delay:
+            served(task, at: now)
+        case .transfer:
+            break  // served when its last byte left (see `start` and `drain`)
         }
         for k in Int(successorStart[i])..<Int(successorStart[i + 1]) {
             let s = Int(successors[k])
+            pending[s] -= 1
+            if pending[s] == 0 { start(Int32(s), at: now) }
+        }
+    }
+
+    /// The task's bytes are all sent: release the tasks that only wait for that.
+    private mutating func served(_ task: Int32, at now: Double) {
+        let i = Int(task)
+        for k in Int(servedSuccessorStart[i])..<Int(servedSuccessorStart[i + 1]) {
+            let s = Int(servedSuccessors[k])
             pending[s] -= 1
             if pending[s] == 0 { start(Int32(s), at: now) }
         }
@@ -215,10 +249,12 @@ struct FabricRun {
             let set = aux[i]
             if set < 0 {  // same device: nothing crosses the fabric
                 loop.schedule(FabricEvent(kind: .taskDone, index: task, version: 0), at: now)
+                served(task, at: now)
             } else if bytes <= 0 {
                 let r = routes.setRoutes[routes.parts(set).lowerBound]
                 loop.schedule(FabricEvent(kind: .taskDone, index: task, version: 0),
                               at: now + routes.latency[Int(r)])
+                served(task, at: now)
             } else {
                 let pieces = routes.split(bytes, over: set)
                 var flowsStarted: Int32 = 0
@@ -315,6 +351,7 @@ struct FabricRun {
         if pending[task] == 0 {
             loop.schedule(FabricEvent(kind: .taskDone, index: flows[fi].task, version: 0),
                           at: now + routes.latency[Int(route)])
+            served(flows[fi].task, at: now)
         }
     }
 }

@@ -77,6 +77,10 @@ public struct Task: Sendable, Hashable {
     /// Range of this task's dependencies in `Schedule.dependencyList`.
     public var dependencyStart: Int32
     public var dependencyCount: Int32
+    /// A transfer this task waits for only until its bytes are *served* (sent), not delivered: the
+    /// previous piece on the same stream, so that a stream keeps pieces in order while its hop latency
+    /// overlaps the next piece (as NCCL keeps several steps in flight). -1 when none.
+    public var servedDependency: Int32 = -1
 }
 
 /// A DAG of transfers and computations. A task starts once all its dependencies have finished.
@@ -94,17 +98,22 @@ public struct Schedule: Sendable {
 
     /// Adds a task that starts after every task in `dependencies`.
     /// - Complexity: O(number of dependencies).
+    /// - Parameter served: a task this one waits for until its bytes are served, not delivered (see
+    ///   `Task.servedDependency`); for tasks that are not transfers, served means finished.
     @discardableResult
-    public mutating func add<S: Sequence>(_ kind: TaskKind, tag: TaskTag = TaskTag(), after dependencies: S) -> TaskID
+    public mutating func add<S: Sequence>(_ kind: TaskKind, tag: TaskTag = TaskTag(), after dependencies: S,
+                                          afterServed served: TaskID? = nil) -> TaskID
     where S.Element == TaskID {
         let start = Int32(dependencyList.count)
         for d in dependencies {
             precondition(d.index < tasks.count, "dependency on a later task")
             dependencyList.append(d)
         }
+        if let served { precondition(served.index < tasks.count, "dependency on a later task") }
         let id = TaskID(tasks.count)
         tasks.append(Task(kind: kind, tag: tag, dependencyStart: start,
-                          dependencyCount: Int32(dependencyList.count) - start))
+                          dependencyCount: Int32(dependencyList.count) - start,
+                          servedDependency: served?.rawValue ?? -1))
         return id
     }
 

@@ -10,7 +10,8 @@ struct FormulaBridge {
     func prediction(for meta: CollectiveMeta, usedPairs: [(Int, Int)]) -> (time: Double?, bandwidth: Double, latency: Double) {
         let req = meta.request
         let (bw, lat) = bottleneck(meta, usedPairs: usedPairs)
-        var options = FormulaOptions()
+        // Pipelined forms (chain, tree) include their fill term only when they know the chunk.
+        var options = FormulaOptions(chunkBytes: Double(req.chunkBytes))
         var ranks = req.participants.count
         switch meta.algorithm {
         case .ps:
@@ -21,17 +22,13 @@ struct FormulaBridge {
         case .spanningTrees:
             let rate = req.trees.reduce(0) { $0 + $1.weight }
             options.treeRate = rate > 0 ? rate : nil
-            options.chunkBytes = Double(req.chunkBytes)
         case .hierarchical:
             options.tiers = tiers(req, usedPairs: usedPairs)
         case .hybridPCIe:
-            if req.participants.count >= 2,
-               let pcie = topo.topology.route(from: req.participants[0], to: req.participants[1], preference: .avoidNVLink) {
-                options.pcieBandwidth = pcie.map { topo.topology.links[$0].bandwidth.bytesPerSecond * topo.linkEfficiency }.min()
-                options.pcieLatency = pcie.reduce(0) { $0 + topo.topology.links[$1].latency.value }
-            }
-        case .tree, .doubleBinaryTree:
-            options.chunkBytes = Double(req.chunkBytes)
+            let pcie = topo.ringFigures(rings: [Array(req.participants.indices)], participants: req.participants,
+                                        preference: .avoidNVLink)
+            options.pcieBandwidth = pcie.bandwidth
+            options.pcieLatency = pcie.latency
         default:
             break
         }
@@ -67,24 +64,10 @@ struct FormulaBridge {
         let p = req.participants
         guard p.count >= 2 else { return (.infinity, 0) }
         switch meta.algorithm {
-        case .ring, .hybridPCIe:
+        case .ring where [.allreduce, .allgather, .reducescatter].contains(meta.op), .hybridPCIe:
             // Σ over rings of each ring's slowest hop (formulas.md §6: B_ring,eff = Σ min_link).
-            var total = 0.0
-            var latency = 0.0
             let rings = req.rings.isEmpty ? [Array(0..<p.count)] : req.rings
-            for ring in rings {
-                var ringBW = Double.infinity
-                for i in ring.indices {
-                    let a = p[ring[i]]
-                    let b = p[ring[(i + 1) % ring.count]]
-                    if let f = topo.pathFigures(from: a, to: b) {
-                        ringBW = min(ringBW, f.bandwidth)
-                        latency = max(latency, f.latency)
-                    }
-                }
-                if ringBW.isFinite { total += ringBW }
-            }
-            return (total, latency)
+            return topo.ringFigures(rings: rings, participants: p)
         default:
             // Every other algorithm: the slowest path among the pairs it actually used.
             var bw = Double.infinity

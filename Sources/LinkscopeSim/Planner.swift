@@ -43,7 +43,9 @@ struct Planner {
             let r = topo.rings(for: gpus)
             req.rings = r.rings
             req.ringWeights = r.weights
-            if algorithm == .hybridPCIe { req.pcieShare = hybridShare(gpus: gpus, bytes: bytes) }
+            if algorithm == .hybridPCIe {
+                req.pcieShare = hybridShare(participants: participants, rings: r.rings, bytes: bytes)
+            }
         case .spanningTrees:
             req.trees = try topo.trees(for: gpus, root: op == .allreduce ? nil : rootRank)
         case .hierarchical:
@@ -88,21 +90,15 @@ struct Planner {
         return load.map { total > 0 ? Double($0) / total : 1 / Double(k) }
     }
 
-    /// PCIe share for hybrid-pcie: equalise finish times of the PCIe and NVLink paths (formulas.md §11).
-    func hybridShare(gpus: [Int], bytes: Int64) -> Double {
-        guard gpus.count >= 2, let a = topology.device(ofGPU: gpus[0]), let b = topology.device(ofGPU: gpus[1]),
-              let pcie = topology.route(from: a, to: b, preference: .avoidNVLink),
-              let nvl = topology.route(from: a, to: b, preference: .nvlinkOnly)
-        else { return 0 }
-        func figures(_ r: [Int]) -> (Double, Double) {
-            (r.map { topology.links[$0].bandwidth.bytesPerSecond }.min() ?? 0, r.reduce(0) { $0 + topology.links[$1].latency.value })
-        }
-        let (bp, ap) = figures(pcie)
-        let (bn, an) = figures(nvl)
-        guard bp > 0, bn > 0 else { return 0 }
-        let d = Double(bytes)
-        let x = (d * bp + bp * bn * (an - ap)) / (bp + bn)
-        return min(max(x / d, 0), 1)
+    /// PCIe share for hybrid-pcie: equalise the finish times of the PCIe ring and the NVLink rings
+    /// (formulas.md §11, with α_p and α_n), clamped to [0, 1].
+    func hybridShare(participants: [Int], rings: [[Int]], bytes: Int64) -> Double {
+        let nvlink = topo.ringFigures(rings: rings, participants: participants)
+        let pcie = topo.ringFigures(rings: [Array(participants.indices)], participants: participants,
+                                    preference: .avoidNVLink)
+        guard pcie.bandwidth > 0, nvlink.bandwidth > 0 else { return 0 }
+        return HybridSplit(bytes: Double(bytes), nvlinkBandwidth: nvlink.bandwidth, pcieBandwidth: pcie.bandwidth,
+                           nvlinkLatency: nvlink.latency, pcieLatency: pcie.latency).pcieShare
     }
 
     /// Jobs for the `collectives:` section: one per (entry, size); entries sharing a `group` run

@@ -54,16 +54,44 @@ struct TopologyPlanner {
         return byNode.sorted { $0.node < $1.node }.map { $0.ranks }
     }
 
-    /// Bottleneck bandwidth (bytes/s, after efficiency) and latency of the route a → b.
-    func pathFigures(from a: Int, to b: Int) -> (bandwidth: Double, latency: Double)? {
+    /// Bandwidth (bytes/s, after efficiency) and latency of the path a → b as the fabric uses it: the
+    /// route's bottleneck, or inside an NVSwitch node the sum over every switch plane (the fabric splits
+    /// such transfers, see `LinkscopeFabric.RouteTable`).
+    func pathFigures(from a: Int, to b: Int, preference: PathPreference = .automatic) -> (bandwidth: Double, latency: Double)? {
         guard a != b else { return (.infinity, 0) }
-        guard let route = topology.route(from: a, to: b) else { return nil }
-        var bw = Double.infinity
-        var lat = 0.0
-        for l in route {
-            bw = min(bw, topology.links[l].bandwidth.bytesPerSecond * linkEfficiency)
-            lat += topology.links[l].latency.value
+        guard let route = topology.route(from: a, to: b, preference: preference) else { return nil }
+        let latency = route.reduce(0.0) { $0 + topology.links[$1].latency.value }
+        func width(_ r: [Int]) -> Double {
+            r.map { topology.links[$0].bandwidth.bytesPerSecond * linkEfficiency }.min() ?? .infinity
         }
-        return (bw, lat)
+        let node = topology.devices[a].node
+        let crossesSwitch = route.contains { topology.devices[topology.links[$0].to].kind == .nvswitch }
+        if crossesSwitch && route.allSatisfy({ topology.devices[topology.links[$0].to].node == node }) {
+            let planes = topology.routeSplit(from: a, to: b, preference: preference)
+            if planes.count > 1 { return (planes.reduce(0) { $0 + width($1.links) }, latency) }
+        }
+        return (width(route), latency)
+    }
+
+    /// Ring bandwidth B_ring,eff = Σ over rings of each ring's slowest hop (formulas.md §6), and the largest
+    /// hop latency. `rings` are rank orders over `participants` (device indices); `closed` false measures
+    /// chains (broadcast/reduce pipelines need no closing hop).
+    func ringFigures(rings: [[Int]], participants: [Int], closed: Bool = true,
+                     preference: PathPreference = .automatic) -> (bandwidth: Double, latency: Double) {
+        var total = 0.0
+        var latency = 0.0
+        for ring in rings where ring.count > 1 {
+            var slowest = Double.infinity
+            for i in 0..<(closed ? ring.count : ring.count - 1) {
+                let a = participants[ring[i]]
+                let b = participants[ring[(i + 1) % ring.count]]
+                if let f = pathFigures(from: a, to: b, preference: preference) {
+                    slowest = min(slowest, f.bandwidth)
+                    latency = max(latency, f.latency)
+                }
+            }
+            if slowest.isFinite { total += slowest }
+        }
+        return (total, latency)
     }
 }

@@ -60,6 +60,9 @@ extension Report {
                     ("parameters", .object(s.parameters.map { ($0.0, .string($0.1)) })),
                     ("iteration_time_s", s.iterationTime.map { .double($0) } ?? .null),
                     ("simulated_time_s", .double(s.simulatedTime)),
+                    ("collectives", .array(s.collectives.map { c in
+                        .object([("name", .string(c.name)), ("time_s", .double(c.time)), ("busbw_gbps", .double(c.busbw))])
+                    })),
                 ]
                 if let e = s.error { f.append(("error", .string(e))) }
                 return .object(f)

@@ -63,14 +63,35 @@ extension Report {
         }
         if let p = pipeline { out += "\nPipeline bubble: \(Format.percent(p.bubbleFraction))\n" }
         if !sweep.isEmpty {
-            out += "\nSweep\n"
+            out += "\nSweep (\(sweep.count) combinations)\n"
             let keys = sweep[0].parameters.map { $0.0 }
-            var table = TextTable(keys + ["iteration", "simulated"], alignments: keys.map { _ in .left } + [.right, .right])
+            let showIteration = sweep.contains { $0.iterationTime != nil }
+            // One column per standalone collective when there are few, named as in the first good run.
+            let names = sweep.first { $0.error == nil }?.collectives.map { $0.name } ?? []
+            let perCollective = !names.isEmpty && names.count <= 6
+            var headers = keys
+            if showIteration { headers.append("iteration") }
+            if perCollective { headers += names }
+            headers.append("simulated")
+            var table = TextTable(headers, alignments: keys.map { _ in .left } + headers.dropFirst(keys.count).map { _ in .right })
+            var notes: [String] = []
             for s in sweep {
-                table.add(s.parameters.map { $0.1 } + [s.error ?? s.iterationTime.map(Format.duration) ?? "-",
-                                                       s.error == nil ? Format.duration(s.simulatedTime) : ""])
+                var row = s.parameters.map { $0.1 }
+                if let error = s.error {
+                    notes.append("[\(notes.count + 1)] " + s.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: " ") + ": " + error)
+                    row.append("error [\(notes.count)]")
+                    table.add(row)
+                    continue
+                }
+                if showIteration { row.append(s.iterationTime.map(Format.duration) ?? "-") }
+                if perCollective {
+                    for name in names { row.append(s.collectives.first { $0.name == name }.map { Format.duration($0.time) } ?? "-") }
+                }
+                row.append(Format.duration(s.simulatedTime))
+                table.add(row)
             }
             out += table.render(indent: "  ")
+            for n in notes { out += "  \(n)\n" }
         }
         return out
     }

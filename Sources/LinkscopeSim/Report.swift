@@ -93,8 +93,19 @@ public struct SweepResult: Sendable {
     public var parameters: [(String, String)]
     public var iterationTime: Double?
     public var simulatedTime: Double
+    /// Time of each standalone collective of this combination, in report order (name, seconds, busbw GB/s).
+    public var collectives: [(name: String, time: Double, busbw: Double)] = []
     /// Set when this combination could not be simulated (shown in the table instead of numbers).
     public var error: String?
+
+    public init(parameters: [(String, String)], iterationTime: Double?, simulatedTime: Double,
+                collectives: [(name: String, time: Double, busbw: Double)] = [], error: String? = nil) {
+        self.parameters = parameters
+        self.iterationTime = iterationTime
+        self.simulatedTime = simulatedTime
+        self.collectives = collectives
+        self.error = error
+    }
 }
 
 /// What one training iteration consisted of (data-parallel training).

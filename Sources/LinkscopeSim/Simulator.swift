@@ -110,8 +110,10 @@ public enum Simulator {
             for point in scenario.sweep {
                 do {
                     let r = try run(point.scenario, options: RunOptions(runSweep: false))
+                    let standalone = r.report.collectives.filter { !$0.name.hasPrefix("iter ") }
                     report.sweep.append(SweepResult(parameters: point.parameters, iterationTime: r.report.iterationTime,
-                                                    simulatedTime: r.report.simulatedTime, error: nil))
+                                                    simulatedTime: r.report.simulatedTime,
+                                                    collectives: standalone.map { ($0.name, $0.time, $0.busbw) }))
                 } catch {
                     report.sweep.append(SweepResult(parameters: point.parameters, iterationTime: nil,
                                                     simulatedTime: 0, error: error.description))

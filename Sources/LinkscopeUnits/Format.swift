@@ -34,7 +34,8 @@ public enum Format {
     public static func bytes(_ count: Int64) -> String {
         let v = Double(count)
         let binary: [(Int64, String)] = [(1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
-        for (unit, name) in binary where count >= unit && count % unit == 0 {
+        // Binary units only for exact, readable multiples ("4 MiB", "1536 KiB"), decimal otherwise.
+        for (unit, name) in binary where count >= unit && count % unit == 0 && count / unit < 10_000 {
             return "\(count / unit) \(name)"
         }
         let decimal: [(Double, String)] = [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")]

@@ -17,13 +17,14 @@ func simulate(_ yaml: String, timeline: Bool = false) throws -> SimulationRun {
 /// Relative difference |a − b| / |b|.
 func relativeError(_ a: Double, _ b: Double) -> Double { abs(a - b) / abs(b) }
 
-/// A custom graph of `n` GPUs in a bidirectional ring, each hop `gbps` GB/s per direction.
-func ringGraph(_ n: Int, gbps: Double, latency: String = "0 us") -> String {
+/// A custom graph of `n` GPUs in a ring, each hop `gbps` GB/s per direction; `duplex: half` makes it
+/// one-way (one directed ring), full duplex gives two directed rings (both directions).
+func ringGraph(_ n: Int, gbps: Double, latency: String = "0 us", duplex: String = "half") -> String {
     var s = "cluster:\n  devices:\n"
     for i in 0..<n { s += "    - {id: gpu\(i), kind: gpu}\n" }
     s += "  links:\n"
     for i in 0..<n {
-        s += "    - {from: gpu\(i), to: gpu\((i + 1) % n), bandwidth: \(gbps) GB/s, latency: \(latency), kind: nvlink}\n"
+        s += "    - {from: gpu\(i), to: gpu\((i + 1) % n), bandwidth: \(gbps) GB/s, latency: \(latency), kind: nvlink, duplex: \(duplex)}\n"
     }
     return s
 }
