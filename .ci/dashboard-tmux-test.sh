@@ -35,6 +35,9 @@ check_not() {
     if grep -qF -- "$2" "$TMP/pane.txt"; then
         echo "  FAIL $1: pane still shows '$2'"; FAILS=$((FAILS + 1)); else echo "  ok   $1"; fi
 }
+settings() {  # the what-if settings at the right of the pane-tab line, e.g. "allreduce ring · 8 GPUs"
+    grep -F "Timeline │" "$TMP/pane.txt" | grep -oE "[a-z-]+ [a-z-]+ · [0-9]+ GPUs" | head -1
+}
 field() {  # the text after "$1" up to two spaces on the pane (e.g. the view width)
     grep -o -- "$1[^ ]* [^ ]*" "$TMP/pane.txt" | head -1
 }
@@ -53,7 +56,7 @@ check "legend" "1:compute"
 check "legend (communication)" "2:communication"
 check "pane tabs" "Timeline"
 check "key hints" "?:help"
-ALGO_BEFORE=$(grep -oE "(allreduce|parameter-server|[a-z-]+) (ring|tree|ps|double-binary-tree|halving-doubling|recursive-doubling|direct|naive|hierarchical|spanning-trees)" "$TMP/pane.txt" | head -1)
+ALGO_BEFORE=$(settings)
 VIEW0=$(field "view ")
 
 send +
@@ -77,7 +80,7 @@ check_not "help closes" "Help: keys"
 send a
 sleep 0.5; capture
 check "what-if re-simulated" "re-simulated"
-ALGO_AFTER=$(grep -oE "(allreduce|parameter-server|[a-z-]+) (ring|tree|ps|double-binary-tree|halving-doubling|recursive-doubling|direct|naive|hierarchical|spanning-trees)" "$TMP/pane.txt" | head -1)
+ALGO_AFTER=$(settings)
 if [ -n "$ALGO_BEFORE" ] && [ "$ALGO_BEFORE" != "$ALGO_AFTER" ]; then echo "  ok   algorithm changed ($ALGO_BEFORE -> $ALGO_AFTER)"; else
     echo "  FAIL algorithm did not change ('$ALGO_BEFORE' -> '$ALGO_AFTER')"; FAILS=$((FAILS + 1)); fi
 tmux resize-window -t "$SESSION" -x 70 -y 20 2>/dev/null; sleep 0.6; capture

@@ -54,27 +54,29 @@ extension Renderer {
         guard let sel = state.selection, let span = prepared.span(sel) else { return [] }
         let tl = model.timeline
         let row = prepared.rows[sel.row]
+        // Most telling first: a small terminal shows only the first few lines of the box.
         var f: [(String, String)] = [
             ("name", tl.name(of: span)),
             ("GPU", row.gpu.map { "\($0)" } ?? row.process),
-            ("lane", row.lane),
-            ("category", span.category.name),
             ("start", Renderer.time(span.start - prepared.start)),
             ("duration", Renderer.time(span.duration)),
-            ("end", Renderer.time(span.end - prepared.start)),
         ]
         if span.bytes > 0 {
             f.append(("bytes", Format.bytes(span.bytes)))
             if span.duration > 0 { f.append(("rate", Format.bandwidth(Double(span.bytes) / (Double(span.duration) / 1e9)))) }
         }
         let detail = span.detail >= 0 && Int(span.detail) < tl.details.count ? tl.details[Int(span.detail)] : nil
+        var record: CollectiveRecord?
         if span.collective >= 0 && Int(span.collective) < tl.collectives.count {
-            let rec = tl.collectives[Int(span.collective)]
-            f.append(("collective", "\(rec.name) (\(rec.op), \(Format.bytes(rec.bytes)), GPUs \(rec.gpus.map(String.init).joined(separator: ",")))"))
-            f.append(("algorithm", rec.algorithm))
+            record = tl.collectives[Int(span.collective)]
+            f.append(("algorithm", tl.collectives[Int(span.collective)].algorithm))
         }
         if let links = detail?["links"] { f.append(("links", links)) }
-        for (k, v) in detail?.fields ?? [] where k != "links" && k != "algorithm" { f.append((k, v)) }
+        if let rec = record {
+            f.append(("collective", "\(rec.name) (\(rec.op), \(Format.bytes(rec.bytes)), GPUs \(rec.gpus.map(String.init).joined(separator: ",")))"))
+        }
+        f += [("lane", row.lane), ("category", span.category.name), ("end", Renderer.time(span.end - prepared.start))]
+        for (k, v) in detail?.fields ?? [] where !["links", "algorithm", "collective", "op"].contains(k) { f.append((k, v)) }
         return f
     }
 

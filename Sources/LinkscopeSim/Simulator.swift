@@ -15,10 +15,14 @@ public struct RunOptions: Sendable {
     public var recordLinkHistory: Bool
     /// Also simulate every sweep combination.
     public var runSweep: Bool
-    public init(recordTimeline: Bool = false, recordLinkHistory: Bool = false, runSweep: Bool = true) {
+    /// One timeline span per transfer (every chunk and hop) instead of one per GPU and collective phase.
+    public var transferSpans: Bool
+    public init(recordTimeline: Bool = false, recordLinkHistory: Bool = false, runSweep: Bool = true,
+                transferSpans: Bool = false) {
         self.recordTimeline = recordTimeline
         self.recordLinkHistory = recordLinkHistory
         self.runSweep = runSweep
+        self.transferSpans = transferSpans
     }
 }
 
@@ -51,7 +55,8 @@ public enum Simulator {
                                      options: FabricOptions(recordLinkHistory: options.recordLinkHistory,
                                                             linkEfficiency: scenario.options.linkEfficiency))
         var acc = Accounting(topology: topology)
-        var builder = options.recordTimeline ? TimelineBuilder(topology: topology, title: scenario.name) : nil
+        var builder = options.recordTimeline ? TimelineBuilder(topology: topology, title: scenario.name,
+                                                                        transferSpans: options.transferSpans) : nil
         let bridge = FormulaBridge(topo: planner.topo)
         var report = Report(scenario: scenario.name, topologyName: topology.name)
         var offset = 0.0

@@ -1,6 +1,36 @@
 import ArgumentParser
+import LinkscopeTraces
 
 struct Analyze: ParsableCommand {
-    @Argument var scenario: String? = nil
-    func run() throws { throw InputError("Analyze: wired at integration") }
+    static let configuration = CommandConfiguration(
+        abstract: "Trace analysis without a screen: temporal breakdown, comm/comp overlap, idle breakdown, kernels.",
+        discussion: """
+            Semantics follow Holistic Trace Analysis (HTA 0.5): the last, incomplete ProfilerStep is dropped and
+            fractional timestamps are rounded as HTA does. --raw keeps every GPU event instead.
+            """)
+
+    @Argument(help: "Trace files, one per rank (.json or .json.gz).", completion: .file(extensions: ["json", "gz"]))
+    var traces: [String]
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Flag(help: "Keep every GPU event (no ProfilerStep filter).")
+    var raw = false
+
+    @Option(help: "Kernels listed per type and rank in the kernel table.")
+    var top: Int = 10
+
+    func run() throws {
+        guard !traces.isEmpty else { throw InputError("analyze: error: give at least one trace file") }
+        guard top >= 1 else { throw InputError("--top: error: must be at least 1") }
+        let ranks = try Traces.read(traces)
+        var options = AnalysisOptions(topKernels: top)
+        if raw { options.dropLastProfilerStep = false }
+        let analysis = TraceAnalysis(traces: ranks, options: options)
+        switch format {
+        case .json: print(TraceReport.json(analysis).serialized(), terminator: "")
+        case .text, .csv: print(TraceReport.text(analysis), terminator: "")
+        }
+    }
 }

@@ -18,9 +18,14 @@ struct Simulate: ParsableCommand {
     @Option(name: .customLong("traffic-out"), help: "Write the traffic analysis JSON (what `check` compares).")
     var trafficOut: String?
 
+    @Flag(name: .customLong("trace-transfers"),
+          help: "In the trace, one slice per transfer (every chunk and hop) instead of one per GPU and collective phase.")
+    var traceTransfers = false
+
     func run() throws {
         let s = try IO.scenario(scenario)
-        let run = try IO.simulate(s, options: RunOptions(recordTimeline: traceOut != nil, recordLinkHistory: traceOut != nil))
+        let run = try IO.simulate(s, options: RunOptions(recordTimeline: traceOut != nil, recordLinkHistory: traceOut != nil,
+                                                     transferSpans: traceTransfers))
         var files: [(path: String, contents: String)] = []
         if let traceOut, let timeline = run.timeline { files.append((traceOut, ChromeTraceWriter.write(timeline))) }
         if let trafficOut { files.append((trafficOut, run.traffic.serialized)) }

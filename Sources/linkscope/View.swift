@@ -1,6 +1,39 @@
 import ArgumentParser
+import LinkscopeDashboard
+import LinkscopeTraces
 
 struct View: ParsableCommand {
-    @Argument var scenario: String? = nil
-    func run() throws { throw InputError("View: wired at integration") }
+    static let configuration = CommandConfiguration(
+        abstract: "Dashboard on trace files: PyTorch profiler (Kineto) or linkscope Chrome traces, one file per rank.")
+
+    @Argument(help: "Trace files (.json or .json.gz).", completion: .file(extensions: ["json", "gz"]))
+    var traces: [String]
+
+    @Flag(help: "Also show CPU threads (runtime calls, operators).")
+    var cpu = false
+
+    @OptionGroup var flags: DashboardFlags
+
+    func run() throws {
+        guard !traces.isEmpty else { throw InputError("view: error: give at least one trace file") }
+        let ranks = try Traces.read(traces)
+        let title = traces.count == 1 ? traces[0] : "\(traces.count) ranks"
+        let timeline = TraceTimeline.timeline(from: ranks, includeCPU: cpu, title: title)
+        try flags.show(DashboardModel(timeline: timeline, title: title), runner: nil)
+    }
+}
+
+enum Traces {
+    /// Reads every file or fails on the first bad one with `FILE:LINE:COL: error: …`.
+    static func read(_ paths: [String]) throws -> [RankTrace] {
+        var out: [RankTrace] = []
+        for p in paths {
+            do { out.append(try TraceReader.read(path: p)) } catch let e as TraceError {
+                throw InputError(e.description)
+            } catch {
+                throw InputError(file: p, "\(error)")
+            }
+        }
+        return out
+    }
 }

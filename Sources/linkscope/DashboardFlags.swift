@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import LinkscopeDashboard
+
+/// Options shared by the commands that open the dashboard.
+struct DashboardFlags: ParsableArguments {
+    @Flag(help: "Render one frame to stdout and exit (for scripts); implied when stdout is not a terminal.")
+    var once = false
+
+    @Flag(name: .customLong("no-color"), help: "No colour (also: NO_COLOR set, TERM=dumb).")
+    var noColor = false
+
+    @Flag(help: "Plain ASCII frames and bars (automatic in a non-UTF-8 locale).")
+    var ascii = false
+
+    @Option(help: "Frame width for --once.")
+    var width: Int = 120
+
+    @Option(help: "Frame height for --once.")
+    var height: Int = 40
+
+    @Option(help: "Pane to open: timeline, links, topology, gpus, collectives.")
+    var pane: String = "timeline"
+
+    func options(interactive: Bool) throws -> DashboardOptions {
+        guard let p = Pane(rawValue: pane) else {
+            throw InputError("--pane: error: unknown pane '\(pane)' (timeline, links, topology, gpus, collectives)")
+        }
+        let env = ProcessInfo.processInfo.environment
+        let color = ColorMode.resolve(noColorFlag: noColor, environment: env, stdoutIsTTY: interactive)
+        let locale = (env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LC_CTYPE"].flatMap { $0.isEmpty ? nil : $0 }
+                      ?? env["LANG"] ?? "").uppercased()
+        let utf8 = locale.contains("UTF-8") || locale.contains("UTF8")
+        return DashboardOptions(color: color, ascii: ascii || (interactive && !utf8), initialPane: p)
+    }
+
+    /// Opens the dashboard on a terminal, or prints one frame.
+    func show(_ model: DashboardModel, runner: (any WhatIfRunner)?) throws {
+        let interactive = CLI.isInteractive && !once
+        guard width >= 20, height >= 5 else { throw InputError("--width/--height: error: frame too small") }
+        let opts = try options(interactive: interactive)
+        if !interactive {
+            print(Dashboard.renderOnce(model: model, runner: runner, options: opts, width: width, height: height))
+            return
+        }
+        do {
+            try Dashboard.run(model: model, runner: runner, options: opts)
+        } catch DashboardError.interrupted(let signal) {
+            throw ExitCode(128 + signal)
+        } catch DashboardError.terminalUnavailable {
+            print(Dashboard.renderOnce(model: model, runner: runner, options: opts, width: width, height: height))
+        }
+    }
+}
