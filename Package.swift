@@ -52,8 +52,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "LinkscopeBench", dependencies: [
-            "LinkscopeUnits", "LinkscopeEngine", "LinkscopeFabric", "LinkscopeSim", "LinkscopeTopology",
-            "LinkscopeTraces", "LinkscopeDashboard", "LinkscopeTimeline",
+            "LinkscopeUnits", "LinkscopeEngine", "LinkscopeSchedule", "LinkscopeFabric", "LinkscopeSim",
+            "LinkscopeTopology", "LinkscopeScenario", "LinkscopeTraces", "LinkscopeDashboard", "LinkscopeTimeline",
         ]),
 
         .testTarget(name: "LinkscopeUnitsTests", dependencies: ["LinkscopeUnits"]),

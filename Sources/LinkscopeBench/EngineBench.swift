@@ -16,7 +16,7 @@ enum EngineBench {
         fabricBench(gpus: gpus, totalBytes: Int64(bytes), leafSize: 8, strided: false)
         fabricBench(gpus: gpus, totalBytes: Int64(bytes), leafSize: 8, strided: true)
         queueBench(events: events)
-        print(String(format: "peak RSS (all)     %.0f MB", peakRSSMegabytes()))
+        print(String(format: "peak RSS (all)     %.0f MB", BenchSupport.peakRSSMegabytes()))
     }
 
     private static func value(of flag: String, in arguments: [String]) -> Int? {
@@ -132,7 +132,7 @@ enum EngineBench {
         print(String(format: "  events/s           %.2f M", Double(result.events) / wall / 1e6))
         print(String(format: "  wall               %.3f s", wall))
         print(String(format: "  simulated makespan %.6f s", result.makespan))
-        print(String(format: "  peak RSS so far    %.0f MB", peakRSSMegabytes()))
+        print(String(format: "  peak RSS so far    %.0f MB", BenchSupport.peakRSSMegabytes()))
     }
 
     // MARK: Helpers
@@ -145,16 +145,6 @@ enum EngineBench {
     private static func report(_ what: String, _ n: Int, _ s: Double) {
         let padded = what.padding(toLength: 18, withPad: " ", startingAt: 0)
         print(String(format: "%@ %d events in %.3f s: %.2f M events/s", padded, n, s, Double(n) / s / 1e6))
-    }
-
-    /// VmHWM from /proc/self/status, in MB (0 where unavailable).
-    private static func peakRSSMegabytes() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
-            return kb / 1024
-        }
-        return 0
     }
 
     private struct SplitMix64 {

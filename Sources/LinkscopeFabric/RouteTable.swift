@@ -16,6 +16,9 @@ struct RouteTable {
     }
 
     private var cache: [Key: Int32] = [:]
+    /// Per-source shortest-path searches of the topology, one table per path preference, so that many
+    /// destinations from one source cost one search.
+    private var searches: [PathPreference: LinkscopeTopology.RouteTable] = [:]
     /// Link indices of route `r`.
     private(set) var links: [[Int32]] = []
     /// Flattened links: route `r` is `flat[start[r]..<start[r + 1]]`.
@@ -50,8 +53,10 @@ struct RouteTable {
         case .avoidNVLink: preference = .avoidNVLink
         case .nvlinkOnly: preference = .nvlinkOnly
         }
-        guard let route = topology.route(from: Int(from), to: Int(to), preference: preference),
-              route.allSatisfy({ $0 >= 0 && $0 < topology.links.count })
+        var table = searches.removeValue(forKey: preference) ?? LinkscopeTopology.RouteTable(topology, preference: preference)
+        let found = table.route(from: Int(from), to: Int(to))
+        searches[preference] = table
+        guard let route = found, route.allSatisfy({ $0 >= 0 && $0 < topology.links.count })
         else { throw .noRoute(from: Int(from), to: Int(to)) }
         var parts: [(links: [Int], fraction: Double)] = [(route, 1)]
         let node = topology.devices[Int(from)].node

@@ -7,6 +7,14 @@ import LinkscopeUnits
 struct TopologyPlanner {
     let topology: Topology
     let linkEfficiency: Double
+    /// Memoised path figures and per-source route searches: formula bandwidths look at thousands of
+    /// pairs on large clusters. A reference so the planner stays a plain value; used by one thread.
+    private let cache = PathCache()
+
+    init(topology: Topology, linkEfficiency: Double) {
+        self.topology = topology
+        self.linkEfficiency = linkEfficiency
+    }
 
     /// Rings over `gpus` as permutations of rank indices, weighted by their rates.
     /// NVLink ring packing when the set has NVLink Hamiltonian cycles (several rings, like NCCL's
@@ -59,7 +67,18 @@ struct TopologyPlanner {
     /// such transfers, see `LinkscopeFabric.RouteTable`).
     func pathFigures(from a: Int, to b: Int, preference: PathPreference = .automatic) -> (bandwidth: Double, latency: Double)? {
         guard a != b else { return (.infinity, 0) }
-        guard let route = topology.route(from: a, to: b, preference: preference) else { return nil }
+        let key = PathCache.Key(from: a, to: b, preference: preference)
+        if let known = cache.figures[key] { return known }
+        let figures = computeFigures(from: a, to: b, preference: preference)
+        cache.figures[key] = figures
+        return figures
+    }
+
+    private func computeFigures(from a: Int, to b: Int, preference: PathPreference) -> (bandwidth: Double, latency: Double)? {
+        var table = cache.tables.removeValue(forKey: preference) ?? RouteTable(topology, preference: preference)
+        let found = table.route(from: a, to: b)
+        cache.tables[preference] = table
+        guard let route = found else { return nil }
         let latency = route.reduce(0.0) { $0 + topology.links[$1].latency.value }
         func width(_ r: [Int]) -> Double {
             r.map { topology.links[$0].bandwidth.bytesPerSecond * linkEfficiency }.min() ?? .infinity
@@ -94,4 +113,15 @@ struct TopologyPlanner {
         }
         return (total, latency)
     }
+}
+
+/// Storage behind `TopologyPlanner`'s memoisation (lookups only, never iterated).
+final class PathCache {
+    struct Key: Hashable {
+        var from: Int
+        var to: Int
+        var preference: PathPreference
+    }
+    var figures: [Key: (bandwidth: Double, latency: Double)?] = [:]
+    var tables: [PathPreference: RouteTable] = [:]
 }

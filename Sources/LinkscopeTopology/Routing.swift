@@ -24,7 +24,7 @@ extension Topology {
     /// Lexicographic Dijkstra over (GPU transits, non-NVLink hops, hops, latency): GPUs relay only
     /// when no other path exists, NVLink beats PCIe/QPI/network, then fewer hops, then lower latency.
     /// Equal-cost ties: among parallel NVSwitch planes the plane is `(from + to) mod planes`, among
-    /// spines `(source node + destination node) mod spines` (stable ECMP, never hashed), otherwise
+    /// spines `(source node + destination node + source GPU) mod spines` (stable ECMP, never hashed), otherwise
     /// the lowest link index. A NIC on the GPU's own PCIe switch wins by the hop count.
     /// For many routes use `RouteTable`, which keeps each source's distances.
     /// - Complexity: O((V + E) log V) per call.
@@ -97,8 +97,11 @@ extension Topology {
                     let near = devices[links[first].from].node == devices[b].node ? b : a
                     pick = candidates[(devices[near].gpuIndex ?? 0) % candidates.count]
                 case .networkSwitch:
+                    // Stable ECMP over (source node, destination node, rail): flows of different rails
+                    // between the same two nodes take different spines, as a flow hash would spread them.
                     let nodes = max(0, devices[a].node) + max(0, devices[b].node)
-                    pick = candidates[nodes % candidates.count]
+                    let rail = devices[a].gpuIndex ?? a
+                    pick = candidates[(nodes + rail) % candidates.count]
                 default: break
                 }
             }

@@ -50,8 +50,8 @@ func names(_ t: Topology, _ route: [Int]?) -> [String] {
     let t = try Topology.preset("dgx-a100", nodes: 16)
     let src = t.gpus[3], dst = t.gpus[13 * 8 + 6]
     let r = names(t, t.route(from: src, to: dst))
-    // Node 0 sits on leaf 0, node 13 on leaf 3; spine = (0 + 13) mod 4 spines = 1.
-    #expect(r == ["n0.gpu3", "n0.pcie1", "n0.nic3", "leaf0", "spine1", "leaf3", "n13.nic6", "n13.pcie3", "n13.gpu6"])
+    // Node 0 sits on leaf 0, node 13 on leaf 3; spine = (0 + 13 + GPU 3) mod 4 spines = 0.
+    #expect(r == ["n0.gpu3", "n0.pcie1", "n0.nic3", "leaf0", "spine0", "leaf3", "n13.nic6", "n13.pcie3", "n13.gpu6"])
     // Determinism: a RouteTable gives the same answer, twice.
     var table = RouteTable(t)
     #expect(table.route(from: src, to: dst) == t.route(from: src, to: dst))
