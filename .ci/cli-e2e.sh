@@ -24,8 +24,8 @@ expect_error() {
   ok
 }
 
-expect_error syntax '^.*/syntax\.yaml:2:[0-9]+: error: ' $'name: x\ncluster: {preset: dgx1-v100\ncollectives: []'
-expect_error unknown-key '^.*/unknown-key\.yaml:2:3: error: unknown key .presett.' $'name: x\ncluster:\n  presett: dgx1-v100'
+expect_error syntax '^.*/syntax\.yaml:3:12: error: invalid YAML' $'name: x\ncluster: {preset: dgx1-v100\ncollectives: []'
+expect_error unknown-key '^.*/unknown-key\.yaml:3:3: error: unknown key .presett. \(did you mean .preset.\?\)' $'name: x\ncluster:\n  presett: dgx1-v100'
 expect_error missing-unit '^.*/missing-unit\.yaml:4:[0-9]+: error: .*unit' $'name: x\ncluster: {preset: dgx1-v100}\ncollectives:\n  - {op: allreduce, algorithm: ring, sizes: [1024]}'
 expect_error wrong-type '^.*/wrong-type\.yaml:3:[0-9]+: error: ' $'name: x\ncluster: {preset: dgx1-v100}\ngpus: yes-please\ncollectives:\n  - {op: allreduce, algorithm: ring, sizes: [1 MiB]}'
 expect_error gpu-range '^.*/gpu-range\.yaml:3:[0-9]+: error: .*GPU' $'name: x\ncluster: {preset: dgx1-v100}\ngpus: [0, 1, 9]\ncollectives:\n  - {op: allreduce, algorithm: ring, sizes: [1 MiB]}'
