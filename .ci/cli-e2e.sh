@@ -76,6 +76,28 @@ for key in ["op", "algorithm", "gpus", "bytes", "time_s", "algbw_gbps", "busbw_g
     assert key in c, key
 PY
 
+# topo: NVLink ring and tree rates for DGX-1 subsets (JSON keys of interface.md).
+"$bin" topo dgx1-v100 --gpus 0,1,5,6 --format json > "$tmp/topo.json" && python3 - "$tmp/topo.json" <<'PY' && ok || bad "topo json"
+import json, sys
+t = json.load(open(sys.argv[1]))
+for k in ["devices", "links", "gpus", "nvlink_rings", "ring_rate_gbps", "tree_broadcast_rate_gbps", "tree_allreduce_rate_gbps"]:
+    assert k in t, k
+assert t["gpus"] == [0, 1, 5, 6] and t["nvlink_rings"] == [], t["nvlink_rings"]
+assert abs(t["tree_broadcast_rate_gbps"] - 25) < 1e-9 and t["ring_rate_gbps"] < t["tree_broadcast_rate_gbps"]
+assert all(set(l) >= {"from", "to", "kind", "bandwidth_gbps", "latency_s"} for l in t["links"])
+PY
+"$bin" topo dgx1-v100 --gpus 0,1,4,5 | grep -q "NVLink rings: 0-1-5-4" && ok || bad "topo text: ring 0-1-5-4"
+"$bin" topo dgx1-v100 --gpus 0,9 >/dev/null 2>"$tmp/stderr"; code=$?
+[ $code -eq 2 ] && ok || bad "topo with GPU 9: exit $code"
+
+# formulas: the book's MNIST CNN at N = 8 (formulas.md §21 A), exact integers.
+"$bin" formulas --ranks 8 --size 4805528B --bandwidth 25GB/s > "$tmp/formulas.txt"
+for n in 38444224 76888448 8409674 67277392 33638696 269109568; do
+  grep -q "$n" "$tmp/formulas.txt" && ok || bad "formulas: $n missing"
+done
+"$bin" formulas --ranks 8 --size 4805528 --bandwidth 25GB/s >/dev/null 2>"$tmp/stderr"; code=$?
+[ $code -eq 2 ] && grep -q "no unit" "$tmp/stderr" && ok || bad "formulas without a unit: exit $code"
+
 # Byte-identical reruns.
 "$bin" simulate scenarios/custom-graph.yaml --trace-out "$tmp/trace2.json" --format json > "$tmp/report2.json"
 cmp -s "$tmp/trace.json" "$tmp/trace2.json" && cmp -s "$tmp/report.json" "$tmp/report2.json" && ok || bad "reruns differ"
