@@ -3,7 +3,7 @@ import PackageDescription
 
 // Module map (each library imports only the ones listed before it; see README "Architecture"):
 //   Units → Topology → CostModel → Schedule → Engine → Fabric → Collectives → Timeline → Traces
-//   → Scenario → Sim → Dashboard → linkscope (CLI)
+//   → Scenario → Sim → Replay → Dashboard → linkscope (CLI)
 let package = Package(
     name: "linkscope",
     platforms: [.macOS(.v13)],
@@ -43,12 +43,17 @@ let package = Package(
             "LinkscopeEngine", "LinkscopeFabric", "LinkscopeCollectives", "LinkscopeTimeline",
             "LinkscopeScenario",
         ]),
+        .target(name: "LinkscopeReplay", dependencies: [
+            "LinkscopeUnits", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeSchedule",
+            "LinkscopeFabric", "LinkscopeCollectives", "LinkscopeCostModel",
+        ]),
         .target(name: "LinkscopeDashboard", dependencies: [
             "LinkscopeUnits", "LinkscopeTimeline", "CNcurses",
         ]),
         .executableTarget(name: "linkscope", dependencies: [
             "LinkscopeUnits", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeSim",
-            "LinkscopeScenario", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeDashboard",
+            "LinkscopeScenario", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeDashboard", "LinkscopeReplay",
+            "LinkscopeCollectives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "LinkscopeBench", dependencies: [
@@ -73,5 +78,8 @@ let package = Package(
             "LinkscopeSim", "LinkscopeScenario", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeTimeline",
         ]),
         .testTarget(name: "LinkscopeDashboardTests", dependencies: ["LinkscopeDashboard", "LinkscopeTimeline"]),
+        .testTarget(name: "LinkscopeReplayTests", dependencies: [
+            "LinkscopeReplay", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeTimeline",
+        ]),
     ]
 )

@@ -11,7 +11,8 @@ struct Linkscope: ParsableCommand {
             Exit codes: 0 success, 1 a check or regression failed, 2 bad input (scenario, trace, arguments).
             """,
         version: "linkscope 0.1.0",
-        subcommands: [Simulate.self, Tui.self, View.self, Analyze.self, Check.self, Topo.self, Formulas.self])
+        subcommands: [Simulate.self, Tui.self, View.self, Analyze.self, ReplayCommand.self, Check.self, Topo.self,
+                      Formulas.self])
 
     func run() throws {
         try DefaultAction.run()

@@ -1,0 +1,4 @@
+import Testing
+@testable import LinkscopeReplay
+
+@Test func replayModuleLoads() { #expect(Bool(true)) }
