@@ -163,14 +163,15 @@ final class GzipChunkSource: ChunkSource {
 /// Opens a trace file, inflating it when it starts with the gzip magic bytes (whatever its extension).
 func openTraceSource(path: String) throws -> ChunkSource {
     let raw = try FileChunkSource(path: path)
-    return try wrapIfGzip(raw, file: path)
+    return try wrapIfGzip(raw, file: path, prefetch: true)
 }
 
 /// Peeks at the first chunk of `raw` and wraps it in a gzip inflater when it starts with 1f 8b.
-func wrapIfGzip(_ raw: ChunkSource, file: String) throws -> ChunkSource {
+func wrapIfGzip(_ raw: ChunkSource, file: String, prefetch: Bool = false) throws -> ChunkSource {
     guard let first = try raw.nextChunk() else { return MemoryChunkSource([]) }
     if first.count >= 2, first[0] == 0x1f, first[1] == 0x8b {
-        return try GzipChunkSource(input: raw, file: file, first: first)
+        let gzip = try GzipChunkSource(input: raw, file: file, first: first)
+        return prefetch ? PrefetchingChunkSource(gzip) : gzip
     }
     return PrefixedChunkSource(first: first, rest: raw)
 }

@@ -19,8 +19,9 @@ struct JSONNumber: Sendable, Equatable {
 /// One trace event as parsed: only the fields linkscope uses, typed; `args` kept when asked.
 struct RawEvent {
     var ph: UInt8 = 0
-    var name: String = ""
-    var cat: String?
+    /// Interned in the parser's `StringTable`; -1 when absent.
+    var name: Int32 = -1
+    var cat: Int32 = -1
     var ts: JSONNumber?
     var dur: JSONNumber?
     var pid: TraceID = .int(0)
@@ -38,8 +39,8 @@ struct RawEvent {
 
     mutating func reset() {
         ph = 0
-        name = ""
-        cat = nil
+        name = -1
+        cat = -1
         ts = nil
         dur = nil
         pid = .int(0)
@@ -84,26 +85,31 @@ struct JSONEventParser {
     let file: String
     private var scratch: [UInt8] = []
     private var event = RawEvent()
+    let table: StringTable
     static let maxDepth = 256
 
-    init(source: ChunkSource, file: String) {
+    init(source: ChunkSource, file: String, table: StringTable) {
         self.source = source
         self.file = file
+        self.table = table
     }
 
     // MARK: Bytes
 
     private mutating func refill() throws -> Bool {
         // Account the lines of the chunk being left behind, so errors can name line and column.
-        var i = 0
         let n = buf.count
-        while i < n {
-            if buf[i] == 0x0A {
-                linesBefore += 1
-                lineStartBefore = base + i + 1
+        let (lines, last) = buf.withUnsafeBufferPointer { p -> (Int, Int) in
+            var count = 0
+            var last = -1
+            for i in 0..<p.count where p[i] == 0x0A {
+                count += 1
+                last = i
             }
-            i += 1
+            return (count, last)
         }
+        linesBefore += lines
+        if last >= 0 { lineStartBefore = base + last + 1 }
         base += n
         while true {
             guard let next = try source.nextChunk() else {
@@ -192,6 +198,66 @@ struct JSONEventParser {
         return try parseStringSlow()
     }
 
+    /// A string value interned in `table`, without building a `String` when it was seen before.
+    mutating func parseStringID() throws -> Int32 {
+        guard try skipWhitespace() == UInt8(ascii: "\"") else { throw unexpected(try peek(), expecting: "a string") }
+        let start = pos + 1
+        let end: Int? = buf.withUnsafeBufferPointer { p in
+            var i = start
+            while i < p.count {
+                let b = p[i]
+                if b == 0x22 { return i }
+                if b == 0x5C || b < 0x20 { return nil }
+                i += 1
+            }
+            return nil
+        }
+        if let end {
+            let id = buf.withUnsafeBufferPointer { p in table.intern(UnsafeBufferPointer(rebasing: p[start..<end])) }
+            pos = end + 1
+            return id
+        }
+        pos += 1
+        return table.intern(try parseStringSlow())
+    }
+
+    /// Reads an object key and, when it is one of `known` (ASCII, no escapes), returns its index
+    /// without building a `String`; otherwise returns -1 and the key in `other` (when `wantOther`).
+    private mutating func parseKey(_ known: [[UInt8]], other: inout String?, wantOther: Bool) throws -> Int {
+        guard try skipWhitespace() == UInt8(ascii: "\"") else { throw unexpected(try peek(), expecting: "a key") }
+        let start = pos + 1
+        let found: (Int, Int)? = buf.withUnsafeBufferPointer { p in
+            var i = start
+            while i < p.count {
+                let b = p[i]
+                if b == 0x22 {
+                    let len = i - start
+                    for (k, word) in known.enumerated() where word.count == len {
+                        var j = 0
+                        while j < len && p[start + j] == word[j] { j += 1 }
+                        if j == len { return (k, i) }
+                    }
+                    return (-1, i)
+                }
+                if b == 0x5C || b < 0x20 { return nil }
+                i += 1
+            }
+            return nil
+        }
+        if let (k, end) = found, k >= 0 || !wantOther {
+            pos = end + 1
+            other = nil
+            return k
+        }
+        let key = try parseString()
+        other = key
+        let bytes = Array(key.utf8)
+        return known.firstIndex(of: bytes) ?? -1
+    }
+
+    static let eventKeys: [[UInt8]] = ["ph", "name", "cat", "ts", "dur", "pid", "tid", "id", "bp", "args"].map { Array($0.utf8) }
+    static let argKeys: [[UInt8]] = ["stream", "correlation", "External id", "bytes"].map { Array($0.utf8) }
+
     private mutating func parseStringSlow() throws -> String {
         scratch.removeAll(keepingCapacity: true)
         while true {
@@ -267,6 +333,11 @@ struct JSONEventParser {
 
     mutating func parseNumber() throws -> JSONNumber {
         _ = try skipWhitespace()
+        let start = pos
+        if let (n, end) = buf.withUnsafeBufferPointer({ Self.scanNumber($0, start) }) {
+            pos = end
+            return n
+        }
         scratch.removeAll(keepingCapacity: true)
         var intPart: Int64 = 0
         var fracMilli: Int64 = 0
@@ -319,6 +390,74 @@ struct JSONEventParser {
             if scratch.count > 400 { throw error(.syntax, "number too long") }
         }
         return try finishNumber(intPart, fracMilli, fracDigits, roundUp, negative, overflow, sawDot, sawExp, digits)
+    }
+
+    static let powersOfTen: [Double] = (0...22).map { k in
+        var v = 1.0
+        for _ in 0..<k { v *= 10 }
+        return v
+    }
+    static let intPowersOfTen: [UInt64] = (0...19).map { k in
+        var v: UInt64 = 1
+        for _ in 0..<k { v *= 10 }
+        return v
+    }
+
+    /// Fast path for the common number shapes (`-?digits(.digits)?`, at most 18 digits, ending inside the
+    /// chunk). Doubles come out correctly rounded (mantissa < 2^53 divided by an exact power of ten).
+    /// nil sends the caller to the general path.
+    @inline(__always)
+    static func scanNumber(_ p: UnsafeBufferPointer<UInt8>, _ start: Int) -> (JSONNumber, Int)? {
+        var i = start
+        let n = p.count
+        guard i < n else { return nil }
+        let negative = p[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        let intStart = i
+        while i < n, p[i] &- 0x30 < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30)
+            digits += 1
+            i += 1
+        }
+        guard i > intStart, digits <= 18 else { return nil }
+        var frac = 0
+        if i < n && p[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < n, p[i] &- 0x30 < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30)
+                frac += 1
+                digits += 1
+                i += 1
+            }
+            guard frac > 0, digits <= 18 else { return nil }
+        }
+        guard i < n else { return nil }
+        let c = p[i]
+        if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") || c == UInt8(ascii: "+") || c == UInt8(ascii: "-")
+            || c == UInt8(ascii: ".") || (c &- 0x30 < 10) {
+            return nil
+        }
+        let signed = negative ? -Int64(mantissa) : Int64(mantissa)
+        if frac == 0 {
+            let (m, o) = signed.multipliedReportingOverflow(by: 1000)
+            return (JSONNumber(isInteger: true, int: signed, double: Double(signed), milli: o ? Int64.max : m), i)
+        }
+        guard mantissa < (1 << 53) else { return nil }
+        var d = Double(mantissa) / powersOfTen[frac]
+        if negative { d = -d }
+        var milli: Int64
+        if frac <= 3 {
+            milli = Int64(mantissa * intPowersOfTen[3 - frac])
+        } else {
+            let q = mantissa / intPowersOfTen[frac - 3]
+            let next = (mantissa / intPowersOfTen[frac - 4]) % 10
+            milli = Int64(q + (next >= 5 ? 1 : 0))
+        }
+        if negative { milli = -milli }
+        let intValue: Int64 = abs(d) < 9.2e18 ? Int64(d) : 0
+        return (JSONNumber(isInteger: false, int: intValue, double: d, milli: milli), i)
     }
 
     private mutating func finishNumber(_ intPart: Int64, _ fracMilli: Int64, _ fracDigits: Int, _ roundUp: Bool,
@@ -488,7 +627,7 @@ struct JSONEventParser {
 
     /// Parses the whole document, calling `onEvent` for every item of `traceEvents` (or of the
     /// top-level array). `keepArgs(cat)` decides whether an event's full `args` are kept.
-    mutating func parse(keepArgs: (String?) -> Bool, onEvent: (inout RawEvent) throws -> Void) throws -> TraceHeader {
+    mutating func parse(keepArgs: (Int32) -> Bool, onEvent: (inout RawEvent) throws -> Void) throws -> TraceHeader {
         var header = TraceHeader()
         let first = try skipWhitespace()
         switch first {
@@ -543,7 +682,7 @@ struct JSONEventParser {
         return header
     }
 
-    private mutating func parseEventArray(keepArgs: (String?) -> Bool, onEvent: (inout RawEvent) throws -> Void) throws {
+    private mutating func parseEventArray(keepArgs: (Int32) -> Bool, onEvent: (inout RawEvent) throws -> Void) throws {
         try expect(UInt8(ascii: "["), "'['")
         if try skipWhitespace() == UInt8(ascii: "]") {
             pos += 1
@@ -582,41 +721,41 @@ struct JSONEventParser {
         }
     }
 
-    private mutating func parseEvent(keepArgs: (String?) -> Bool) throws {
+    private mutating func parseEvent(keepArgs: (Int32) -> Bool) throws {
         event.reset()
         pos += 1  // '{'
         if try skipWhitespace() == UInt8(ascii: "}") {
             pos += 1
             return
         }
+        var other: String?
         while true {
-            let key = try parseString()
+            let key = try parseKey(Self.eventKeys, other: &other, wantOther: false)
             try expect(UInt8(ascii: ":"), "':'")
             let b = try skipWhitespace()
+            let isNumber = b == UInt8(ascii: "-") || (b.map { $0 >= 0x30 && $0 <= 0x39 } ?? false)
             switch key {
-            case "ph":
-                if b == UInt8(ascii: "\"") { event.ph = try parseString().utf8.first ?? 0 } else { try skipValue() }
-            case "name":
-                if b == UInt8(ascii: "\"") { event.name = try parseString() } else {
-                    let v = try parseValue()
-                    event.name = v.serialized(pretty: false)
+            case 0:  // ph
+                if b == UInt8(ascii: "\"") {
+                    let id = try parseStringID()
+                    event.ph = table.strings[Int(id)].utf8.first ?? 0
+                } else { try skipValue() }
+            case 1:  // name
+                if b == UInt8(ascii: "\"") { event.name = try parseStringID() } else {
+                    event.name = table.intern(try parseValue().serialized(pretty: false))
                 }
-            case "cat":
-                if b == UInt8(ascii: "\"") { event.cat = try parseString() } else { try skipValue() }
-            case "ts":
-                if b == UInt8(ascii: "-") || (b.map { $0 >= 0x30 && $0 <= 0x39 } ?? false) {
-                    event.ts = try parseNumber()
-                } else { try skipValue() }
-            case "dur":
-                if b == UInt8(ascii: "-") || (b.map { $0 >= 0x30 && $0 <= 0x39 } ?? false) {
-                    event.dur = try parseNumber()
-                } else { try skipValue() }
-            case "pid": event.pid = try parseID()
-            case "tid": event.tid = try parseID()
-            case "id": event.id = try parseValue(depth: Self.maxDepth - 4)
-            case "bp":
+            case 2:  // cat
+                if b == UInt8(ascii: "\"") { event.cat = try parseStringID() } else { try skipValue() }
+            case 3:  // ts
+                if isNumber { event.ts = try parseNumber() } else { try skipValue() }
+            case 4:  // dur
+                if isNumber { event.dur = try parseNumber() } else { try skipValue() }
+            case 5: event.pid = try parseID()
+            case 6: event.tid = try parseID()
+            case 7: event.id = try parseValue(depth: Self.maxDepth - 4)
+            case 8:  // bp
                 if b == UInt8(ascii: "\"") { event.bindingPoint = try parseString().utf8.first ?? 0 } else { try skipValue() }
-            case "args":
+            case 9:  // args
                 if b == UInt8(ascii: "{") {
                     try parseArgs(keep: keepArgs(event.cat))
                 } else { try skipValue() }
@@ -638,11 +777,13 @@ struct JSONEventParser {
             pos += 1
             return
         }
+        var other: String?
         while true {
-            let key = try parseString()
+            let code = try parseKey(Self.argKeys, other: &other, wantOther: keep)
             try expect(UInt8(ascii: ":"), "':'")
-            switch key {
-            case "stream", "correlation", "External id", "bytes":
+            switch code {
+            case 0, 1, 2, 3:
+                let key = ["stream", "correlation", "External id", "bytes"][code]
                 let v = try parseValue(depth: 2)
                 switch key {
                 case "stream":
@@ -666,7 +807,7 @@ struct JSONEventParser {
                 if keep { event.args.append((key, v)) }
             default:
                 if keep {
-                    event.args.append((key, try parseValue(depth: 2)))
+                    event.args.append((other ?? "", try parseValue(depth: 2)))
                 } else {
                     try skipValue()
                 }

@@ -26,9 +26,10 @@ public enum TraceReader {
     }
 
     static func read(source: ChunkSource, file: String) throws -> RankTrace {
-        var parser = JSONEventParser(source: source, file: file)
-        var builder = TraceBuilder(file: file)
-        let header = try parser.parse(keepArgs: TraceBuilder.keepsArgs) { raw in
+        let table = StringTable()
+        var parser = JSONEventParser(source: source, file: file, table: table)
+        var builder = TraceBuilder(file: file, table: table)
+        let header = try parser.parse(keepArgs: { builder.keepsArgs($0) }) { raw in
             builder.add(&raw)
         }
         guard header.sawTraceEvents else {
@@ -67,11 +68,28 @@ public enum TraceReader {
 /// Turns parsed events into a `RankTrace`.
 struct TraceBuilder {
     var trace: RankTrace
-    private var stringIndex: [String: Int32] = [:]
+    let table: StringTable
     private var openSlices: [RankTrace.ThreadKey: [RawEvent]] = [:]
     private var flowStarts: Set<String> = []
+    /// Per category id: 0 unknown, 1 keep args, 2 drop args.
+    private var keepCache: [UInt8] = []
 
-    init(file: String) { trace = RankTrace(file: file) }
+    init(file: String, table: StringTable) {
+        trace = RankTrace(file: file)
+        self.table = table
+    }
+
+    func string(_ id: Int32) -> String? { id >= 0 && Int(id) < table.count ? table.strings[Int(id)] : nil }
+
+    mutating func keepsArgs(_ cat: Int32) -> Bool {
+        guard cat >= 0 else { return true }
+        let i = Int(cat)
+        if i < keepCache.count, keepCache[i] != 0 { return keepCache[i] == 1 }
+        if keepCache.count <= i { keepCache.append(contentsOf: repeatElement(0, count: i + 1 - keepCache.count)) }
+        let keep = Self.keepsArgs(string(cat))
+        keepCache[i] = keep ? 1 : 2
+        return keep
+    }
 
     /// Host-side categories whose args are large and unused: only the typed fields are kept.
     static func keepsArgs(_ cat: String?) -> Bool {
@@ -83,14 +101,6 @@ struct TraceBuilder {
         default:
             return true
         }
-    }
-
-    mutating func intern(_ s: String) -> Int32 {
-        if let i = stringIndex[s] { return i }
-        let i = Int32(trace.strings.count)
-        trace.strings.append(s)
-        stringIndex[s] = i
-        return i
     }
 
     mutating func id(_ t: TraceID) -> Int64 {
@@ -152,7 +162,7 @@ struct TraceBuilder {
                 default: break
                 }
             }
-            trace.counters.append(TraceCounterSample(pid: id(raw.pid), name: raw.name, ts: ts.milli, values: values))
+            trace.counters.append(TraceCounterSample(pid: id(raw.pid), name: string(raw.name) ?? "", ts: ts.milli, values: values))
         case UInt8(ascii: "s"):
             if let i = raw.id { flowStarts.insert(i.serialized(pretty: false)) }
         case UInt8(ascii: "f"):
@@ -170,9 +180,9 @@ struct TraceBuilder {
             trace.args.append(raw.args)
         }
         let e = TraceEvent(
-            kind: Self.kind(cat: raw.cat, raw: raw),
-            name: intern(raw.name),
-            category: raw.cat.map { intern($0) } ?? -1,
+            kind: kind(raw),
+            name: raw.name >= 0 ? raw.name : table.intern(""),
+            category: raw.cat,
             ts: ts.milli, dur: dur.milli, tsMicros: ts.double, durMicros: dur.double,
             pid: id(raw.pid), tid: id(raw.tid),
             stream: raw.stream, correlation: raw.correlation, externalID: raw.externalID, bytes: raw.bytes,
@@ -191,7 +201,7 @@ struct TraceBuilder {
             default: return nil
             }
         }
-        switch raw.name {
+        switch string(raw.name) ?? "" {
         case "process_name":
             if case .string(let s)? = arg("name") { trace.processNames[pid] = s }
         case "process_sort_index":
@@ -209,7 +219,29 @@ struct TraceBuilder {
         }
     }
 
+    /// Kind of each category id, computed once (the stream/correlation test is per event).
+    private var kindCache: [Int16] = []
+
+    mutating func kind(_ raw: RawEvent) -> TraceEventKind {
+        guard raw.cat >= 0 else { return .cpu }
+        let i = Int(raw.cat)
+        if kindCache.count <= i { kindCache.append(contentsOf: repeatElement(-1, count: i + 1 - kindCache.count)) }
+        var k: TraceEventKind
+        if kindCache[i] >= 0, let cached = TraceEventKind(rawValue: UInt8(kindCache[i])) {
+            k = cached
+        } else {
+            var probe = raw
+            probe.hasStream = true
+            probe.hasCorrelation = true
+            k = Self.kind(cat: string(raw.cat), raw: probe)
+            kindCache[i] = Int16(k.rawValue)
+        }
+        if k.isGPUActivity && !(raw.hasStream && raw.hasCorrelation) { k = .gpuOther }
+        return k
+    }
+
     mutating func finish(header: TraceHeader) -> RankTrace {
+        trace.strings = table.strings
         trace.baseTimeNanoseconds = header.baseTimeNanoseconds
         trace.displayTimeUnit = header.displayTimeUnit
         trace.otherData = header.otherData

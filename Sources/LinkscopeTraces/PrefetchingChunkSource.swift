@@ -1,0 +1,84 @@
+import Foundation
+
+/// Runs another source (typically the gzip inflater) on a background thread, a few chunks ahead, so
+/// that decompression and JSON parsing overlap. Memory stays bounded by `depth` chunks.
+final class PrefetchingChunkSource: ChunkSource, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var queue: [[UInt8]] = []
+    private var head = 0
+    private var finished = false
+    private var failure: Error?
+    private var cancelled = false
+    private let depth: Int
+
+    /// `inner` is only touched by the background thread from here on.
+    init(_ inner: ChunkSource, depth: Int = 4) {
+        self.depth = max(1, depth)
+        let box = UncheckedBox(inner)
+        let thread = Thread { [self] in self.produce(box.value) }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    deinit {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func produce(_ inner: ChunkSource) {
+        while true {
+            condition.lock()
+            while queue.count - head >= depth && !cancelled { condition.wait() }
+            let stop = cancelled
+            condition.unlock()
+            if stop { return }
+            let next: [UInt8]?
+            do {
+                next = try inner.nextChunk()
+            } catch {
+                condition.lock()
+                failure = error
+                finished = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            condition.lock()
+            if let next {
+                queue.append(next)
+            } else {
+                finished = true
+            }
+            condition.broadcast()
+            condition.unlock()
+            if next == nil { return }
+        }
+    }
+
+    func nextChunk() throws -> [UInt8]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == queue.count && !finished { condition.wait() }
+        if head < queue.count {
+            let chunk = queue[head]
+            queue[head] = []
+            head += 1
+            if head > 64 {
+                queue.removeFirst(head)
+                head = 0
+            }
+            condition.broadcast()
+            return chunk
+        }
+        if let failure { throw failure }
+        return nil
+    }
+}
+
+/// Moves a non-Sendable value to the one thread that will own it.
+private struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
