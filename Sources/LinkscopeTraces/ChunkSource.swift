@@ -50,8 +50,12 @@ final class FileChunkSource: ChunkSource {
     deinit { fclose(handle) }
 
     func nextChunk() throws -> [UInt8]? {
-        var chunk = [UInt8](repeating: 0, count: chunkSize)
-        let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, chunkSize, handle) }
+        let size = chunkSize
+        let file = handle
+        let chunk = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = fread(buffer.baseAddress, 1, size, file)
+        }
+        let n = chunk.count
         if n == 0 {
             if ferror(handle) != 0 {
                 throw TraceError(kind: .io, file: path, offset: bytesRead, message: "read error")
@@ -59,7 +63,6 @@ final class FileChunkSource: ChunkSource {
             return nil
         }
         bytesRead += n
-        if n < chunkSize { chunk.removeSubrange(n...) }
         return chunk
     }
 }

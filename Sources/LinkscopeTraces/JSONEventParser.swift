@@ -85,13 +85,14 @@ struct JSONEventParser {
     let file: String
     private var scratch: [UInt8] = []
     private var event = RawEvent()
-    let table: StringTable
+    var table = StringTable()
+    /// Per category id: 0 not asked yet, 1 keep args, 2 skip them.
+    private var keepCache: [UInt8] = []
     static let maxDepth = 256
 
-    init(source: ChunkSource, file: String, table: StringTable) {
+    init(source: ChunkSource, file: String) {
         self.source = source
         self.file = file
-        self.table = table
     }
 
     // MARK: Bytes
@@ -102,8 +103,10 @@ struct JSONEventParser {
         let (lines, last) = buf.withUnsafeBufferPointer { p -> (Int, Int) in
             var count = 0
             var last = -1
-            for i in 0..<p.count where p[i] == 0x0A {
-                count += 1
+            for b in p { count &+= b == 0x0A ? 1 : 0 }
+            if count > 0 {
+                var i = p.count - 1
+                while p[i] != 0x0A { i -= 1 }
                 last = i
             }
             return (count, last)
@@ -221,24 +224,64 @@ struct JSONEventParser {
         return table.intern(try parseStringSlow())
     }
 
-    /// Reads an object key and, when it is one of `known` (ASCII, no escapes), returns its index
-    /// without building a `String`; otherwise returns -1 and the key in `other` (when `wantOther`).
-    private mutating func parseKey(_ known: [[UInt8]], other: inout String?, wantOther: Bool) throws -> Int {
+    enum KeySet { case event, args }
+
+    @inline(__always)
+    static func equals(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ word: StaticString) -> Bool {
+        let w = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        var j = 0
+        while j < w.count {
+            if p[start + j] != w[j] { return false }
+            j += 1
+        }
+        return true
+    }
+
+    /// Event keys: ph 0, name 1, cat 2, ts 3, dur 4, pid 5, tid 6, id 7, bp 8, args 9.
+    /// Arg keys: stream 0, correlation 1, External id 2, bytes 3. Anything else is -1.
+    @inline(__always)
+    static func keyCode(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ len: Int, _ set: KeySet) -> Int {
+        switch set {
+        case .event:
+            switch len {
+            case 2:
+                if equals(p, start, "ph") { return 0 }
+                if equals(p, start, "ts") { return 3 }
+                if equals(p, start, "id") { return 7 }
+                if equals(p, start, "bp") { return 8 }
+            case 3:
+                if equals(p, start, "cat") { return 2 }
+                if equals(p, start, "dur") { return 4 }
+                if equals(p, start, "pid") { return 5 }
+                if equals(p, start, "tid") { return 6 }
+            case 4:
+                if equals(p, start, "name") { return 1 }
+                if equals(p, start, "args") { return 9 }
+            default: break
+            }
+        case .args:
+            switch len {
+            case 6: if equals(p, start, "stream") { return 0 }
+            case 11:
+                if equals(p, start, "correlation") { return 1 }
+                if equals(p, start, "External id") { return 2 }
+            case 5: if equals(p, start, "bytes") { return 3 }
+            default: break
+            }
+        }
+        return -1
+    }
+
+    /// Reads an object key and returns its code in `set` without building a `String`; when the key is
+    /// not a known one and `wantOther` is set, the key comes back in `other`.
+    private mutating func parseKey(_ set: KeySet, other: inout String?, wantOther: Bool) throws -> Int {
         guard try skipWhitespace() == UInt8(ascii: "\"") else { throw unexpected(try peek(), expecting: "a key") }
         let start = pos + 1
         let found: (Int, Int)? = buf.withUnsafeBufferPointer { p in
             var i = start
             while i < p.count {
                 let b = p[i]
-                if b == 0x22 {
-                    let len = i - start
-                    for (k, word) in known.enumerated() where word.count == len {
-                        var j = 0
-                        while j < len && p[start + j] == word[j] { j += 1 }
-                        if j == len { return (k, i) }
-                    }
-                    return (-1, i)
-                }
+                if b == 0x22 { return (Self.keyCode(p, start, i - start, set), i) }
                 if b == 0x5C || b < 0x20 { return nil }
                 i += 1
             }
@@ -251,12 +294,9 @@ struct JSONEventParser {
         }
         let key = try parseString()
         other = key
-        let bytes = Array(key.utf8)
-        return known.firstIndex(of: bytes) ?? -1
+        var k = key
+        return k.withUTF8 { Self.keyCode($0, 0, $0.count, set) }
     }
-
-    static let eventKeys: [[UInt8]] = ["ph", "name", "cat", "ts", "dur", "pid", "tid", "id", "bp", "args"].map { Array($0.utf8) }
-    static let argKeys: [[UInt8]] = ["stream", "correlation", "External id", "bytes"].map { Array($0.utf8) }
 
     private mutating func parseStringSlow() throws -> String {
         scratch.removeAll(keepingCapacity: true)
@@ -627,7 +667,7 @@ struct JSONEventParser {
 
     /// Parses the whole document, calling `onEvent` for every item of `traceEvents` (or of the
     /// top-level array). `keepArgs(cat)` decides whether an event's full `args` are kept.
-    mutating func parse(keepArgs: (Int32) -> Bool, onEvent: (inout RawEvent) throws -> Void) throws -> TraceHeader {
+    mutating func parse(keepArgs: (String?) -> Bool, onEvent: (inout RawEvent, [String]) throws -> Void) throws -> TraceHeader {
         var header = TraceHeader()
         let first = try skipWhitespace()
         switch first {
@@ -682,7 +722,7 @@ struct JSONEventParser {
         return header
     }
 
-    private mutating func parseEventArray(keepArgs: (Int32) -> Bool, onEvent: (inout RawEvent) throws -> Void) throws {
+    private mutating func parseEventArray(keepArgs: (String?) -> Bool, onEvent: (inout RawEvent, [String]) throws -> Void) throws {
         try expect(UInt8(ascii: "["), "'['")
         if try skipWhitespace() == UInt8(ascii: "]") {
             pos += 1
@@ -691,7 +731,7 @@ struct JSONEventParser {
         while true {
             if try skipWhitespace() == UInt8(ascii: "{") {
                 try parseEvent(keepArgs: keepArgs)
-                try onEvent(&event)
+                try onEvent(&event, table.strings)
             } else {
                 try skipValue()  // tolerate non-object items
             }
@@ -721,7 +761,7 @@ struct JSONEventParser {
         }
     }
 
-    private mutating func parseEvent(keepArgs: (Int32) -> Bool) throws {
+    private mutating func parseEvent(keepArgs: (String?) -> Bool) throws {
         event.reset()
         pos += 1  // '{'
         if try skipWhitespace() == UInt8(ascii: "}") {
@@ -730,7 +770,7 @@ struct JSONEventParser {
         }
         var other: String?
         while true {
-            let key = try parseKey(Self.eventKeys, other: &other, wantOther: false)
+            let key = try parseKey(.event, other: &other, wantOther: false)
             try expect(UInt8(ascii: ":"), "':'")
             let b = try skipWhitespace()
             let isNumber = b == UInt8(ascii: "-") || (b.map { $0 >= 0x30 && $0 <= 0x39 } ?? false)
@@ -757,7 +797,16 @@ struct JSONEventParser {
                 if b == UInt8(ascii: "\"") { event.bindingPoint = try parseString().utf8.first ?? 0 } else { try skipValue() }
             case 9:  // args
                 if b == UInt8(ascii: "{") {
-                    try parseArgs(keep: keepArgs(event.cat))
+                    var keep = true
+                    if event.cat >= 0 {
+                        let i = Int(event.cat)
+                        if keepCache.count <= i { keepCache.append(contentsOf: repeatElement(0, count: i + 1 - keepCache.count)) }
+                        if keepCache[i] == 0 { keepCache[i] = keepArgs(table.strings[i]) ? 1 : 2 }
+                        keep = keepCache[i] == 1
+                    } else {
+                        keep = keepArgs(nil)
+                    }
+                    try parseArgs(keep: keep)
                 } else { try skipValue() }
             default:
                 try skipValue()
@@ -779,7 +828,7 @@ struct JSONEventParser {
         }
         var other: String?
         while true {
-            let code = try parseKey(Self.argKeys, other: &other, wantOther: keep)
+            let code = try parseKey(.args, other: &other, wantOther: keep)
             try expect(UInt8(ascii: ":"), "':'")
             switch code {
             case 0, 1, 2, 3:

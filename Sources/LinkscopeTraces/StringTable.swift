@@ -1,6 +1,6 @@
 /// Interns strings straight from UTF-8 bytes (FNV-1a, open addressing), so a name repeated on
 /// thousands of events becomes a `String` once.
-final class StringTable {
+struct StringTable {
     private(set) var strings: [String] = []
     private var arena: [UInt8] = []
     private var starts: [Int] = []
@@ -20,7 +20,7 @@ final class StringTable {
         return h
     }
 
-    func intern(_ p: UnsafeBufferPointer<UInt8>) -> Int32 {
+    mutating func intern(_ p: UnsafeBufferPointer<UInt8>) -> Int32 {
         let h = Self.hash(p)
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: h) & mask
@@ -53,12 +53,12 @@ final class StringTable {
         return id
     }
 
-    func intern(_ s: String) -> Int32 {
+    mutating func intern(_ s: String) -> Int32 {
         var s = s
         return s.withUTF8 { intern($0) }
     }
 
-    private func grow() {
+    private mutating func grow() {
         slots = Array(repeating: -1, count: slots.count * 2)
         let mask = slots.count - 1
         for (k, h) in hashes.enumerated() {

@@ -148,10 +148,10 @@ public struct TraceAnalysis: Sendable {
         // HTA counts distinct ProfilerStep names over every loaded rank.
         var stepNames = Set<String>()
         for t in traces {
-            for (i, s) in t.strings.enumerated() where Self.isProfilerStep(s) {
-                if t.events.contains(where: { Int($0.name) == i && $0.category >= 0 && !$0.fromBeginEnd }) {
-                    stepNames.insert(s)
-                }
+            let candidates = Set(t.strings.indices.filter { Self.isProfilerStep(t.strings[$0]) }.map(Int32.init))
+            guard !candidates.isEmpty else { continue }
+            for e in t.events where e.category >= 0 && !e.fromBeginEnd && candidates.contains(e.name) {
+                stepNames.insert(t.strings[Int(e.name)])
             }
         }
         let filter = options.dropLastProfilerStep && stepNames.count >= 2
@@ -172,7 +172,25 @@ public struct TraceAnalysis: Sendable {
         self.stragglers = Self.rankStragglers(ranks: ranks, computations: traces, options: options)
     }
 
-    static func isProfilerStep(_ s: String) -> Bool { KernelClassifier.containsOnFirstLine(Substring(s), "ProfilerStep") || s.contains("ProfilerStep") }
+    /// HTA's `"ProfilerStep" in name` (a plain substring test).
+    static func isProfilerStep(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { p in
+            let w: StaticString = "ProfilerStep"
+            let n = w.utf8CodeUnitCount
+            guard p.count >= n else { return false }
+            var i = 0
+            while i + n <= p.count {
+                if p[i] == 0x50 {
+                    var j = 1
+                    while j < n && p[i + j] == w.utf8Start[j] { j += 1 }
+                    if j == n { return true }
+                }
+                i += 1
+            }
+            return false
+        }
+    }
 
     static func rankStragglers(ranks: [RankAnalysis], computations: [RankTrace], options: AnalysisOptions) -> [StragglerScore] {
         guard ranks.count > 1 else { return [] }
@@ -302,10 +320,9 @@ struct RankComputation {
         let idleCats: Set<String> = options.rules == .v0_5
             ? ["kernel", "Kernel", "gpu_memset", "Memset", "gpu_memcpy", "Memcpy", "mtia_ccp_events"]
             : ["kernel", "Kernel", "gpu_memset", "Memset", "gpu_memcpy", "Memcpy", "mtia_ccp_events"]
+        let idleCatIDs = Set(t.strings.indices.filter { idleCats.contains(t.strings[$0]) }.map(Int32.init))
         var perStream: [Int64: [Int]] = [:]
-        for i in kept where rows[i].stream != -1 {
-            let e = t.events[rows[i].event]
-            guard let cat = t.category(e), idleCats.contains(cat) else { continue }
+        for i in kept where rows[i].stream != -1 && idleCatIDs.contains(t.events[rows[i].event].category) {
             perStream[rows[i].stream, default: []].append(i)
         }
         var idleBreakdown: [StreamIdle] = []

@@ -26,17 +26,16 @@ public enum TraceReader {
     }
 
     static func read(source: ChunkSource, file: String) throws -> RankTrace {
-        let table = StringTable()
-        var parser = JSONEventParser(source: source, file: file, table: table)
-        var builder = TraceBuilder(file: file, table: table)
-        let header = try parser.parse(keepArgs: { builder.keepsArgs($0) }) { raw in
-            builder.add(&raw)
+        var parser = JSONEventParser(source: source, file: file)
+        var builder = TraceBuilder(file: file)
+        let header = try parser.parse(keepArgs: TraceBuilder.keepsArgs) { raw, strings in
+            builder.add(&raw, strings: strings)
         }
         guard header.sawTraceEvents else {
             throw TraceError(kind: .notATrace, file: file, offset: parser.offset,
                              message: "no traceEvents array in the top-level object")
         }
-        return builder.finish(header: header)
+        return builder.finish(header: header, strings: parser.table.strings)
     }
 
     /// The rank in a file name (`rank-3`, `rank_3`), if any.
@@ -68,28 +67,14 @@ public enum TraceReader {
 /// Turns parsed events into a `RankTrace`.
 struct TraceBuilder {
     var trace: RankTrace
-    let table: StringTable
+    /// The parser's interned strings as of the current event.
+    private var strings: [String] = []
     private var openSlices: [RankTrace.ThreadKey: [RawEvent]] = [:]
     private var flowStarts: Set<String> = []
-    /// Per category id: 0 unknown, 1 keep args, 2 drop args.
-    private var keepCache: [UInt8] = []
 
-    init(file: String, table: StringTable) {
-        trace = RankTrace(file: file)
-        self.table = table
-    }
+    init(file: String) { trace = RankTrace(file: file) }
 
-    func string(_ id: Int32) -> String? { id >= 0 && Int(id) < table.count ? table.strings[Int(id)] : nil }
-
-    mutating func keepsArgs(_ cat: Int32) -> Bool {
-        guard cat >= 0 else { return true }
-        let i = Int(cat)
-        if i < keepCache.count, keepCache[i] != 0 { return keepCache[i] == 1 }
-        if keepCache.count <= i { keepCache.append(contentsOf: repeatElement(0, count: i + 1 - keepCache.count)) }
-        let keep = Self.keepsArgs(string(cat))
-        keepCache[i] = keep ? 1 : 2
-        return keep
-    }
+    func string(_ id: Int32) -> String? { id >= 0 && Int(id) < strings.count ? strings[Int(id)] : nil }
 
     /// Host-side categories whose args are large and unused: only the typed fields are kept.
     static func keepsArgs(_ cat: String?) -> Bool {
@@ -134,7 +119,8 @@ struct TraceBuilder {
         }
     }
 
-    mutating func add(_ raw: inout RawEvent) {
+    mutating func add(_ raw: inout RawEvent, strings: [String]) {
+        self.strings = strings
         if let ts = raw.ts, !ts.isInteger { trace.hasFractionalTimestamps = true }
         switch raw.ph {
         case UInt8(ascii: "X"):
@@ -181,7 +167,7 @@ struct TraceBuilder {
         }
         let e = TraceEvent(
             kind: kind(raw),
-            name: raw.name >= 0 ? raw.name : table.intern(""),
+            name: raw.name >= 0 ? raw.name : emptyName(),
             category: raw.cat,
             ts: ts.milli, dur: dur.milli, tsMicros: ts.double, durMicros: dur.double,
             pid: id(raw.pid), tid: id(raw.tid),
@@ -240,8 +226,20 @@ struct TraceBuilder {
         return k
     }
 
-    mutating func finish(header: TraceHeader) -> RankTrace {
-        trace.strings = table.strings
+    /// Index of "" for events without a name (appended to the strings at the end).
+    private var emptyNameID: Int32 = -1
+    private mutating func emptyName() -> Int32 {
+        if emptyNameID < 0 { emptyNameID = Int32.max }
+        return emptyNameID
+    }
+
+    mutating func finish(header: TraceHeader, strings: [String]) -> RankTrace {
+        trace.strings = strings
+        if emptyNameID >= 0 {
+            let id = Int32(strings.count)
+            trace.strings.append("")
+            for i in trace.events.indices where trace.events[i].name == Int32.max { trace.events[i].name = id }
+        }
         trace.baseTimeNanoseconds = header.baseTimeNanoseconds
         trace.displayTimeUnit = header.displayTimeUnit
         trace.otherData = header.otherData
