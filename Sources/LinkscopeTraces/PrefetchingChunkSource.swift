@@ -1,8 +1,28 @@
 import Foundation
 
 /// Runs another source (typically the gzip inflater) on a background thread, a few chunks ahead, so
-/// that decompression and JSON parsing overlap. Memory stays bounded by `depth` chunks.
-final class PrefetchingChunkSource: ChunkSource, @unchecked Sendable {
+/// that decompression and JSON parsing overlap. Memory stays bounded by `depth` chunks. When the
+/// reader stops early (a parse error), dropping this source stops the thread.
+final class PrefetchingChunkSource: ChunkSource {
+    private let state: PrefetchState
+
+    /// `inner` is only touched by the background thread from here on.
+    init(_ inner: ChunkSource, depth: Int = 4) {
+        let state = PrefetchState(depth: depth)
+        self.state = state
+        let box = UncheckedBox(inner)
+        let thread = Thread { state.produce(box.value) }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    deinit { state.cancel() }
+
+    func nextChunk() throws -> [UInt8]? { try state.consume() }
+}
+
+/// The queue shared by the producer thread and the reader; every field is guarded by `condition`.
+private final class PrefetchState: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [[UInt8]] = []
     private var head = 0
@@ -11,23 +31,18 @@ final class PrefetchingChunkSource: ChunkSource, @unchecked Sendable {
     private var cancelled = false
     private let depth: Int
 
-    /// `inner` is only touched by the background thread from here on.
-    init(_ inner: ChunkSource, depth: Int = 4) {
-        self.depth = max(1, depth)
-        let box = UncheckedBox(inner)
-        let thread = Thread { [self] in self.produce(box.value) }
-        thread.stackSize = 1 << 20
-        thread.start()
-    }
+    init(depth: Int) { self.depth = max(1, depth) }
 
-    deinit {
+    func cancel() {
         condition.lock()
         cancelled = true
+        queue = []
+        head = 0
         condition.broadcast()
         condition.unlock()
     }
 
-    private func produce(_ inner: ChunkSource) {
+    func produce(_ inner: ChunkSource) {
         while true {
             condition.lock()
             while queue.count - head >= depth && !cancelled { condition.wait() }
@@ -46,7 +61,7 @@ final class PrefetchingChunkSource: ChunkSource, @unchecked Sendable {
                 return
             }
             condition.lock()
-            if let next {
+            if let next, !cancelled {
                 queue.append(next)
             } else {
                 finished = true
@@ -57,7 +72,7 @@ final class PrefetchingChunkSource: ChunkSource, @unchecked Sendable {
         }
     }
 
-    func nextChunk() throws -> [UInt8]? {
+    func consume() throws -> [UInt8]? {
         condition.lock()
         defer { condition.unlock() }
         while head == queue.count && !finished { condition.wait() }

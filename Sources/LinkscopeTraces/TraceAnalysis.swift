@@ -284,7 +284,7 @@ struct RankComputation {
             }
             kept.append(contentsOf: host)
         } else {
-            for (i, r) in rows.enumerated() where !r.isGPU && isStep[Int(t.events[r.event].name)] { steps += 1 }
+            for r in rows where !r.isGPU && isStep[Int(t.events[r.event].name)] { steps += 1 }
             kept = Array(rows.indices)
         }
 
@@ -323,9 +323,7 @@ struct RankComputation {
             : Intervals.roundHTA(100 * (Intervals.intersection(comp, comm) / commBusy), 2)
 
         // Idle breakdown per stream (§3.7).
-        let idleCats: Set<String> = options.rules == .v0_5
-            ? ["kernel", "Kernel", "gpu_memset", "Memset", "gpu_memcpy", "Memcpy", "mtia_ccp_events"]
-            : ["kernel", "Kernel", "gpu_memset", "Memset", "gpu_memcpy", "Memcpy", "mtia_ccp_events"]
+        let idleCats: Set<String> = ["kernel", "Kernel", "gpu_memset", "Memset", "gpu_memcpy", "Memcpy", "mtia_ccp_events"]
         let idleCatIDs = Set(t.strings.indices.filter { idleCats.contains(t.strings[$0]) }.map(Int32.init))
         var perStream: [Int64: [Int]] = [:]
         for i in kept where rows[i].stream != -1 && idleCatIDs.contains(t.events[rows[i].event].category) {
