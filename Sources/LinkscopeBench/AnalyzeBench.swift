@@ -49,6 +49,14 @@ enum AnalyzeBench {
                 }
             }
             if arguments.contains("--split") {
+                var inflate = Double.infinity
+                var size = 0
+                for _ in 0..<repeats {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    size = (try? TraceReader.decompressedByteCount(path: path)) ?? 0
+                    inflate = min(inflate, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                }
+                print(String(format: "  %@: decompress only %.1f ms (%.1f MB)", file, inflate, Double(size) / 1e6))
                 print(String(format: "  %@: read %.1f ms, analysis %.1f ms", file, bestRead, bestAnalysis))
             }
             var columns = ["-", "-", "-", "-"]

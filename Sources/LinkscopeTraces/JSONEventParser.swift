@@ -103,7 +103,22 @@ struct JSONEventParser {
         let (lines, last) = buf.withUnsafeBufferPointer { p -> (Int, Int) in
             var count = 0
             var last = -1
-            for b in p { count &+= b == 0x0A ? 1 : 0 }
+            var i = 0
+            if let base = p.baseAddress {
+                // Eight bytes at a time: the high bit of each byte of `z` is set exactly where a byte is '\n'.
+                let raw = UnsafeRawPointer(base)
+                let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+                while i + 8 <= p.count {
+                    let t = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+                    let z = ~(((t & low) &+ low) | t | low)
+                    count += z.nonzeroBitCount
+                    i += 8
+                }
+            }
+            while i < p.count {
+                if p[i] == 0x0A { count += 1 }
+                i += 1
+            }
             if count > 0 {
                 var i = p.count - 1
                 while p[i] != 0x0A { i -= 1 }
@@ -136,14 +151,18 @@ struct JSONEventParser {
     @inline(__always)
     private mutating func skipWhitespace() throws -> UInt8? {
         while true {
-            if pos < buf.count {
-                let b = buf[pos]
-                if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 {
-                    pos += 1
-                    continue
+            let start = pos
+            let (stop, byte) = buf.withUnsafeBufferPointer { p -> (Int, UInt8?) in
+                var i = start
+                while i < p.count {
+                    let b = p[i]
+                    if b != 0x20 && b != 0x0A && b != 0x0D && b != 0x09 { return (i, b) }
+                    i += 1
                 }
-                return b
+                return (i, nil)
             }
+            pos = stop
+            if let byte { return byte }
             if try !refill() { return nil }
         }
     }
@@ -647,8 +666,21 @@ struct JSONEventParser {
         guard try skipWhitespace() == UInt8(ascii: "\"") else { throw unexpected(try peek(), expecting: "a string") }
         pos += 1
         while true {
+            // Fast scan inside the chunk for the closing quote; escapes and control bytes go the slow way.
+            let start = pos
+            let stop = buf.withUnsafeBufferPointer { p -> Int in
+                var i = start
+                while i < p.count {
+                    let b = p[i]
+                    if b == 0x22 || b == 0x5C || b < 0x20 { return i }
+                    i += 1
+                }
+                return i
+            }
+            pos = stop
             if pos >= buf.count {
                 if try !refill() { throw error(.truncated, "unterminated string") }
+                continue
             }
             let b = buf[pos]
             pos += 1

@@ -25,6 +25,14 @@ public enum TraceReader {
         try read(bytes: Array(json.utf8), file: file, chunkSize: chunkSize)
     }
 
+    /// Decompresses (when gzip) and counts the bytes of a file without parsing: the I/O + zlib floor.
+    public static func decompressedByteCount(path: String) throws -> Int {
+        let source = try openTraceSource(path: path)
+        var total = 0
+        while let chunk = try source.nextChunk() { total += chunk.count }
+        return total
+    }
+
     static func read(source: ChunkSource, file: String) throws -> RankTrace {
         var parser = JSONEventParser(source: source, file: file)
         var builder = TraceBuilder(file: file)
