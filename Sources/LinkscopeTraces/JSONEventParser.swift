@@ -79,8 +79,6 @@ struct JSONEventParser {
     private var buf: [UInt8] = []
     private var pos = 0
     private var base = 0
-    private var linesBefore = 0
-    private var lineStartBefore = 0
     private let source: ChunkSource
     let file: String
     private var scratch: [UInt8] = []
@@ -98,36 +96,7 @@ struct JSONEventParser {
     // MARK: Bytes
 
     private mutating func refill() throws -> Bool {
-        // Account the lines of the chunk being left behind, so errors can name line and column.
         let n = buf.count
-        let (lines, last) = buf.withUnsafeBufferPointer { p -> (Int, Int) in
-            var count = 0
-            var last = -1
-            var i = 0
-            if let base = p.baseAddress {
-                // Eight bytes at a time: the high bit of each byte of `z` is set exactly where a byte is '\n'.
-                let raw = UnsafeRawPointer(base)
-                let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-                while i + 8 <= p.count {
-                    let t = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
-                    let z = ~(((t & low) &+ low) | t | low)
-                    count += z.nonzeroBitCount
-                    i += 8
-                }
-            }
-            while i < p.count {
-                if p[i] == 0x0A { count += 1 }
-                i += 1
-            }
-            if count > 0 {
-                var i = p.count - 1
-                while p[i] != 0x0A { i -= 1 }
-                last = i
-            }
-            return (count, last)
-        }
-        linesBefore += lines
-        if last >= 0 { lineStartBefore = base + last + 1 }
         base += n
         while true {
             guard let next = try source.nextChunk() else {
@@ -169,20 +138,10 @@ struct JSONEventParser {
 
     var offset: Int { base + pos }
 
+    /// An error at the current offset. Line and column are filled in by `TraceReader`, which re-reads
+    /// the input up to the offset (cheap on the error path, free on the happy path).
     func error(_ kind: TraceError.Kind, _ message: String) -> TraceError {
-        var line = linesBefore + 1
-        var lineStart = lineStartBefore
-        var i = 0
-        let limit = min(pos, buf.count)
-        while i < limit {
-            if buf[i] == 0x0A {
-                line += 1
-                lineStart = base + i + 1
-            }
-            i += 1
-        }
-        let off = base + pos
-        return TraceError(kind: kind, file: file, offset: off, line: line, column: off - lineStart + 1, message: message)
+        TraceError(kind: kind, file: file, offset: base + pos, message: message)
     }
 
     private func unexpected(_ b: UInt8?, expecting what: String) -> TraceError {

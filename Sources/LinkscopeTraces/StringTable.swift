@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Interns strings straight from UTF-8 bytes (FNV-1a, open addressing), so a name repeated on
 /// thousands of events becomes a `String` once.
 struct StringTable {
@@ -10,14 +16,27 @@ struct StringTable {
 
     var count: Int { strings.count }
 
+    /// A multiplicative hash taking eight bytes per step (the table only needs a good spread).
     @inline(__always)
     static func hash(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in p {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(p.count)
+        guard let base = p.baseAddress else { return h }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= p.count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 29
+            i += 8
         }
-        return h
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < p.count {
+            tail |= UInt64(p[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 31)
     }
 
     mutating func intern(_ p: UnsafeBufferPointer<UInt8>) -> Int32 {
@@ -31,12 +50,8 @@ struct StringTable {
             if hashes[k] == h && lengths[k] == p.count {
                 let start = starts[k]
                 let equal = arena.withUnsafeBufferPointer { a -> Bool in
-                    var j = 0
-                    while j < p.count {
-                        if a[start + j] != p[j] { return false }
-                        j += 1
-                    }
-                    return true
+                    guard let pa = a.baseAddress, let pb = p.baseAddress else { return p.isEmpty }
+                    return memcmp(pa + start, pb, p.count) == 0
                 }
                 if equal { return id }
             }

@@ -11,18 +11,54 @@ public enum TraceReader {
     /// Reads one file (`.json`, `.json.gz`, `.pt.trace.json(.gz)`; gzip is detected by its magic bytes).
     public static func read(path: String) throws -> RankTrace {
         let source = try openTraceSource(path: path)
-        return try read(source: source, file: path)
+        do {
+            return try read(source: source, file: path)
+        } catch var e as TraceError where e.kind != .gzip && e.kind != .io {
+            if let (line, column) = try? locate(offset: e.offset, in: openTraceSource(path: path)) {
+                e.line = line
+                e.column = column
+            }
+            throw e
+        }
     }
 
     /// Reads a trace held in memory (plain or gzip), fed to the parser in `chunkSize` pieces.
     public static func read(bytes: [UInt8], file: String = "<memory>", chunkSize: Int = 1 << 20) throws -> RankTrace {
         let source = try wrapIfGzip(MemoryChunkSource(bytes, chunkSize: chunkSize), file: file)
-        return try read(source: source, file: file)
+        do {
+            return try read(source: source, file: file)
+        } catch var e as TraceError where e.kind != .gzip && e.kind != .io {
+            if let (line, column) = try? locate(offset: e.offset, in: wrapIfGzip(MemoryChunkSource(bytes), file: file)) {
+                e.line = line
+                e.column = column
+            }
+            throw e
+        }
     }
 
     /// Reads a trace from a string (tests, small hand-made traces).
     public static func read(json: String, file: String = "<memory>", chunkSize: Int = 1 << 20) throws -> RankTrace {
         try read(bytes: Array(json.utf8), file: file, chunkSize: chunkSize)
+    }
+
+    /// 1-based line and column of a byte offset, by reading the (decompressed) input again.
+    static func locate(offset: Int, in source: ChunkSource) throws -> (Int, Int) {
+        var line = 1
+        var lineStart = 0
+        var base = 0
+        while base <= offset, let chunk = try source.nextChunk() {
+            let limit = min(chunk.count, offset - base)
+            var i = 0
+            while i < limit {
+                if chunk[i] == 0x0A {
+                    line += 1
+                    lineStart = base + i + 1
+                }
+                i += 1
+            }
+            base += chunk.count
+        }
+        return (line, offset - lineStart + 1)
     }
 
     /// Decompresses (when gzip) and counts the bytes of a file without parsing: the I/O + zlib floor.
