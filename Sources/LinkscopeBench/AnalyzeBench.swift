@@ -12,7 +12,8 @@ enum AnalyzeBench {
         let dir = value("--traces") ?? ProcessInfo.processInfo.environment["LINKSCOPE_SHARED"] ?? "../shared/traces"
         let repeats = max(1, Int(value("--repeat") ?? "5") ?? 5)
         let python = value("--python") ?? ProcessInfo.processInfo.environment["LINKSCOPE_PYTHON"] ?? "python3"
-        let files = ["control.json.gz", "nccl_data.json.gz", "sampled_rank-0.json.gz", "sampled_rank-1.json.gz"]
+        var files = ["control.json.gz", "nccl_data.json.gz", "sampled_rank-0.json.gz", "sampled_rank-1.json.gz"]
+        if let only = value("--only") { files = [only] }
         let htaAvailable = !arguments.contains("--no-hta") && shell(python, ["-c", "import hta"]) != nil
         if !htaAvailable {
             print("HTA not timed: `\(python) -c \"import hta\"` failed. Install it with")

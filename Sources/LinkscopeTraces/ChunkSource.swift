@@ -9,6 +9,12 @@ import Darwin
 protocol ChunkSource: AnyObject {
     /// The next non-empty chunk, or nil at the end of the stream.
     func nextChunk() throws -> [UInt8]?
+    /// Hands a consumed chunk back so its storage can be reused (optional).
+    func recycle(_ chunk: [UInt8])
+}
+
+extension ChunkSource {
+    func recycle(_ chunk: [UInt8]) {}
 }
 
 /// Serves bytes already in memory, in chunks of a fixed size (small sizes exercise chunk boundaries).
@@ -80,6 +86,11 @@ final class GzipChunkSource: ChunkSource {
     private var inputEnded = false
     private var initialised = false
     private let outputSize: Int
+    private var spares: [[UInt8]] = []
+
+    func recycle(_ chunk: [UInt8]) {
+        if spares.count < 4 && chunk.capacity >= outputSize { spares.append(chunk) }
+    }
 
     init(input: ChunkSource, file: String, first: [UInt8] = [], outputSize: Int = 1 << 20) throws {
         self.input = input
@@ -110,7 +121,14 @@ final class GzipChunkSource: ChunkSource {
     }
 
     func nextChunk() throws -> [UInt8]? {
-        var out = [UInt8](repeating: 0, count: outputSize)
+        var out: [UInt8]
+        if var spare = spares.popLast() {
+            spare.removeAll(keepingCapacity: true)
+            spare.append(contentsOf: repeatElement(0, count: outputSize))
+            out = spare
+        } else {
+            out = [UInt8](repeating: 0, count: outputSize)
+        }
         var produced = 0
         while produced == 0 {
             if memberEnded {
@@ -194,4 +212,6 @@ final class PrefixedChunkSource: ChunkSource {
         }
         return try rest.nextChunk()
     }
+
+    func recycle(_ chunk: [UInt8]) { rest.recycle(chunk) }
 }

@@ -34,7 +34,7 @@ struct RawEvent {
     var externalID: Int64 = -1
     var bytes: Int64 = 0
     var args: [(String, JSONValue)] = []
-    var id: JSONValue?
+    var id: TraceID?
     var bindingPoint: UInt8 = 0
 
     mutating func reset() {
@@ -98,15 +98,14 @@ struct JSONEventParser {
     private mutating func refill() throws -> Bool {
         let n = buf.count
         base += n
+        let old = buf
+        buf = []
+        pos = 0
+        if n > 0 { source.recycle(old) }
         while true {
-            guard let next = try source.nextChunk() else {
-                buf = []
-                pos = 0
-                return false
-            }
+            guard let next = try source.nextChunk() else { return false }
             if next.isEmpty { continue }
             buf = next
-            pos = 0
             return true
         }
     }
@@ -743,7 +742,7 @@ struct JSONEventParser {
     }
 
     private mutating func parseID() throws -> TraceID {
-        switch try parseValue(depth: Self.maxDepth - 2) {
+        switch try parseValue(depth: Self.maxDepth - 32) {
         case .int(let v): return .int(v)
         case .double(let d): return .int(d.isFinite && abs(d) < 9e18 ? Int64(d) : 0)
         case .string(let s): return .string(s)
@@ -783,7 +782,7 @@ struct JSONEventParser {
                 if isNumber { event.dur = try parseNumber() } else { try skipValue() }
             case 5: event.pid = try parseID()
             case 6: event.tid = try parseID()
-            case 7: event.id = try parseValue(depth: Self.maxDepth - 4)
+            case 7: event.id = try parseID()
             case 8:  // bp
                 if b == UInt8(ascii: "\"") { event.bindingPoint = try parseString().utf8.first ?? 0 } else { try skipValue() }
             case 9:  // args

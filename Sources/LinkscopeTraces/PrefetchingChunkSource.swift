@@ -19,6 +19,8 @@ final class PrefetchingChunkSource: ChunkSource {
     deinit { state.cancel() }
 
     func nextChunk() throws -> [UInt8]? { try state.consume() }
+
+    func recycle(_ chunk: [UInt8]) { state.recycle(chunk) }
 }
 
 /// The queue shared by the producer thread and the reader; every field is guarded by `condition`.
@@ -29,7 +31,14 @@ private final class PrefetchState: @unchecked Sendable {
     private var finished = false
     private var failure: Error?
     private var cancelled = false
+    private var spares: [[UInt8]] = []
     private let depth: Int
+
+    func recycle(_ chunk: [UInt8]) {
+        condition.lock()
+        if spares.count < 4 { spares.append(chunk) }
+        condition.unlock()
+    }
 
     init(depth: Int) { self.depth = max(1, depth) }
 
@@ -47,8 +56,10 @@ private final class PrefetchState: @unchecked Sendable {
             condition.lock()
             while queue.count - head >= depth && !cancelled { condition.wait() }
             let stop = cancelled
+            let spare = spares.popLast()
             condition.unlock()
             if stop { return }
+            if let spare { inner.recycle(spare) }
             let next: [UInt8]?
             do {
                 next = try inner.nextChunk()

@@ -114,7 +114,7 @@ struct TraceBuilder {
     /// The parser's interned strings as of the current event.
     private var strings: [String] = []
     private var openSlices: [RankTrace.ThreadKey: [RawEvent]] = [:]
-    private var flowStarts: Set<String> = []
+    private var flowStarts: Set<TraceID> = []
 
     init(file: String) { trace = RankTrace(file: file) }
 
@@ -194,10 +194,10 @@ struct TraceBuilder {
             }
             trace.counters.append(TraceCounterSample(pid: id(raw.pid), name: string(raw.name) ?? "", ts: ts.milli, values: values))
         case UInt8(ascii: "s"):
-            if let i = raw.id { flowStarts.insert(i.serialized(pretty: false)) }
+            if let i = raw.id { flowStarts.insert(i) }
         case UInt8(ascii: "f"):
             // Orphan flow ends (Kineto writes them for runtime calls that launch nothing) are dropped.
-            if let i = raw.id, !flowStarts.contains(i.serialized(pretty: false)) { trace.orphanFlows += 1 }
+            if let i = raw.id, !flowStarts.contains(i) { trace.orphanFlows += 1 }
         default:
             break
         }
