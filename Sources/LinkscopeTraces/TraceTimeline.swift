@@ -88,6 +88,7 @@ public enum TraceTimeline {
             for k in streamKeys.sorted(by: { $0[0] != $1[0] ? $0[0] < $1[0] : $0[1] < $1[1] }) {
                 _ = track(device: k[0], stream: k[1])
             }
+            let launches = t.launchingCalls()
             for e in t.events where kept(e) {
                 let name = t.name(e)
                 let start = absolute(e, t) - origin
@@ -105,6 +106,11 @@ public enum TraceTimeline {
                         }
                     }
                     var fields: [(String, String)] = [("stream", String(e.stream)), ("correlation", String(e.correlation))]
+                    if let l = launches[e.correlation] {
+                        let call = t.events[l]
+                        fields.append(("launched by", t.name(call)))
+                        fields.append(("launch delay ns", String(max(0, e.ts - call.end))))
+                    }
                     if let d = args.first(where: { $0.0 == "device" }) { fields.append(("device", text(d.1))) }
                     for key in collectiveKeys {
                         if let v = args.first(where: { $0.0 == key }) { fields.append((key, text(v.1))) }
