@@ -12,13 +12,17 @@ enum AnalyzeBench {
         let dir = value("--traces") ?? ProcessInfo.processInfo.environment["LINKSCOPE_SHARED"] ?? "../shared/traces"
         let repeats = max(1, Int(value("--repeat") ?? "5") ?? 5)
         let python = value("--python") ?? ProcessInfo.processInfo.environment["LINKSCOPE_PYTHON"] ?? "python3"
-        let files = ["control.json.gz", "nccl_data.json.gz", "sampled_rank-0.json.gz", "sampled_rank-1.json.gz"]
+        var files = ["control.json.gz", "nccl_data.json.gz", "sampled_rank-0.json.gz", "sampled_rank-1.json.gz"]
+        if let only = value("--only") { files = [only] }
         let htaAvailable = !arguments.contains("--no-hta") && shell(python, ["-c", "import hta"]) != nil
         if !htaAvailable {
             print("HTA not timed: `\(python) -c \"import hta\"` failed. Install it with")
             print("  pip install holistictraceanalysis==0.5.0   (or pass --python /path/to/venv/bin/python)")
         }
-        print("file                      read+analyze ms (best of \(repeats))   HTA ms   ratio")
+        print("linkscope: read + HTA-semantics analysis in this process, best of \(repeats)")
+        print("HTA (in-process): TraceAnalysis load + temporal + overlap + idle breakdown, timed inside Python")
+        print("HTA (end-to-end): the same as a fresh python3 process, interpreter start and imports included")
+        print("file                       linkscope ms   HTA in-process ms  ratio   HTA end-to-end ms  ratio")
         for file in files {
             let path = dir + "/" + file
             guard FileManager.default.fileExists(atPath: path) else {
@@ -26,32 +30,50 @@ enum AnalyzeBench {
                 continue
             }
             var best = Double.infinity
+            var bestRead = Double.infinity
+            var bestAnalysis = Double.infinity
             var events = 0
             for _ in 0..<repeats {
                 let start = DispatchTime.now().uptimeNanoseconds
                 do {
                     let trace = try TraceReader.read(path: path)
+                    let mid = DispatchTime.now().uptimeNanoseconds
                     let analysis = TraceAnalysis(traces: [trace])
                     events = trace.events.count + analysis.ranks.count * 0
+                    let end = DispatchTime.now().uptimeNanoseconds
+                    bestRead = min(bestRead, Double(mid - start) / 1e6)
+                    bestAnalysis = min(bestAnalysis, Double(end - mid) / 1e6)
+                    best = min(best, Double(end - start) / 1e6)
                 } catch {
                     print("\(file): \(error)")
                     break
                 }
-                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
-            var htaText = "-"
-            var ratioText = "-"
-            if htaAvailable, let ms = htaMillis(python: python, path: path) {
-                htaText = String(format: "%.0f", ms)
-                ratioText = String(format: "%.1fx", ms / best)
+            if arguments.contains("--split") {
+                var inflate = Double.infinity
+                var size = 0
+                for _ in 0..<repeats {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    size = (try? TraceReader.decompressedByteCount(path: path)) ?? 0
+                    inflate = min(inflate, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                }
+                print(String(format: "  %@: decompress only %.1f ms (%.1f MB)", file, inflate, Double(size) / 1e6))
+                print(String(format: "  %@: read %.1f ms, analysis %.1f ms", file, bestRead, bestAnalysis))
+            }
+            var columns = ["-", "-", "-", "-"]
+            if htaAvailable, let (inside, wall) = htaMillis(python: python, path: path) {
+                columns = [String(format: "%.0f", inside), String(format: "%.1fx", inside / best),
+                           String(format: "%.0f", wall), String(format: "%.1fx", wall / best)]
             }
             let name = file.padding(toLength: 26, withPad: " ", startingAt: 0)
-            print("\(name)\(String(format: "%10.1f", best)) (\(events) slices)\(String(repeating: " ", count: 10))\(htaText)   \(ratioText)")
+            func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
+            print(name + String(format: "%13.1f", best) + pad(columns[0], 20) + pad(columns[1], 7)
+                  + pad(columns[2], 21) + pad(columns[3], 7) + "   (\(events) slices)")
         }
     }
 
     /// HTA's TraceAnalysis load + temporal breakdown + overlap + idle breakdown, in ms (measured inside Python).
-    static func htaMillis(python: String, path: String) -> Double? {
+    static func htaMillis(python: String, path: String) -> (Double, Double)? {
         let script = """
         import logging, os, shutil, sys, tempfile, time
         logging.disable(logging.WARNING)
@@ -66,8 +88,13 @@ enum AnalyzeBench {
         print((time.perf_counter() - t0) * 1000)
         shutil.rmtree(d)
         """
+        let start = DispatchTime.now().uptimeNanoseconds
         guard let out = shell(python, ["-c", script, path]) else { return nil }
-        return out.split(separator: "\n").last.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        guard let inside = out.split(separator: "\n").last.flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }) else {
+            return nil
+        }
+        return (inside, wall)
     }
 
     static func shell(_ executable: String, _ args: [String]) -> String? {

@@ -9,6 +9,12 @@ import Darwin
 protocol ChunkSource: AnyObject {
     /// The next non-empty chunk, or nil at the end of the stream.
     func nextChunk() throws -> [UInt8]?
+    /// Hands a consumed chunk back so its storage can be reused (optional).
+    func recycle(_ chunk: [UInt8])
+}
+
+extension ChunkSource {
+    func recycle(_ chunk: [UInt8]) {}
 }
 
 /// Serves bytes already in memory, in chunks of a fixed size (small sizes exercise chunk boundaries).
@@ -50,8 +56,12 @@ final class FileChunkSource: ChunkSource {
     deinit { fclose(handle) }
 
     func nextChunk() throws -> [UInt8]? {
-        var chunk = [UInt8](repeating: 0, count: chunkSize)
-        let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, chunkSize, handle) }
+        let size = chunkSize
+        let file = handle
+        let chunk = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = fread(buffer.baseAddress, 1, size, file)
+        }
+        let n = chunk.count
         if n == 0 {
             if ferror(handle) != 0 {
                 throw TraceError(kind: .io, file: path, offset: bytesRead, message: "read error")
@@ -59,7 +69,6 @@ final class FileChunkSource: ChunkSource {
             return nil
         }
         bytesRead += n
-        if n < chunkSize { chunk.removeSubrange(n...) }
         return chunk
     }
 }
@@ -77,6 +86,11 @@ final class GzipChunkSource: ChunkSource {
     private var inputEnded = false
     private var initialised = false
     private let outputSize: Int
+    private var spares: [[UInt8]] = []
+
+    func recycle(_ chunk: [UInt8]) {
+        if spares.count < 4 && chunk.capacity >= outputSize { spares.append(chunk) }
+    }
 
     init(input: ChunkSource, file: String, first: [UInt8] = [], outputSize: Int = 1 << 20) throws {
         self.input = input
@@ -107,7 +121,14 @@ final class GzipChunkSource: ChunkSource {
     }
 
     func nextChunk() throws -> [UInt8]? {
-        var out = [UInt8](repeating: 0, count: outputSize)
+        var out: [UInt8]
+        if var spare = spares.popLast() {
+            spare.removeAll(keepingCapacity: true)
+            spare.append(contentsOf: repeatElement(0, count: outputSize))
+            out = spare
+        } else {
+            out = [UInt8](repeating: 0, count: outputSize)
+        }
         var produced = 0
         while produced == 0 {
             if memberEnded {
@@ -163,14 +184,15 @@ final class GzipChunkSource: ChunkSource {
 /// Opens a trace file, inflating it when it starts with the gzip magic bytes (whatever its extension).
 func openTraceSource(path: String) throws -> ChunkSource {
     let raw = try FileChunkSource(path: path)
-    return try wrapIfGzip(raw, file: path)
+    return try wrapIfGzip(raw, file: path, prefetch: true)
 }
 
 /// Peeks at the first chunk of `raw` and wraps it in a gzip inflater when it starts with 1f 8b.
-func wrapIfGzip(_ raw: ChunkSource, file: String) throws -> ChunkSource {
+func wrapIfGzip(_ raw: ChunkSource, file: String, prefetch: Bool = false) throws -> ChunkSource {
     guard let first = try raw.nextChunk() else { return MemoryChunkSource([]) }
     if first.count >= 2, first[0] == 0x1f, first[1] == 0x8b {
-        return try GzipChunkSource(input: raw, file: file, first: first)
+        let gzip = try GzipChunkSource(input: raw, file: file, first: first)
+        return prefetch ? PrefetchingChunkSource(gzip) : gzip
     }
     return PrefixedChunkSource(first: first, rest: raw)
 }
@@ -190,4 +212,6 @@ final class PrefixedChunkSource: ChunkSource {
         }
         return try rest.nextChunk()
     }
+
+    func recycle(_ chunk: [UInt8]) { rest.recycle(chunk) }
 }

@@ -19,8 +19,9 @@ struct JSONNumber: Sendable, Equatable {
 /// One trace event as parsed: only the fields linkscope uses, typed; `args` kept when asked.
 struct RawEvent {
     var ph: UInt8 = 0
-    var name: String = ""
-    var cat: String?
+    /// Interned in the parser's `StringTable`; -1 when absent.
+    var name: Int32 = -1
+    var cat: Int32 = -1
     var ts: JSONNumber?
     var dur: JSONNumber?
     var pid: TraceID = .int(0)
@@ -33,13 +34,13 @@ struct RawEvent {
     var externalID: Int64 = -1
     var bytes: Int64 = 0
     var args: [(String, JSONValue)] = []
-    var id: JSONValue?
+    var id: TraceID?
     var bindingPoint: UInt8 = 0
 
     mutating func reset() {
         ph = 0
-        name = ""
-        cat = nil
+        name = -1
+        cat = -1
         ts = nil
         dur = nil
         pid = .int(0)
@@ -78,12 +79,13 @@ struct JSONEventParser {
     private var buf: [UInt8] = []
     private var pos = 0
     private var base = 0
-    private var linesBefore = 0
-    private var lineStartBefore = 0
     private let source: ChunkSource
     let file: String
     private var scratch: [UInt8] = []
     private var event = RawEvent()
+    var table = StringTable()
+    /// Per category id: 0 not asked yet, 1 keep args, 2 skip them.
+    private var keepCache: [UInt8] = []
     static let maxDepth = 256
 
     init(source: ChunkSource, file: String) {
@@ -94,26 +96,16 @@ struct JSONEventParser {
     // MARK: Bytes
 
     private mutating func refill() throws -> Bool {
-        // Account the lines of the chunk being left behind, so errors can name line and column.
-        var i = 0
         let n = buf.count
-        while i < n {
-            if buf[i] == 0x0A {
-                linesBefore += 1
-                lineStartBefore = base + i + 1
-            }
-            i += 1
-        }
         base += n
+        let old = buf
+        buf = []
+        pos = 0
+        if n > 0 { source.recycle(old) }
         while true {
-            guard let next = try source.nextChunk() else {
-                buf = []
-                pos = 0
-                return false
-            }
+            guard let next = try source.nextChunk() else { return false }
             if next.isEmpty { continue }
             buf = next
-            pos = 0
             return true
         }
     }
@@ -127,34 +119,28 @@ struct JSONEventParser {
     @inline(__always)
     private mutating func skipWhitespace() throws -> UInt8? {
         while true {
-            if pos < buf.count {
-                let b = buf[pos]
-                if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 {
-                    pos += 1
-                    continue
+            let start = pos
+            let (stop, byte) = buf.withUnsafeBufferPointer { p -> (Int, UInt8?) in
+                var i = start
+                while i < p.count {
+                    let b = p[i]
+                    if b != 0x20 && b != 0x0A && b != 0x0D && b != 0x09 { return (i, b) }
+                    i += 1
                 }
-                return b
+                return (i, nil)
             }
+            pos = stop
+            if let byte { return byte }
             if try !refill() { return nil }
         }
     }
 
     var offset: Int { base + pos }
 
+    /// An error at the current offset. Line and column are filled in by `TraceReader`, which re-reads
+    /// the input up to the offset (cheap on the error path, free on the happy path).
     func error(_ kind: TraceError.Kind, _ message: String) -> TraceError {
-        var line = linesBefore + 1
-        var lineStart = lineStartBefore
-        var i = 0
-        let limit = min(pos, buf.count)
-        while i < limit {
-            if buf[i] == 0x0A {
-                line += 1
-                lineStart = base + i + 1
-            }
-            i += 1
-        }
-        let off = base + pos
-        return TraceError(kind: kind, file: file, offset: off, line: line, column: off - lineStart + 1, message: message)
+        TraceError(kind: kind, file: file, offset: base + pos, message: message)
     }
 
     private func unexpected(_ b: UInt8?, expecting what: String) -> TraceError {
@@ -190,6 +176,103 @@ struct JSONEventParser {
             i += 1
         }
         return try parseStringSlow()
+    }
+
+    /// A string value interned in `table`, without building a `String` when it was seen before.
+    mutating func parseStringID() throws -> Int32 {
+        guard try skipWhitespace() == UInt8(ascii: "\"") else { throw unexpected(try peek(), expecting: "a string") }
+        let start = pos + 1
+        let end: Int? = buf.withUnsafeBufferPointer { p in
+            var i = start
+            while i < p.count {
+                let b = p[i]
+                if b == 0x22 { return i }
+                if b == 0x5C || b < 0x20 { return nil }
+                i += 1
+            }
+            return nil
+        }
+        if let end {
+            let id = buf.withUnsafeBufferPointer { p in table.intern(UnsafeBufferPointer(rebasing: p[start..<end])) }
+            pos = end + 1
+            return id
+        }
+        pos += 1
+        return table.intern(try parseStringSlow())
+    }
+
+    enum KeySet { case event, args }
+
+    @inline(__always)
+    static func equals(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ word: StaticString) -> Bool {
+        let w = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        var j = 0
+        while j < w.count {
+            if p[start + j] != w[j] { return false }
+            j += 1
+        }
+        return true
+    }
+
+    /// Event keys: ph 0, name 1, cat 2, ts 3, dur 4, pid 5, tid 6, id 7, bp 8, args 9.
+    /// Arg keys: stream 0, correlation 1, External id 2, bytes 3. Anything else is -1.
+    @inline(__always)
+    static func keyCode(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ len: Int, _ set: KeySet) -> Int {
+        switch set {
+        case .event:
+            switch len {
+            case 2:
+                if equals(p, start, "ph") { return 0 }
+                if equals(p, start, "ts") { return 3 }
+                if equals(p, start, "id") { return 7 }
+                if equals(p, start, "bp") { return 8 }
+            case 3:
+                if equals(p, start, "cat") { return 2 }
+                if equals(p, start, "dur") { return 4 }
+                if equals(p, start, "pid") { return 5 }
+                if equals(p, start, "tid") { return 6 }
+            case 4:
+                if equals(p, start, "name") { return 1 }
+                if equals(p, start, "args") { return 9 }
+            default: break
+            }
+        case .args:
+            switch len {
+            case 6: if equals(p, start, "stream") { return 0 }
+            case 11:
+                if equals(p, start, "correlation") { return 1 }
+                if equals(p, start, "External id") { return 2 }
+            case 5: if equals(p, start, "bytes") { return 3 }
+            default: break
+            }
+        }
+        return -1
+    }
+
+    /// Reads an object key and returns its code in `set` without building a `String`; when the key is
+    /// not a known one and `wantOther` is set, the key comes back in `other`.
+    private mutating func parseKey(_ set: KeySet, other: inout String?, wantOther: Bool) throws -> Int {
+        guard try skipWhitespace() == UInt8(ascii: "\"") else { throw unexpected(try peek(), expecting: "a key") }
+        let start = pos + 1
+        let found: (Int, Int)? = buf.withUnsafeBufferPointer { p in
+            var i = start
+            while i < p.count {
+                let b = p[i]
+                if b == 0x22 { return (Self.keyCode(p, start, i - start, set), i) }
+                if b == 0x5C || b < 0x20 { return nil }
+                i += 1
+            }
+            return nil
+        }
+        if let (k, end) = found, k >= 0 || !wantOther {
+            pos = end + 1
+            other = nil
+            return k
+        }
+        let key = try parseString()
+        other = key
+        var k = key
+        return k.withUTF8 { Self.keyCode($0, 0, $0.count, set) }
     }
 
     private mutating func parseStringSlow() throws -> String {
@@ -267,6 +350,11 @@ struct JSONEventParser {
 
     mutating func parseNumber() throws -> JSONNumber {
         _ = try skipWhitespace()
+        let start = pos
+        if let (n, end) = buf.withUnsafeBufferPointer({ Self.scanNumber($0, start) }) {
+            pos = end
+            return n
+        }
         scratch.removeAll(keepingCapacity: true)
         var intPart: Int64 = 0
         var fracMilli: Int64 = 0
@@ -319,6 +407,74 @@ struct JSONEventParser {
             if scratch.count > 400 { throw error(.syntax, "number too long") }
         }
         return try finishNumber(intPart, fracMilli, fracDigits, roundUp, negative, overflow, sawDot, sawExp, digits)
+    }
+
+    static let powersOfTen: [Double] = (0...22).map { k in
+        var v = 1.0
+        for _ in 0..<k { v *= 10 }
+        return v
+    }
+    static let intPowersOfTen: [UInt64] = (0...19).map { k in
+        var v: UInt64 = 1
+        for _ in 0..<k { v *= 10 }
+        return v
+    }
+
+    /// Fast path for the common number shapes (`-?digits(.digits)?`, at most 18 digits, ending inside the
+    /// chunk). Doubles come out correctly rounded (mantissa < 2^53 divided by an exact power of ten).
+    /// nil sends the caller to the general path.
+    @inline(__always)
+    static func scanNumber(_ p: UnsafeBufferPointer<UInt8>, _ start: Int) -> (JSONNumber, Int)? {
+        var i = start
+        let n = p.count
+        guard i < n else { return nil }
+        let negative = p[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        let intStart = i
+        while i < n, p[i] &- 0x30 < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30)
+            digits += 1
+            i += 1
+        }
+        guard i > intStart, digits <= 18 else { return nil }
+        var frac = 0
+        if i < n && p[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < n, p[i] &- 0x30 < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30)
+                frac += 1
+                digits += 1
+                i += 1
+            }
+            guard frac > 0, digits <= 18 else { return nil }
+        }
+        guard i < n else { return nil }
+        let c = p[i]
+        if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") || c == UInt8(ascii: "+") || c == UInt8(ascii: "-")
+            || c == UInt8(ascii: ".") || (c &- 0x30 < 10) {
+            return nil
+        }
+        let signed = negative ? -Int64(mantissa) : Int64(mantissa)
+        if frac == 0 {
+            let (m, o) = signed.multipliedReportingOverflow(by: 1000)
+            return (JSONNumber(isInteger: true, int: signed, double: Double(signed), milli: o ? Int64.max : m), i)
+        }
+        guard mantissa < (1 << 53) else { return nil }
+        var d = Double(mantissa) / powersOfTen[frac]
+        if negative { d = -d }
+        var milli: Int64
+        if frac <= 3 {
+            milli = Int64(mantissa * intPowersOfTen[3 - frac])
+        } else {
+            let q = mantissa / intPowersOfTen[frac - 3]
+            let next = (mantissa / intPowersOfTen[frac - 4]) % 10
+            milli = Int64(q + (next >= 5 ? 1 : 0))
+        }
+        if negative { milli = -milli }
+        let intValue: Int64 = abs(d) < 9.2e18 ? Int64(d) : 0
+        return (JSONNumber(isInteger: false, int: intValue, double: d, milli: milli), i)
     }
 
     private mutating func finishNumber(_ intPart: Int64, _ fracMilli: Int64, _ fracDigits: Int, _ roundUp: Bool,
@@ -468,8 +624,21 @@ struct JSONEventParser {
         guard try skipWhitespace() == UInt8(ascii: "\"") else { throw unexpected(try peek(), expecting: "a string") }
         pos += 1
         while true {
+            // Fast scan inside the chunk for the closing quote; escapes and control bytes go the slow way.
+            let start = pos
+            let stop = buf.withUnsafeBufferPointer { p -> Int in
+                var i = start
+                while i < p.count {
+                    let b = p[i]
+                    if b == 0x22 || b == 0x5C || b < 0x20 { return i }
+                    i += 1
+                }
+                return i
+            }
+            pos = stop
             if pos >= buf.count {
                 if try !refill() { throw error(.truncated, "unterminated string") }
+                continue
             }
             let b = buf[pos]
             pos += 1
@@ -488,7 +657,7 @@ struct JSONEventParser {
 
     /// Parses the whole document, calling `onEvent` for every item of `traceEvents` (or of the
     /// top-level array). `keepArgs(cat)` decides whether an event's full `args` are kept.
-    mutating func parse(keepArgs: (String?) -> Bool, onEvent: (inout RawEvent) throws -> Void) throws -> TraceHeader {
+    mutating func parse(keepArgs: (String?) -> Bool, onEvent: (inout RawEvent, [String]) throws -> Void) throws -> TraceHeader {
         var header = TraceHeader()
         let first = try skipWhitespace()
         switch first {
@@ -543,7 +712,7 @@ struct JSONEventParser {
         return header
     }
 
-    private mutating func parseEventArray(keepArgs: (String?) -> Bool, onEvent: (inout RawEvent) throws -> Void) throws {
+    private mutating func parseEventArray(keepArgs: (String?) -> Bool, onEvent: (inout RawEvent, [String]) throws -> Void) throws {
         try expect(UInt8(ascii: "["), "'['")
         if try skipWhitespace() == UInt8(ascii: "]") {
             pos += 1
@@ -552,7 +721,7 @@ struct JSONEventParser {
         while true {
             if try skipWhitespace() == UInt8(ascii: "{") {
                 try parseEvent(keepArgs: keepArgs)
-                try onEvent(&event)
+                try onEvent(&event, table.strings)
             } else {
                 try skipValue()  // tolerate non-object items
             }
@@ -573,7 +742,7 @@ struct JSONEventParser {
     }
 
     private mutating func parseID() throws -> TraceID {
-        switch try parseValue(depth: Self.maxDepth - 2) {
+        switch try parseValue(depth: Self.maxDepth - 32) {
         case .int(let v): return .int(v)
         case .double(let d): return .int(d.isFinite && abs(d) < 9e18 ? Int64(d) : 0)
         case .string(let s): return .string(s)
@@ -589,36 +758,45 @@ struct JSONEventParser {
             pos += 1
             return
         }
+        var other: String?
         while true {
-            let key = try parseString()
+            let key = try parseKey(.event, other: &other, wantOther: false)
             try expect(UInt8(ascii: ":"), "':'")
             let b = try skipWhitespace()
+            let isNumber = b == UInt8(ascii: "-") || (b.map { $0 >= 0x30 && $0 <= 0x39 } ?? false)
             switch key {
-            case "ph":
-                if b == UInt8(ascii: "\"") { event.ph = try parseString().utf8.first ?? 0 } else { try skipValue() }
-            case "name":
-                if b == UInt8(ascii: "\"") { event.name = try parseString() } else {
-                    let v = try parseValue()
-                    event.name = v.serialized(pretty: false)
+            case 0:  // ph
+                if b == UInt8(ascii: "\"") {
+                    let id = try parseStringID()
+                    event.ph = table.strings[Int(id)].utf8.first ?? 0
+                } else { try skipValue() }
+            case 1:  // name
+                if b == UInt8(ascii: "\"") { event.name = try parseStringID() } else {
+                    event.name = table.intern(try parseValue().serialized(pretty: false))
                 }
-            case "cat":
-                if b == UInt8(ascii: "\"") { event.cat = try parseString() } else { try skipValue() }
-            case "ts":
-                if b == UInt8(ascii: "-") || (b.map { $0 >= 0x30 && $0 <= 0x39 } ?? false) {
-                    event.ts = try parseNumber()
-                } else { try skipValue() }
-            case "dur":
-                if b == UInt8(ascii: "-") || (b.map { $0 >= 0x30 && $0 <= 0x39 } ?? false) {
-                    event.dur = try parseNumber()
-                } else { try skipValue() }
-            case "pid": event.pid = try parseID()
-            case "tid": event.tid = try parseID()
-            case "id": event.id = try parseValue(depth: Self.maxDepth - 4)
-            case "bp":
+            case 2:  // cat
+                if b == UInt8(ascii: "\"") { event.cat = try parseStringID() } else { try skipValue() }
+            case 3:  // ts
+                if isNumber { event.ts = try parseNumber() } else { try skipValue() }
+            case 4:  // dur
+                if isNumber { event.dur = try parseNumber() } else { try skipValue() }
+            case 5: event.pid = try parseID()
+            case 6: event.tid = try parseID()
+            case 7: event.id = try parseID()
+            case 8:  // bp
                 if b == UInt8(ascii: "\"") { event.bindingPoint = try parseString().utf8.first ?? 0 } else { try skipValue() }
-            case "args":
+            case 9:  // args
                 if b == UInt8(ascii: "{") {
-                    try parseArgs(keep: keepArgs(event.cat))
+                    var keep = true
+                    if event.cat >= 0 {
+                        let i = Int(event.cat)
+                        if keepCache.count <= i { keepCache.append(contentsOf: repeatElement(0, count: i + 1 - keepCache.count)) }
+                        if keepCache[i] == 0 { keepCache[i] = keepArgs(table.strings[i]) ? 1 : 2 }
+                        keep = keepCache[i] == 1
+                    } else {
+                        keep = keepArgs(nil)
+                    }
+                    try parseArgs(keep: keep)
                 } else { try skipValue() }
             default:
                 try skipValue()
@@ -638,11 +816,13 @@ struct JSONEventParser {
             pos += 1
             return
         }
+        var other: String?
         while true {
-            let key = try parseString()
+            let code = try parseKey(.args, other: &other, wantOther: keep)
             try expect(UInt8(ascii: ":"), "':'")
-            switch key {
-            case "stream", "correlation", "External id", "bytes":
+            switch code {
+            case 0, 1, 2, 3:
+                let key = ["stream", "correlation", "External id", "bytes"][code]
                 let v = try parseValue(depth: 2)
                 switch key {
                 case "stream":
@@ -666,7 +846,7 @@ struct JSONEventParser {
                 if keep { event.args.append((key, v)) }
             default:
                 if keep {
-                    event.args.append((key, try parseValue(depth: 2)))
+                    event.args.append((other ?? "", try parseValue(depth: 2)))
                 } else {
                     try skipValue()
                 }

@@ -44,7 +44,10 @@ public struct KernelClassifier: Sendable {
             let prefixes = ["nccl", "Stream Wait Event", "runFunction", "hip", "job_exe", "packet", "pe_exe",
                             "cpum_exe_subgraph", "hccl", "collective_subgraph_execution"]
             if prefixes.contains(where: { s.hasPrefix($0) }) { return .other }
-            for word in ["Memcpy", "Memset", "dma", "Sync"] where Self.containsOnFirstLine(s, word) { return .other }
+            if Self.containsOnFirstLine(s, "Memcpy") || Self.containsOnFirstLine(s, "Memset")
+                || Self.containsOnFirstLine(s, "dma") || Self.containsOnFirstLine(s, "Sync") {
+                return .other
+            }
             if s.hasPrefix("cuda"), Self.containsOnFirstLine(s.dropFirst(4), "LaunchKernel") { return .other }
             return .computation
         }
@@ -56,16 +59,23 @@ public struct KernelClassifier: Sendable {
     }
 
     /// `.*word` under `re.match`: `.` does not cross a newline.
-    static func containsOnFirstLine(_ s: Substring, _ word: String) -> Bool {
-        let line = s.prefix { $0 != "\n" }
-        let w = Array(word.utf8)
-        let b = Array(line.utf8)
-        guard b.count >= w.count else { return false }
-        var i = 0
-        while i + w.count <= b.count {
-            if b[i] == w[0] && Array(b[i..<(i + w.count)]) == w { return true }
-            i += 1
+    static func containsOnFirstLine(_ s: Substring, _ word: StaticString) -> Bool {
+        var s = s
+        return s.withUTF8 { p in
+            let w = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+            guard let first = w.first, p.count >= w.count else { return false }
+            var i = 0
+            while i + w.count <= p.count {
+                let b = p[i]
+                if b == 0x0A { return false }
+                if b == first {
+                    var j = 1
+                    while j < w.count && p[i + j] == w[j] { j += 1 }
+                    if j == w.count { return true }
+                }
+                i += 1
+            }
+            return false
         }
-        return false
     }
 }

@@ -110,7 +110,13 @@ public struct RankAnalysis: Sendable {
     /// nil (HTA: NaN) when the rank has no communication kernels.
     public var commCompOverlapPct: Double?
     public var idleBreakdown: [StreamIdle]
+    /// Every kernel (compute, communication, memory) with per-instance statistics, by total time.
     public var kernels: [KernelStat]
+    /// HTA's kernel table (`get_gpu_kernel_breakdown`, 0.5.0): per type, the top kernels up to
+    /// `topKernels` and the 80 % cumulative-time quantile, the rest lumped into "others". When a type has
+    /// more than `topKernels` kernels HTA re-aggregates over the per-kernel sums, so max/min/mean equal the
+    /// sum for a named row and std is 0; this is reproduced as is.
+    public var kernelTable: [KernelStat]
     public var kernelTypes: [KernelTypeShare]
     public var launch: LaunchStats
     public var queues: [QueueLength]
@@ -148,10 +154,10 @@ public struct TraceAnalysis: Sendable {
         // HTA counts distinct ProfilerStep names over every loaded rank.
         var stepNames = Set<String>()
         for t in traces {
-            for (i, s) in t.strings.enumerated() where Self.isProfilerStep(s) {
-                if t.events.contains(where: { Int($0.name) == i && $0.category >= 0 && !$0.fromBeginEnd }) {
-                    stepNames.insert(s)
-                }
+            let candidates = Set(t.strings.indices.filter { Self.isProfilerStep(t.strings[$0]) }.map(Int32.init))
+            guard !candidates.isEmpty else { continue }
+            for e in t.events where e.category >= 0 && !e.fromBeginEnd && candidates.contains(e.name) {
+                stepNames.insert(t.strings[Int(e.name)])
             }
         }
         let filter = options.dropLastProfilerStep && stepNames.count >= 2
@@ -172,7 +178,25 @@ public struct TraceAnalysis: Sendable {
         self.stragglers = Self.rankStragglers(ranks: ranks, computations: traces, options: options)
     }
 
-    static func isProfilerStep(_ s: String) -> Bool { KernelClassifier.containsOnFirstLine(Substring(s), "ProfilerStep") || s.contains("ProfilerStep") }
+    /// HTA's `"ProfilerStep" in name` (a plain substring test).
+    static func isProfilerStep(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { p in
+            let w: StaticString = "ProfilerStep"
+            let n = w.utf8CodeUnitCount
+            guard p.count >= n else { return false }
+            var i = 0
+            while i + n <= p.count {
+                if p[i] == 0x50 {
+                    var j = 1
+                    while j < n && p[i + j] == w.utf8Start[j] { j += 1 }
+                    if j == n { return true }
+                }
+                i += 1
+            }
+            return false
+        }
+    }
 
     static func rankStragglers(ranks: [RankAnalysis], computations: [RankTrace], options: AnalysisOptions) -> [StragglerScore] {
         guard ranks.count > 1 else { return [] }
@@ -260,7 +284,7 @@ struct RankComputation {
             }
             kept.append(contentsOf: host)
         } else {
-            for (i, r) in rows.enumerated() where !r.isGPU && isStep[Int(t.events[r.event].name)] { steps += 1 }
+            for r in rows where !r.isGPU && isStep[Int(t.events[r.event].name)] { steps += 1 }
             kept = Array(rows.indices)
         }
 
@@ -299,13 +323,10 @@ struct RankComputation {
             : Intervals.roundHTA(100 * (Intervals.intersection(comp, comm) / commBusy), 2)
 
         // Idle breakdown per stream (§3.7).
-        let idleCats: Set<String> = options.rules == .v0_5
-            ? ["kernel", "Kernel", "gpu_memset", "Memset", "gpu_memcpy", "Memcpy", "mtia_ccp_events"]
-            : ["kernel", "Kernel", "gpu_memset", "Memset", "gpu_memcpy", "Memcpy", "mtia_ccp_events"]
+        let idleCats: Set<String> = ["kernel", "Kernel", "gpu_memset", "Memset", "gpu_memcpy", "Memcpy", "mtia_ccp_events"]
+        let idleCatIDs = Set(t.strings.indices.filter { idleCats.contains(t.strings[$0]) }.map(Int32.init))
         var perStream: [Int64: [Int]] = [:]
-        for i in kept where rows[i].stream != -1 {
-            let e = t.events[rows[i].event]
-            guard let cat = t.category(e), idleCats.contains(cat) else { continue }
+        for i in kept where rows[i].stream != -1 && idleCatIDs.contains(t.events[rows[i].event].category) {
             perStream[rows[i].stream, default: []].append(i)
         }
         var idleBreakdown: [StreamIdle] = []
@@ -391,6 +412,11 @@ struct RankComputation {
                                       std: d.count > 1 ? (sq / Double(d.count - 1)).squareRoot() : .nan))
         }
         kernels.sort { $0.sum != $1.sum ? $0.sum > $1.sum : $0.name < $1.name }
+        var kernelTable: [KernelStat] = []
+        for type in [KernelType.communication, .computation, .memory] {
+            kernelTable += Self.htaKernelTable(kernels.filter { $0.type == type }, type: type,
+                                               numKernels: options.topKernels, durationRatio: 0.8)
+        }
 
         // Launch statistics (§3.10) and queue length (§3.9).
         var launch = LaunchStats()
@@ -443,9 +469,49 @@ struct RankComputation {
             rank: t.rank, rankSource: t.rankSource, file: t.file,
             kernelTime: kernelTime, idleTime: idle, computeTime: compute, nonComputeTime: nonCompute,
             idlePct: pct(idle), computePct: pct(compute), nonComputePct: pct(nonCompute),
-            commCompOverlapPct: overlap, idleBreakdown: idleBreakdown, kernels: kernels, kernelTypes: shares,
+            commCompOverlapPct: overlap, idleBreakdown: idleBreakdown, kernels: kernels, kernelTable: kernelTable,
+            kernelTypes: shares,
             launch: launch, queues: queues, gpuEventCount: gpu.count, profilerSteps: steps,
             droppedLastStep: filter)
+    }
+
+    /// HTA 0.5.0's `_aggr_gpu_kernel_time` (see `RankAnalysis.kernelTable`). `sorted` is by sum, descending.
+    static func htaKernelTable(_ sorted: [KernelStat], type: KernelType, numKernels: Int, durationRatio: Double) -> [KernelStat] {
+        let rows = sorted.map { k -> KernelStat in
+            var k = k
+            if k.std.isNaN { k.std = 0 }
+            return k
+        }
+        guard rows.count > numKernels else { return rows }
+        var cumsum: [Double] = []
+        var running = 0.0
+        for r in rows {
+            running += r.sum
+            cumsum.append(running)
+        }
+        // pandas quantile, linear interpolation.
+        let position = durationRatio * Double(cumsum.count - 1)
+        let lower = Int(position.rounded(.down))
+        let upper = min(lower + 1, cumsum.count - 1)
+        let quantile = cumsum[lower] + (cumsum[upper] - cumsum[lower]) * (position - Double(lower))
+        var groups: [(String, [Double])] = []
+        for (i, r) in rows.enumerated() {
+            let name = (cumsum[i] > quantile || i >= numKernels) ? "others" : r.name
+            if let g = groups.firstIndex(where: { $0.0 == name }) {
+                groups[g].1.append(r.sum)
+            } else {
+                groups.append((name, [r.sum]))
+            }
+        }
+        return groups.map { name, sums in
+            let sum = sums.reduce(0, +)
+            let mean = sum / Double(sums.count)
+            var sq = 0.0
+            for x in sums { sq += (x - mean) * (x - mean) }
+            return KernelStat(name: name, type: type, count: sums.count, sum: sum, max: sums.max() ?? 0,
+                              min: sums.min() ?? 0, mean: mean,
+                              std: sums.count > 1 ? (sq / Double(sums.count - 1)).squareRoot() : 0)
+        }.sorted { $0.name < $1.name }
     }
 
     static let launchNames: Set<String> = [

@@ -122,6 +122,14 @@ public struct RankTrace: Sendable {
     public func category(_ e: TraceEvent) -> String? { e.category >= 0 ? strings[Int(e.category)] : nil }
     public func args(_ e: TraceEvent) -> [(String, JSONValue)] { e.args >= 0 ? args[Int(e.args)] : [] }
 
+    /// Launch → kernel links: correlation id → index (in `events`) of the runtime call that carries it
+    /// (`cudaLaunchKernel`, `cudaMemcpyAsync`, …; the last one wins, as in HTA).
+    public func launchingCalls() -> [Int64: Int] {
+        var map: [Int64: Int] = [:]
+        for (i, e) in events.enumerated() where e.kind == .runtime && e.correlation >= 0 { map[e.correlation] = i }
+        return map
+    }
+
     /// True when the file is linkscope's own Chrome-trace output.
     public var isLinkscopeOutput: Bool {
         if case .string(let g)? = otherData?["generator"] { return g == "linkscope" }

@@ -11,13 +11,29 @@ public enum TraceReader {
     /// Reads one file (`.json`, `.json.gz`, `.pt.trace.json(.gz)`; gzip is detected by its magic bytes).
     public static func read(path: String) throws -> RankTrace {
         let source = try openTraceSource(path: path)
-        return try read(source: source, file: path)
+        do {
+            return try read(source: source, file: path)
+        } catch var e as TraceError where e.kind != .gzip && e.kind != .io {
+            if let (line, column) = try? locate(offset: e.offset, in: openTraceSource(path: path)) {
+                e.line = line
+                e.column = column
+            }
+            throw e
+        }
     }
 
     /// Reads a trace held in memory (plain or gzip), fed to the parser in `chunkSize` pieces.
     public static func read(bytes: [UInt8], file: String = "<memory>", chunkSize: Int = 1 << 20) throws -> RankTrace {
         let source = try wrapIfGzip(MemoryChunkSource(bytes, chunkSize: chunkSize), file: file)
-        return try read(source: source, file: file)
+        do {
+            return try read(source: source, file: file)
+        } catch var e as TraceError where e.kind != .gzip && e.kind != .io {
+            if let (line, column) = try? locate(offset: e.offset, in: wrapIfGzip(MemoryChunkSource(bytes), file: file)) {
+                e.line = line
+                e.column = column
+            }
+            throw e
+        }
     }
 
     /// Reads a trace from a string (tests, small hand-made traces).
@@ -25,17 +41,45 @@ public enum TraceReader {
         try read(bytes: Array(json.utf8), file: file, chunkSize: chunkSize)
     }
 
+    /// 1-based line and column of a byte offset, by reading the (decompressed) input again.
+    static func locate(offset: Int, in source: ChunkSource) throws -> (Int, Int) {
+        var line = 1
+        var lineStart = 0
+        var base = 0
+        while base <= offset, let chunk = try source.nextChunk() {
+            let limit = min(chunk.count, offset - base)
+            var i = 0
+            while i < limit {
+                if chunk[i] == 0x0A {
+                    line += 1
+                    lineStart = base + i + 1
+                }
+                i += 1
+            }
+            base += chunk.count
+        }
+        return (line, offset - lineStart + 1)
+    }
+
+    /// Decompresses (when gzip) and counts the bytes of a file without parsing: the I/O + zlib floor.
+    public static func decompressedByteCount(path: String) throws -> Int {
+        let source = try openTraceSource(path: path)
+        var total = 0
+        while let chunk = try source.nextChunk() { total += chunk.count }
+        return total
+    }
+
     static func read(source: ChunkSource, file: String) throws -> RankTrace {
         var parser = JSONEventParser(source: source, file: file)
         var builder = TraceBuilder(file: file)
-        let header = try parser.parse(keepArgs: TraceBuilder.keepsArgs) { raw in
-            builder.add(&raw)
+        let header = try parser.parse(keepArgs: TraceBuilder.keepsArgs) { raw, strings in
+            builder.add(&raw, strings: strings)
         }
         guard header.sawTraceEvents else {
             throw TraceError(kind: .notATrace, file: file, offset: parser.offset,
                              message: "no traceEvents array in the top-level object")
         }
-        return builder.finish(header: header)
+        return builder.finish(header: header, strings: parser.table.strings)
     }
 
     /// The rank in a file name (`rank-3`, `rank_3`), if any.
@@ -67,11 +111,14 @@ public enum TraceReader {
 /// Turns parsed events into a `RankTrace`.
 struct TraceBuilder {
     var trace: RankTrace
-    private var stringIndex: [String: Int32] = [:]
+    /// The parser's interned strings as of the current event.
+    private var strings: [String] = []
     private var openSlices: [RankTrace.ThreadKey: [RawEvent]] = [:]
-    private var flowStarts: Set<String> = []
+    private var flowStarts: Set<TraceID> = []
 
     init(file: String) { trace = RankTrace(file: file) }
+
+    func string(_ id: Int32) -> String? { id >= 0 && Int(id) < strings.count ? strings[Int(id)] : nil }
 
     /// Host-side categories whose args are large and unused: only the typed fields are kept.
     static func keepsArgs(_ cat: String?) -> Bool {
@@ -83,14 +130,6 @@ struct TraceBuilder {
         default:
             return true
         }
-    }
-
-    mutating func intern(_ s: String) -> Int32 {
-        if let i = stringIndex[s] { return i }
-        let i = Int32(trace.strings.count)
-        trace.strings.append(s)
-        stringIndex[s] = i
-        return i
     }
 
     mutating func id(_ t: TraceID) -> Int64 {
@@ -124,7 +163,8 @@ struct TraceBuilder {
         }
     }
 
-    mutating func add(_ raw: inout RawEvent) {
+    mutating func add(_ raw: inout RawEvent, strings: [String]) {
+        self.strings = strings
         if let ts = raw.ts, !ts.isInteger { trace.hasFractionalTimestamps = true }
         switch raw.ph {
         case UInt8(ascii: "X"):
@@ -152,12 +192,12 @@ struct TraceBuilder {
                 default: break
                 }
             }
-            trace.counters.append(TraceCounterSample(pid: id(raw.pid), name: raw.name, ts: ts.milli, values: values))
+            trace.counters.append(TraceCounterSample(pid: id(raw.pid), name: string(raw.name) ?? "", ts: ts.milli, values: values))
         case UInt8(ascii: "s"):
-            if let i = raw.id { flowStarts.insert(i.serialized(pretty: false)) }
+            if let i = raw.id { flowStarts.insert(i) }
         case UInt8(ascii: "f"):
             // Orphan flow ends (Kineto writes them for runtime calls that launch nothing) are dropped.
-            if let i = raw.id, !flowStarts.contains(i.serialized(pretty: false)) { trace.orphanFlows += 1 }
+            if let i = raw.id, !flowStarts.contains(i) { trace.orphanFlows += 1 }
         default:
             break
         }
@@ -170,9 +210,9 @@ struct TraceBuilder {
             trace.args.append(raw.args)
         }
         let e = TraceEvent(
-            kind: Self.kind(cat: raw.cat, raw: raw),
-            name: intern(raw.name),
-            category: raw.cat.map { intern($0) } ?? -1,
+            kind: kind(raw),
+            name: raw.name >= 0 ? raw.name : emptyName(),
+            category: raw.cat,
             ts: ts.milli, dur: dur.milli, tsMicros: ts.double, durMicros: dur.double,
             pid: id(raw.pid), tid: id(raw.tid),
             stream: raw.stream, correlation: raw.correlation, externalID: raw.externalID, bytes: raw.bytes,
@@ -191,7 +231,7 @@ struct TraceBuilder {
             default: return nil
             }
         }
-        switch raw.name {
+        switch string(raw.name) ?? "" {
         case "process_name":
             if case .string(let s)? = arg("name") { trace.processNames[pid] = s }
         case "process_sort_index":
@@ -209,7 +249,41 @@ struct TraceBuilder {
         }
     }
 
-    mutating func finish(header: TraceHeader) -> RankTrace {
+    /// Kind of each category id, computed once (the stream/correlation test is per event).
+    private var kindCache: [Int16] = []
+
+    mutating func kind(_ raw: RawEvent) -> TraceEventKind {
+        guard raw.cat >= 0 else { return .cpu }
+        let i = Int(raw.cat)
+        if kindCache.count <= i { kindCache.append(contentsOf: repeatElement(-1, count: i + 1 - kindCache.count)) }
+        var k: TraceEventKind
+        if kindCache[i] >= 0, let cached = TraceEventKind(rawValue: UInt8(kindCache[i])) {
+            k = cached
+        } else {
+            var probe = raw
+            probe.hasStream = true
+            probe.hasCorrelation = true
+            k = Self.kind(cat: string(raw.cat), raw: probe)
+            kindCache[i] = Int16(k.rawValue)
+        }
+        if k.isGPUActivity && !(raw.hasStream && raw.hasCorrelation) { k = .gpuOther }
+        return k
+    }
+
+    /// Index of "" for events without a name (appended to the strings at the end).
+    private var emptyNameID: Int32 = -1
+    private mutating func emptyName() -> Int32 {
+        if emptyNameID < 0 { emptyNameID = Int32.max }
+        return emptyNameID
+    }
+
+    mutating func finish(header: TraceHeader, strings: [String]) -> RankTrace {
+        trace.strings = strings
+        if emptyNameID >= 0 {
+            let id = Int32(strings.count)
+            trace.strings.append("")
+            for i in trace.events.indices where trace.events[i].name == Int32.max { trace.events[i].name = id }
+        }
         trace.baseTimeNanoseconds = header.baseTimeNanoseconds
         trace.displayTimeUnit = header.displayTimeUnit
         trace.otherData = header.otherData

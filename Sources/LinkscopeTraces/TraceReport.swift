@@ -51,6 +51,13 @@ public enum TraceReport {
                 ("max_us", number(k.max)), ("std_us", number(k.std)),
             ])
         })))
+        f.append(("kernel_table", .array(r.kernelTable.map { k in
+            .object([
+                ("name", .string(k.name)), ("type", .string(k.type.rawValue)), ("sum_us", number(k.sum)),
+                ("max_us", number(k.max)), ("min_us", number(k.min)), ("mean_us", number(k.mean)),
+                ("std_us", number(k.std)),
+            ])
+        })))
         f.append(("launch", .object([
             ("pairs", .int(Int64(r.launch.pairs))), ("short_kernels", .int(Int64(r.launch.shortKernels))),
             ("runtime_outliers", .int(Int64(r.launch.runtimeOutliers))),

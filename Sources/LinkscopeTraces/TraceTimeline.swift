@@ -9,7 +9,37 @@ import LinkscopeTimeline
 public enum TraceTimeline {
     public static func timeline(from traces: [RankTrace], includeCPU: Bool = false, title: String? = nil) -> Timeline {
         if traces.count == 1, let t = traces.first, t.isLinkscopeOutput { return rebuild(t) }
+        if !traces.isEmpty, traces.allSatisfy(\.isLinkscopeOutput) {
+            var merged = Timeline(title: title ?? traces.map { rebuildTitle($0) }.joined(separator: " + "))
+            for t in traces { append(rebuild(t), to: &merged) }
+            return merged
+        }
         return kineto(traces, includeCPU: includeCPU, title: title)
+    }
+
+    static func rebuildTitle(_ t: RankTrace) -> String {
+        if case .string(let s)? = t.otherData?["title"] { return s }
+        return t.file
+    }
+
+    /// Appends one timeline to another, re-basing track, name, detail and collective indices.
+    public static func append(_ part: Timeline, to whole: inout Timeline) {
+        let trackBase = Int32(whole.tracks.count)
+        let detailBase = Int32(whole.details.count)
+        let collectiveBase = Int32(whole.collectives.count)
+        for t in part.tracks { whole.addTrack(t) }
+        for d in part.details { _ = whole.addDetail(d) }
+        whole.collectives.append(contentsOf: part.collectives)
+        whole.counters.append(contentsOf: part.counters)
+        whole.metadata.append(contentsOf: part.metadata)
+        for s in part.spans {
+            var s = s
+            s.track += trackBase
+            s.name = whole.intern(part.name(of: s))
+            if s.detail >= 0 { s.detail += detailBase }
+            if s.collective >= 0 { s.collective += collectiveBase }
+            whole.add(s)
+        }
     }
 
     // MARK: Kineto
@@ -58,6 +88,7 @@ public enum TraceTimeline {
             for k in streamKeys.sorted(by: { $0[0] != $1[0] ? $0[0] < $1[0] : $0[1] < $1[1] }) {
                 _ = track(device: k[0], stream: k[1])
             }
+            let launches = t.launchingCalls()
             for e in t.events where kept(e) {
                 let name = t.name(e)
                 let start = absolute(e, t) - origin
@@ -75,6 +106,11 @@ public enum TraceTimeline {
                         }
                     }
                     var fields: [(String, String)] = [("stream", String(e.stream)), ("correlation", String(e.correlation))]
+                    if let l = launches[e.correlation] {
+                        let call = t.events[l]
+                        fields.append(("launched by", t.name(call)))
+                        fields.append(("launch delay ns", String(max(0, e.ts - call.end))))
+                    }
                     if let d = args.first(where: { $0.0 == "device" }) { fields.append(("device", text(d.1))) }
                     for key in collectiveKeys {
                         if let v = args.first(where: { $0.0 == key }) { fields.append((key, text(v.1))) }

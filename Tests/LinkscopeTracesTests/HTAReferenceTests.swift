@@ -87,3 +87,26 @@ struct HTAReferenceTests {
         #expect(analysis.kernelTypes.count == expected.count)
     }
 }
+
+extension HTAReferenceTests {
+    @Test(arguments: SharedTraces.files)
+    func kernelTableMatchesHTA(file: String) throws {
+        let ref = try SharedTraces.reference()
+        let traces = try #require(ref["traces"] as? [String: Any])
+        let entry = try #require(traces[file] as? [String: Any])
+        let expected = try #require(entry["kernels"] as? [[String: Any]])
+        let analysis = TraceAnalysis(traces: [try TraceReader.read(path: SharedTraces.path(file))])
+        let rank = try #require(analysis.ranks.first)
+        #expect(rank.kernelTable.count == expected.count)
+        for row in expected {
+            let name = try #require(row["name"] as? String)
+            let type = try #require(row["kernel_type"] as? String)
+            let ours = try #require(rank.kernelTable.first { $0.name == name && $0.type.rawValue == type }, "\(type) \(name)")
+            func n(_ k: String) -> Double { (row[k] as? NSNumber)?.doubleValue ?? .nan }
+            #expect(abs(ours.sum - n("sum_us")) <= 1, "\(name) sum")
+            #expect(abs(ours.max - n("max_us")) <= 1 && abs(ours.min - n("min_us")) <= 1, "\(name) max/min")
+            #expect(abs(ours.mean - n("mean_us")) <= 0.01, "\(name) mean")
+            #expect(abs(ours.std - n("std_us")) <= 0.01, "\(name) std")
+        }
+    }
+}

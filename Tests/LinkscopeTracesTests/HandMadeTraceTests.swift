@@ -97,6 +97,11 @@ struct HandMadeTraceTests {
         #expect(r.kernelTypes.contains { $0.label == "COMPUTATION overlapping MEMORY" && $0.sum == 5 })
         let timeline = TraceTimeline.timeline(from: [trace])
         #expect(timeline.spans.filter { $0.category == .memory }.count == 2)
+        #expect(trace.launchingCalls()[2].map { trace.name(trace.events[$0]) } == "cudaLaunchKernel")
+        let gemm = try #require(timeline.spans.first { timeline.name(of: $0) == "gemm" })
+        let detail = timeline.details[Int(gemm.detail)]
+        #expect(detail["launched by"] == "cudaLaunchKernel")
+        #expect(detail["launch delay ns"] == "22000")
     }
 
     @Test func overlappingKernelsOnSeveralStreamsAreUnioned() throws {

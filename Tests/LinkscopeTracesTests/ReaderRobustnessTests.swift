@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import LinkscopeTimeline
 @testable import LinkscopeTraces
@@ -57,6 +58,15 @@ struct ReaderRobustnessTests {
         #expect(e.line == 3)
         #expect(e.column == 12)
         #expect(e.description.hasPrefix("bad.json:3:12: error:"))
+    }
+
+    @Test func errorsInFilesNameLineAndColumn() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("linkscope-bad-\(getpid()).json").path
+        try "{\"traceEvents\": [\n  {\"ph\": \"X\"},\n  {\"ph\": tru}\n]}".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let e = try #require(throws: TraceError.self) { try TraceReader.read(path: path) }
+        #expect(e.line == 3 && e.column == 13, "\(e)")
+        #expect(e.description.hasPrefix(path + ":3:13: error: invalid literal"))
     }
 
     @Test func notATrace() {

@@ -65,6 +65,17 @@ struct RealTraceTests {
         #expect(throws: TraceError.self) { try TraceReader.read(bytes: corrupt, file: "bad.json.gz") }
     }
 
+    @Test func truncatedGzipFileOnDiskThrowsThroughThePrefetchThread() throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: SharedTraces.path("control.json.gz")))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("linkscope-cut-\(getpid()).json.gz").path
+        try bytes.prefix(bytes.count / 3).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let e = try #require(throws: TraceError.self) { try TraceReader.read(path: path) }
+        #expect(e.file == path)
+        #expect(e.kind == .gzip || e.kind == .truncated)
+        #expect(throws: TraceError.self) { try TraceReader.read(path: path + ".missing") }
+    }
+
     @Test func multiRankAnalysisAndTimeline() throws {
         let traces = try ["sampled_rank-0.json.gz", "sampled_rank-1.json.gz"].map { try TraceReader.read(path: SharedTraces.path($0)) }
         let a = TraceAnalysis(traces: traces)

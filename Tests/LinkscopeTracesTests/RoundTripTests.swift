@@ -52,4 +52,18 @@ struct RoundTripTests {
         try Self.expectEquivalent(tl, back)
         #expect(ChromeTraceWriter.write(back) == json, "writing the read-back timeline gives the same bytes")
     }
+
+    @Test func severalExportsMerge() throws {
+        let tl = Self.sampleTimeline()
+        let json = ChromeTraceWriter.write(tl)
+        let a = try TraceReader.read(json: json, file: "a.json")
+        let b = try TraceReader.read(json: json, file: "b.json")
+        let merged = TraceTimeline.timeline(from: [a, b])
+        #expect(merged.tracks.count == 2 * tl.tracks.count)
+        #expect(merged.spans.count == 2 * tl.spans.count)
+        #expect(merged.collectives.count == 2)
+        let second = merged.spans[tl.spans.count + 1]
+        #expect(second.collective == 1 && second.track == Int32(tl.tracks.count) + 1)
+        #expect(merged.name(of: second) == "allreduce")
+    }
 }
