@@ -72,12 +72,14 @@ let package = Package(
             "LinkscopeCollectives", "LinkscopeSchedule", "LinkscopeCostModel",
         ]),
         .testTarget(name: "LinkscopeTimelineTests", dependencies: ["LinkscopeTimeline"]),
-        .testTarget(name: "LinkscopeTracesTests", dependencies: ["LinkscopeTraces", "LinkscopeTimeline"]),
+        .testTarget(name: "LinkscopeTracesTests", dependencies: ["LinkscopeTraces", "LinkscopeTimeline"],
+                    exclude: ["Reference"]),
         .testTarget(name: "LinkscopeScenarioTests", dependencies: ["LinkscopeScenario", "LinkscopeTopology", "LinkscopeCostModel"]),
         .testTarget(name: "LinkscopeSimTests", dependencies: [
             "LinkscopeSim", "LinkscopeScenario", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeTimeline",
         ]),
-        .testTarget(name: "LinkscopeDashboardTests", dependencies: ["LinkscopeDashboard", "LinkscopeTimeline"]),
+        .testTarget(name: "LinkscopeDashboardTests", dependencies: ["LinkscopeDashboard", "LinkscopeTimeline"],
+                    exclude: ["Snapshots"]),
         .testTarget(name: "LinkscopeReplayTests", dependencies: [
             "LinkscopeReplay", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeTimeline",
         ]),
