@@ -50,7 +50,8 @@ extension DashboardModel {
             let avg = idx.average(bounds.start, max(bounds.end, bounds.start + 1))
             return LinkRow(name: c.name, kind: c.process, bytes: 0, busySeconds: 0, utilisation: avg, series: c.points)
         }
-        let stats = HeaderStats(simulatedSeconds: Double(bounds.end - bounds.start) / 1e9, events: timeline.spans.count)
+        let stats = HeaderStats(simulatedSeconds: Double(bounds.end - bounds.start) / 1e9, events: timeline.spans.count,
+                                timeLabel: "trace")
         self.init(title: title ?? timeline.title, timeline: timeline, stats: stats, gpus: gpus, collectives: collectives,
                   links: links)
     }

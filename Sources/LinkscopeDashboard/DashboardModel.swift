@@ -43,9 +43,12 @@ public struct HeaderStats: Sendable, Hashable {
     public var throughputText: String?
     /// Number of simulated events (shown when > 0).
     public var events: Int
+    /// What the span of time is: "sim" for a simulation, "trace" for a measured trace.
+    public var timeLabel: String
 
     public init(simulatedSeconds: Double, iterationSeconds: Double? = nil, iterations: Int? = nil,
-                throughputText: String? = nil, events: Int = 0) {
+                throughputText: String? = nil, events: Int = 0, timeLabel: String = "sim") {
+        self.timeLabel = timeLabel
         self.simulatedSeconds = simulatedSeconds
         self.iterationSeconds = iterationSeconds
         self.iterations = iterations

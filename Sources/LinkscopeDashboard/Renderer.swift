@@ -154,7 +154,7 @@ public struct Renderer: Sendable {
         buf.fill(Rect(x: r.x, y: r.y, width: r.width, height: 1), " ", Style(.title, reverse: true))
         var parts: [String] = [" linkscope", model.title]
         let st = model.stats
-        parts.append("sim " + Format.duration(st.simulatedSeconds))
+        parts.append(st.timeLabel + " " + Format.duration(st.simulatedSeconds))
         if let it = st.iterationSeconds {
             parts.append("iter " + Format.duration(it) + (st.iterations.map { " ×\($0)" } ?? ""))
         }
