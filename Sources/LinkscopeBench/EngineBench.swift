@@ -146,16 +146,4 @@ enum EngineBench {
         let padded = what.padding(toLength: 18, withPad: " ", startingAt: 0)
         print(String(format: "%@ %d events in %.3f s: %.2f M events/s", padded, n, s, Double(n) / s / 1e6))
     }
-
-    private struct SplitMix64 {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 }

@@ -1,18 +1,6 @@
 import Testing
+import LinkscopeUnits
 @testable import LinkscopeScenario
-
-/// SplitMix64: a small repeatable generator for fuzz inputs.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Loading must end in a scenario or a located `ScenarioError`, never a crash.
 @Suite struct RobustnessTests {
@@ -25,7 +13,7 @@ struct SeededGenerator: RandomNumberGenerator {
 
     @Test(arguments: [UInt64(1), 2, 3, 4])
     func randomBytesNeverCrash(seed: UInt64) {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let alphabet = Array("abcgpus:{}[],-#&*!|>'\"\n \t0123456789.?%@`~\\") + ["\u{0}", "\u{7f}", "é", "\u{feff}"]
         for _ in 0..<150 {
             let length = Int.random(in: 0..<120, using: &rng)
@@ -44,7 +32,7 @@ struct SeededGenerator: RandomNumberGenerator {
 
     @Test(arguments: [UInt64(11), 12, 13, 14])
     func mutatedValidDocumentsNeverCrash(seed: UInt64) {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let sources = [interfaceExample, ScenarioLoader.defaultScenarioYAML, customGraph()]
         let insertions = ["-", ":", "[", "]", "{", "}", "0", "99999999999999999999", " ", "\n", "*a", "&a ", "ps",
                           "-1", "0 GB/s", "gpus: [9]", "sweep: {gpus: [[0, 40]]}", "~", "<<: *a", "'"]

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LinkscopeUnits
 import LinkscopeTimeline
 @testable import LinkscopeTraces
 
@@ -11,18 +12,6 @@ struct ReaderRobustnessTests {
         HandMadeTraceTests.kernel("ncclKernel_SendRecv_RING_SIMPLE_Sum_int8_t(ncclWorkElem)", ts: "20.5", dur: "10", corr: 1),
         #"{"ph": "M", "name": "process_name", "pid": 0, "args": {"name": "GPU \"0\" \u00e9 \ud83d\ude00"}}"#,
     ])
-
-    /// A tiny seeded generator (SplitMix64) so failures reproduce.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     @Test func sameResultWhateverTheChunkSize() throws {
         let whole = try TraceReader.read(json: Self.sample)
@@ -77,7 +66,7 @@ struct ReaderRobustnessTests {
 
     @Test(arguments: [1, 2, 3, 4])
     func randomBytesNeverCrash(seed: UInt64) {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         let alphabet = Array("{}[]\":,0123456789.eE-+ \ntrufalsn\\abcX".utf8)
         for _ in 0..<300 {
             let n = Int.random(in: 0..<200, using: &rng)
@@ -92,7 +81,7 @@ struct ReaderRobustnessTests {
 
     @Test(arguments: [11, 12, 13])
     func mutatedTracesNeverCrash(seed: UInt64) {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         let base = Array(Self.sample.utf8)
         for _ in 0..<300 {
             var bytes = base
