@@ -6,8 +6,9 @@ struct Linkscope: ParsableCommand {
         commandName: "linkscope",
         abstract: "Interconnect profiler and communication simulator for distributed training.",
         discussion: """
-            With no arguments: opens the dashboard on the built-in scenario on a terminal, or prints its
+            With no arguments: opens the dashboard on the built-in scenario on a terminal, or prints its \
             report when output is not a terminal.
+
             Exit codes: 0 success, 1 a check or regression failed, 2 bad input (scenario, trace, arguments).
             """,
         version: "linkscope 0.1.0",
