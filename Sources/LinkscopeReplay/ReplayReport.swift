@@ -63,7 +63,7 @@ public enum ReplayReport {
     /// unless `allCollectives`).
     public static func text(_ r: ReplayResult, allCollectives: Bool = false) -> String {
         var out = "Replay on \(r.topologyName), \(r.algorithm.rawValue), link efficiency \(Format.fixed(r.linkEfficiency, decimals: 2))"
-        out += ", \(r.worldSize) rank\(r.worldSize == 1 ? "" : "s") on GPUs \(r.gpus.map(String.init).joined(separator: ","))\n"
+        out += ", \(r.worldSize) rank\(r.worldSize == 1 ? "" : "s") on GPUs \(rankText(r.gpus))\n"
         let given = r.ranks.map { "rank \($0.rank) (\($0.file))" }.joined(separator: ", ")
         out += "Traces: \(given)\n"
         if !r.mirrored.isEmpty {
