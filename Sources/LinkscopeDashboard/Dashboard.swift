@@ -14,10 +14,13 @@ public enum DashboardError: Error, Sendable, Equatable {
 public enum Dashboard {
     /// Interactive ncurses loop until `q`. Restores the terminal on return and on every throw.
     /// - Throws: `DashboardError.terminalUnavailable`, `DashboardError.interrupted(signal:)`.
-    public static func run(model: DashboardModel, runner: (any WhatIfRunner)?, options: DashboardOptions) throws {
+    /// `pinned`: a run to show as "A" from the start (e.g. a trace replay's measured original), opened in the
+    /// A/B view with `model` as "B".
+    public static func run(model: DashboardModel, runner: (any WhatIfRunner)?, options: DashboardOptions,
+                           pinned: DashboardModel? = nil) throws {
         let terminal = try Terminal(colorMode: options.color)
         defer { terminal.stop() }
-        var session = DashboardSession(model: model, runner: runner, options: options)
+        var session = DashboardSession(model: model, runner: runner, options: options, pinned: pinned)
         var dirty = true
         while true {
             if let sig = terminal.interruption {
@@ -48,10 +51,11 @@ public enum Dashboard {
 
     /// One frame as text for `--once` and scripts. `options.color` `.sixteen`/`.twoFiftySix` add ANSI colour
     /// codes; `.none` and `.auto` give plain text (a script cannot be asked what it supports).
-    /// `keys` are applied first (e.g. `[.tab]` to show the links pane).
+    /// `keys` are applied first (e.g. `[.tab]` to show the links pane). `pinned` as in `run`.
     public static func renderOnce(model: DashboardModel, runner: (any WhatIfRunner)?, options: DashboardOptions,
-                                  width: Int = 120, height: Int = 40, keys: [Key] = []) -> String {
-        var session = DashboardSession(model: model, runner: runner, options: options)
+                                  width: Int = 120, height: Int = 40, keys: [Key] = [],
+                                  pinned: DashboardModel? = nil) -> String {
+        var session = DashboardSession(model: model, runner: runner, options: options, pinned: pinned)
         session.state.message = nil
         for k in keys { session.handle(k, width: width, height: height) }
         let depth = options.color == .twoFiftySix ? 256 : options.color == .sixteen ? 16 : 0

@@ -10,13 +10,23 @@ public struct DashboardSession: Sendable {
     public private(set) var filterIndex: FilterIndex?
     public var options: DashboardOptions
 
-    public init(model: DashboardModel, runner: (any WhatIfRunner)?, options: DashboardOptions) {
+    /// `pinned`: a run pinned as "A" from the start; the session then opens in the A/B view (B leaves it).
+    public init(model: DashboardModel, runner: (any WhatIfRunner)?, options: DashboardOptions,
+                pinned: DashboardModel? = nil) {
         let p = PreparedModel(model)
         prepared = p
         self.runner = runner
         self.options = options
         state = DashboardState(prepared: p, pane: options.initialPane)
         state.message = "? for help, q to quit"
+        if let pinned {
+            let a = PreparedModel(pinned)
+            self.pinned = a
+            state.abView = true
+            state.viewStart = min(a.start, p.start)
+            state.viewEnd = max(a.end, p.end)
+            state.message = "A: \(pinned.title), B: \(model.title) (B toggles the A/B view)"
+        }
     }
 
     public func context(width: Int, height: Int) -> ReduceContext {

@@ -1,8 +1,162 @@
 import ArgumentParser
+import Foundation
+import LinkscopeCostModel
+import LinkscopeDashboard
+import LinkscopeReplay
+import LinkscopeTimeline
+import LinkscopeTopology
+import LinkscopeTraces
+import LinkscopeUnits
 
 struct ReplayCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "replay",
-        abstract: "Replay real traces through the simulator (placeholder).")
-    @Argument var traces: [String] = []
-    func run() throws { throw InputError("replay: error: not written yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "What-if replay of real traces: their kernels and collectives run through the simulator.",
+        discussion: """
+            Takes the GPU activity of the complete ProfilerSteps (the last one is dropped, as in 'analyze'),
+            keeps compute and memory kernels at their measured durations, keeps the host launch times and the
+            cross-stream order, and re-simulates NCCL collectives whose op and size the trace records on the
+            given topology. Ranks without a trace are mirrored from a given rank of their process group.
+            Prints iteration time, per-rank breakdown and collectives, original vs predicted.
+            """)
+
+    @Argument(help: "Trace files, one per rank (.json or .json.gz).", completion: .file(extensions: ["json", "gz"]))
+    var traces: [String] = []
+
+    @Option(help: "Topology preset (default: from the traces' deviceProperties: A100 → dgx-a100, H100 → dgx-h100, V100 → dgx1-v100).")
+    var preset: String?
+
+    @Option(help: "Number of nodes (default: enough for the job's ranks).")
+    var nodes: Int?
+
+    @Option(help: "GPU of each rank, comma-separated (default: 0..<world size).")
+    var gpus: String?
+
+    @Option(help: "Collective algorithm for re-simulated collectives.")
+    var algorithm: String = "ring"
+
+    @Option(name: .customLong("link-efficiency"), help: "Fraction of link line rate reached (0 < e ≤ 1).")
+    var linkEfficiency: Double = 0.8
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Flag(help: "List every collective in the text output (default: grouped).")
+    var allCollectives = false
+
+    @Flag(help: "Open the dashboard: original pinned as A, prediction as B (A/B view).")
+    var view = false
+
+    @OptionGroup var flags: DashboardFlags
+
+    func run() throws {
+        guard !traces.isEmpty else { throw InputError("replay: error: give at least one trace file") }
+        guard let alg = Algorithm(rawValue: algorithm) else {
+            throw InputError("--algorithm: error: unknown algorithm '\(algorithm)' (\(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard linkEfficiency > 0, linkEfficiency <= 1 else {
+            throw InputError("--link-efficiency: error: must be in (0, 1], got \(linkEfficiency)")
+        }
+        if let n = nodes, n < 1 { throw InputError("--nodes: error: must be at least 1") }
+        if format == .csv { throw InputError("--format: error: replay writes text or json") }
+        let ranks = try Traces.read(traces)
+        let plan: ReplayPlan
+        do { plan = try ReplayPlan(traces: ranks) } catch let e as ReplayError { throw InputError("replay: error: \(e.description)") }
+
+        var notes: [String] = []
+        let presetName = try resolvePreset(ranks, notes: &notes)
+        let perNode: Int
+        do { perNode = max(1, try Topology.preset(presetName).gpuCount) } catch {
+            throw InputError("--preset: error: \(error.message)")
+        }
+        let gpuList = try parseGPUs(worldSize: plan.worldSize)
+        let needed = (gpuList.max() ?? 0) / perNode + 1
+        let nodeCount = nodes ?? needed
+        let topology: Topology
+        do { topology = try Topology.preset(presetName, nodes: nodeCount) } catch {
+            throw InputError("--preset: error: \(error.message)")
+        }
+        var result: ReplayResult
+        do {
+            result = try plan.run(topology: topology, gpus: gpuList, algorithm: alg, linkEfficiency: linkEfficiency)
+        } catch {
+            throw InputError("replay: error: \(error.description)")
+        }
+        result.warnings = notes + result.warnings
+
+        if view {
+            let a = model(result.originalTimeline, title: "original (measured)", iterations: result.iterations.map(\.originalSeconds))
+            let b = model(result.predictedTimeline, title: "predicted: \(topology.name) \(alg.rawValue)",
+                          iterations: result.iterations.map(\.predictedSeconds))
+            try show(b, pinned: a)
+            return
+        }
+        switch format {
+        case .json: print(ReplayReport.json(result).serialized(), terminator: "")
+        case .text, .csv: print(ReplayReport.text(result, allCollectives: allCollectives), terminator: "")
+        }
+    }
+
+    /// --preset, else from deviceProperties (or kernel names), else dgx-a100 with a warning.
+    func resolvePreset(_ ranks: [RankTrace], notes: inout [String]) throws -> String {
+        if let p = preset {
+            guard Topology.presetNames.contains(p) else {
+                throw InputError("--preset: error: unknown preset '\(p)' (\(Topology.presetNames.joined(separator: ", ")))")
+            }
+            return p
+        }
+        var name: String?
+        for path in traces { if let n = ReplayDevice.gpuName(path: path) { name = n; break } }
+        if name == nil { name = ranks.lazy.compactMap(ReplayDevice.gpuHint).first }
+        if let n = name, let p = ReplayDevice.preset(forGPU: n) {
+            notes.append("preset \(p) chosen for GPU '\(n)' (--preset to change)")
+            return p
+        }
+        notes.append("GPU model \(name.map { "'\($0)' " } ?? "")not recognised: using dgx-a100 (--preset to change)")
+        return "dgx-a100"
+    }
+
+    func parseGPUs(worldSize: Int) throws -> [Int] {
+        guard let gpus else { return Array(0..<worldSize) }
+        var out: [Int] = []
+        for part in gpus.split(separator: ",", omittingEmptySubsequences: false) {
+            let t = part.trimmingCharacters(in: .whitespaces)
+            guard let v = Int(t), v >= 0 else { throw InputError("--gpus: error: '\(t)' is not a GPU number") }
+            guard !out.contains(v) else { throw InputError("--gpus: error: GPU \(v) is listed twice") }
+            out.append(v)
+        }
+        guard out.count == worldSize else {
+            throw InputError("--gpus: error: the job has \(worldSize) ranks but \(out.count) GPUs were given")
+        }
+        return out
+    }
+
+    /// `DashboardFlags.show` with a pinned "A" run, opened in the A/B view.
+    func show(_ model: DashboardModel, pinned: DashboardModel) throws {
+        let interactive = CLI.isInteractive && !flags.once
+        guard flags.width >= 20, flags.height >= 5 else { throw InputError("--width/--height: error: frame too small") }
+        let opts = try flags.options(interactive: interactive)
+        if !interactive {
+            print(Dashboard.renderOnce(model: model, runner: nil, options: opts, width: flags.width, height: flags.height,
+                                       pinned: pinned))
+            return
+        }
+        do {
+            try Dashboard.run(model: model, runner: nil, options: opts, pinned: pinned)
+        } catch DashboardError.interrupted(let signal) {
+            throw ExitCode(128 + signal)
+        } catch DashboardError.terminalUnavailable {
+            print(Dashboard.renderOnce(model: model, runner: nil, options: opts, width: flags.width, height: flags.height,
+                                       pinned: pinned))
+        }
+    }
+
+    func model(_ timeline: Timeline, title: String, iterations: [Double]) -> DashboardModel {
+        var m = DashboardModel(timeline: timeline, title: title)
+        if !iterations.isEmpty {
+            m.stats.iterationSeconds = iterations.reduce(0, +) / Double(iterations.count)
+            m.stats.iterations = iterations.count
+        }
+        return m
+    }
 }

@@ -1,0 +1,53 @@
+import LinkscopeTopology
+import LinkscopeTraces
+import Testing
+@testable import LinkscopeReplay
+
+/// Replays of the shared Kineto traces (skipped when absent).
+struct RealTraceReplayTests {
+    static func replay(_ file: String, preset: String) throws -> ReplayResult? {
+        guard let path = SharedTraces.path(file) else { return nil }
+        let trace = try TraceReader.read(path: path)
+        let plan = try ReplayPlan(traces: [trace])
+        let topology = try Topology.preset(preset, nodes: max(1, (plan.worldSize + 7) / 8))
+        return try plan.run(topology: topology, gpus: Array(0..<plan.worldSize), linkEfficiency: 0.8)
+    }
+
+    @Test func ncclDataOnItsOwnTopologyReproducesIterationTime() throws {
+        guard let r = try Self.replay("nccl_data.json.gz", preset: "dgx-a100") else { return }
+        #expect(r.iterations.count == 2, "ProfilerSteps #4 and #5; #6 dropped")
+        #expect(r.count(.resimulated) == r.collectives.count && r.collectives.count == 14)
+        #expect(r.mirrored.map(\.rank) == [1])
+        let error = r.relativeError
+        print("nccl_data replay: original \(r.meanOriginalIterationSeconds * 1e3) ms, predicted "
+              + "\(r.meanPredictedIterationSeconds * 1e3) ms, error \(error * 100) %")
+        #expect(abs(error) < 0.10)
+        #expect(r.meanOriginalIterationSeconds > 0.2 && r.meanOriginalIterationSeconds < 0.24)
+    }
+
+    @Test func slowerTopologyPredictsLongerCommunication() throws {
+        guard let fast = try Self.replay("nccl_data.json.gz", preset: "dgx-a100"),
+              let slow = try Self.replay("nccl_data.json.gz", preset: "pcie-4gpu") else { return }
+        let f = fast.collectives.reduce(0) { $0 + $1.predictedSeconds }
+        let s = slow.collectives.reduce(0) { $0 + $1.predictedSeconds }
+        #expect(s > 2 * f)
+        #expect(slow.ranks[0].predicted.communicationSeconds > fast.ranks[0].predicted.communicationSeconds)
+        #expect(slow.meanPredictedIterationSeconds >= fast.meanPredictedIterationSeconds)
+    }
+
+    @Test func controlTraceKeepsCollectivesWithoutSize() throws {
+        guard let r = try Self.replay("control.json.gz", preset: "dgx-a100") else { return }
+        #expect(r.worldSize == 8 && r.mirrored.count == 7)
+        #expect(r.count(.resimulated) == 0 && !r.collectives.isEmpty)
+        print("control replay: original \(r.meanOriginalIterationSeconds * 1e3) ms, predicted "
+              + "\(r.meanPredictedIterationSeconds * 1e3) ms, error \(r.relativeError * 100) %")
+        #expect(abs(r.relativeError) < 0.10)
+    }
+
+    @Test func realReplayIsDeterministic() throws {
+        guard let a = try Self.replay("nccl_data.json.gz", preset: "dgx-a100"),
+              let b = try Self.replay("nccl_data.json.gz", preset: "dgx-a100") else { return }
+        #expect(ReplayReport.json(a).serialized() == ReplayReport.json(b).serialized())
+        #expect(ReplayReport.text(a) == ReplayReport.text(b))
+    }
+}

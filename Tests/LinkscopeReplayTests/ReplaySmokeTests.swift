@@ -1,4 +1,0 @@
-import Testing
-@testable import LinkscopeReplay
-
-@Test func replayModuleLoads() { #expect(Bool(true)) }
