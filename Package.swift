@@ -45,7 +45,7 @@ let package = Package(
         ]),
         .target(name: "LinkscopeReplay", dependencies: [
             "LinkscopeUnits", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeSchedule",
-            "LinkscopeFabric", "LinkscopeCollectives", "LinkscopeCostModel",
+            "LinkscopeFabric", "LinkscopeCollectives", "LinkscopeCostModel", "CZlib",
         ]),
         .target(name: "LinkscopeDashboard", dependencies: [
             "LinkscopeUnits", "LinkscopeTimeline", "CNcurses",
