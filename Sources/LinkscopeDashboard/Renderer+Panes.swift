@@ -201,8 +201,10 @@ extension Renderer {
                                        ("algbw GB/s", 11), ("busbw GB/s", 11), ("formula", 10), ("sim/formula", 12)]
         let rows: [[String]] = model.collectives.map { c in
             let ratio = c.formulaSeconds.map { $0 > 0 ? Format.fixed(c.seconds / $0, decimals: 2) : "-" } ?? "-"
-            return [Format.bytes(c.bytes), c.op, c.algorithm, String(c.gpus.count), Format.duration(c.seconds),
-                    Format.fixed(c.algbwGBps, decimals: 2), Format.fixed(c.busbwGBps, decimals: 2),
+            // Size 0 means unknown (a trace's NCCL kernel without size args): no bandwidth to show.
+            let known = c.bytes > 0
+            return [known ? Format.bytes(c.bytes) : "-", c.op, c.algorithm, String(c.gpus.count), Format.duration(c.seconds),
+                    known ? Format.fixed(c.algbwGBps, decimals: 2) : "-", known ? Format.fixed(c.busbwGBps, decimals: 2) : "-",
                     c.formulaSeconds.map(Format.duration) ?? "-", ratio]
         }
         drawTable(&buf, area, title: "Collectives (nccl-tests style; busbw = algbw × bus factor)".replacingArrowsIf(glyphs.ascii),
