@@ -22,7 +22,7 @@ extension Report {
             if let s = t.perServerSent { table.add(["bytes out of server 0", "\(s)"]) }
             out += table.render(indent: "  ")
         }
-        let standalone = collectives.filter { !$0.name.hasPrefix("iter ") }
+        let standalone = collectives.filter { !$0.isTrainingSync }
         if !standalone.isEmpty {
             out += "\nCollectives (nccl-tests conventions: algbw = S/t, busbw = algbw × factor; GB = 1e9)\n"
             var table = TextTable(["op", "algorithm", "gpus", "size", "time", "algbw GB/s", "busbw GB/s", "formula",

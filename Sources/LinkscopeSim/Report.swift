@@ -54,6 +54,8 @@ public struct CollectiveResult: Sendable, Equatable {
     public var start: Double
     public var end: Double
     public var concurrentGroup: String?
+    /// A training iteration's gradient sync (reported in the training summary), not a `collectives:` entry.
+    public var isTrainingSync: Bool
 }
 
 public struct GPUResult: Sendable, Equatable {

@@ -84,7 +84,7 @@ public enum Simulator {
                     busbw: algbw * meta.op.busBandwidthFactor(ranks: meta.gpus.count),
                     formulaTime: formula.time, formulaBandwidth: formula.bandwidth, formulaLatency: formula.latency,
                     trafficBytes: agg.traffic, start: offset + agg.start, end: offset + agg.end,
-                    concurrentGroup: meta.concurrentGroup))
+                    concurrentGroup: meta.concurrentGroup, isTrainingSync: meta.isTrainingSync))
             }
             builder?.add(job: job, result: result, offset: offset, collectiveBase: report.collectives.count - job.collectives.count)
             if job.iterations > 0, let training = scenario.training, let model = scenario.model, let costs {
@@ -103,9 +103,8 @@ public enum Simulator {
         report.links = acc.linkResults(total: offset)
         if let t = scenario.training, t.parallelism.pipeline > 1 {
             // Closed form until pipeline schedules are simulated (formulas.md §13, GPipe / 1F1B).
-            let k = Double(t.parallelism.pipeline)
-            let m = Double(t.parallelism.microBatches)
-            report.pipeline = PipelineResult(bubbleFraction: (k - 1) / (m + k - 1))
+            report.pipeline = PipelineResult(bubbleFraction: CostFormulas.bubbleFraction(
+                stages: t.parallelism.pipeline, microBatches: t.parallelism.microBatches))
             report.warnings.append("pipeline parallelism is reported from its closed form; its schedule is not simulated yet")
         }
         if let t = scenario.training, t.parallelism.tensor > 1 {
@@ -115,7 +114,7 @@ public enum Simulator {
             for point in scenario.sweep {
                 do {
                     let r = try run(point.scenario, options: RunOptions(runSweep: false))
-                    let standalone = r.report.collectives.filter { !$0.name.hasPrefix("iter ") }
+                    let standalone = r.report.collectives.filter { !$0.isTrainingSync }
                     report.sweep.append(SweepResult(parameters: point.parameters, iterationTime: r.report.iterationTime,
                                                     simulatedTime: r.report.simulatedTime,
                                                     collectives: standalone.map { ($0.name, $0.time, $0.busbw) }))

@@ -137,7 +137,7 @@ struct ScenarioWhatIf: WhatIfRunner {
                          idleSeconds: $0.idle, overlapSeconds: $0.overlap, bytesSent: $0.bytesSent,
                          bytesReceived: $0.bytesReceived)
         }
-        let standalone = r.collectives.filter { !$0.name.hasPrefix("iter ") }
+        let standalone = r.collectives.filter { !$0.isTrainingSync }
         let shown = standalone.isEmpty ? r.collectives : standalone
         let collectives = shown.map {
             CollectiveRow(op: $0.op, algorithm: $0.algorithm, gpus: $0.gpus, bytes: $0.bytes, seconds: $0.time,
