@@ -1,4 +1,0 @@
-import Testing
-@testable import LinkscopeUnits
-
-@Test func unitsModuleLoads() { #expect(Bool(true)) }
