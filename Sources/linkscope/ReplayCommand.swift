@@ -18,10 +18,27 @@ struct ReplayCommand: ParsableCommand {
             cross-stream order, and re-simulates NCCL collectives whose op and size the trace records on the
             given topology. Ranks without a trace are mirrored from a given rank of their process group.
             Prints iteration time, per-rank breakdown and collectives, original vs predicted.
+
+            Chakra execution traces (mlcommons/chakra) are a workload input instead: give them with --chakra
+            (one file per rank), or as arguments when they end in .et or are Chakra JSON (first key 'version',
+            'attr', 'workload_graph', 'id' or 'type'). Accepted: binary .et (varint-framed protobuf),
+            chakra_jsonizer output (concatenated JSON objects) and the C++ feeder's {"workload_graph": [...]}.
+            The rank is a 'rank' metadata attribute, else the last number of the file name (chakra.3.et).
+            COMP nodes keep duration_micros on the rank's GPU, dependencies are ctrl_deps + data_deps,
+            COMM_COLL nodes are matched across ranks by their order within pg_name and simulated as collectives
+            (comm_size = bytes of one rank's input buffer), COMM_SEND/COMM_RECV pairs become transfers. With
+            --gpus listing more GPUs than there are files, the missing ranks are mirrored from a given one.
+            Prints per-rank total, compute, communication and idle time and the communication table.
             """)
 
-    @Argument(help: "Trace files, one per rank (.json or .json.gz).", completion: .file(extensions: ["json", "gz"]))
+    @Argument(help: "Trace files, one per rank (.json or .json.gz; Chakra .et or Chakra JSON are detected).",
+              completion: .file(extensions: ["json", "gz", "et"]))
     var traces: [String] = []
+
+    @Option(name: .customLong("chakra"), parsing: .upToNextOption,
+            help: "Chakra execution traces, one per rank (.et, chakra_jsonizer JSON or feeder JSON).",
+            completion: .file(extensions: ["et", "json"]))
+    var chakra: [String] = []
 
     @Option(help: "Topology preset (default: from the traces' deviceProperties: A100 → dgx-a100, H100 → dgx-h100, V100 → dgx1-v100).")
     var preset: String?
@@ -50,6 +67,15 @@ struct ReplayCommand: ParsableCommand {
     @OptionGroup var flags: DashboardFlags
 
     func run() throws {
+        let detected = traces.filter { ChakraReader.looksLikeChakra(path: $0) }
+        if !chakra.isEmpty || (!traces.isEmpty && !detected.isEmpty) {
+            guard detected.count == traces.count else {
+                let kineto = traces.filter { !detected.contains($0) }
+                throw InputError("replay: error: Chakra traces cannot be mixed with Kineto traces (\(kineto.joined(separator: ", ")))")
+            }
+            try runChakra(files: chakra + traces)
+            return
+        }
         guard !traces.isEmpty else { throw InputError("replay: error: give at least one trace file") }
         guard let alg = Algorithm(rawValue: algorithm) else {
             throw InputError("--algorithm: error: unknown algorithm '\(algorithm)' (\(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -94,6 +120,71 @@ struct ReplayCommand: ParsableCommand {
         switch format {
         case .json: print(ReplayReport.json(result).serialized(), terminator: "")
         case .text, .csv: print(ReplayReport.text(result, allCollectives: allCollectives), terminator: "")
+        }
+    }
+
+    /// `replay --chakra`: Chakra graphs replayed on the topology.
+    func runChakra(files: [String]) throws {
+        guard let alg = Algorithm(rawValue: algorithm) else {
+            throw InputError("--algorithm: error: unknown algorithm '\(algorithm)' (\(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard linkEfficiency > 0, linkEfficiency <= 1 else {
+            throw InputError("--link-efficiency: error: must be in (0, 1], got \(linkEfficiency)")
+        }
+        if let n = nodes, n < 1 { throw InputError("--nodes: error: must be at least 1") }
+        if format == .csv { throw InputError("--format: error: replay writes text or json") }
+        let graphs: [ChakraGraph]
+        do { graphs = try ChakraReader.read(paths: files) } catch {
+            throw InputError(file: error.file, "byte \(error.offset): \(error.message)")
+        }
+        let requestedGPUs = gpus.map { $0.split(separator: ",", omittingEmptySubsequences: false).count }
+        let plan: ChakraPlan
+        do { plan = try ChakraPlan(graphs: graphs, options: ChakraReplayOptions(worldSize: requestedGPUs)) } catch {
+            throw InputError("replay: error: \(error.description)")
+        }
+        var notes: [String] = []
+        let presetName: String
+        if let p = preset {
+            guard Topology.presetNames.contains(p) else {
+                throw InputError("--preset: error: unknown preset '\(p)' (\(Topology.presetNames.joined(separator: ", ")))")
+            }
+            presetName = p
+        } else {
+            presetName = "dgx-a100"
+            notes.append("Chakra traces do not name the GPU: using dgx-a100 (--preset to change)")
+        }
+        let perNode: Int
+        do { perNode = max(1, try Topology.preset(presetName).gpuCount) } catch {
+            throw InputError("--preset: error: \(error.message)")
+        }
+        let gpuList = try parseGPUs(worldSize: plan.worldSize)
+        let nodeCount = nodes ?? ((gpuList.max() ?? 0) / perNode + 1)
+        let topology: Topology
+        do { topology = try Topology.preset(presetName, nodes: nodeCount) } catch {
+            throw InputError("--preset: error: \(error.message)")
+        }
+        var result: ReplayResult
+        do {
+            result = try plan.run(topology: topology, gpus: gpuList, algorithm: alg, linkEfficiency: linkEfficiency)
+        } catch {
+            throw InputError("replay: error: \(error.description)")
+        }
+        result.warnings = notes + result.warnings
+        if view {
+            let b = model(result.predictedTimeline, title: "predicted: \(topology.name) \(alg.rawValue)",
+                          iterations: result.iterations.map(\.predictedSeconds))
+            if result.originalTimeline.spans.isEmpty {
+                try flags.show(b, runner: nil)
+            } else {
+                let a = model(result.originalTimeline, title: "Chakra start times",
+                              iterations: result.iterations.map(\.originalSeconds))
+                try show(b, pinned: a)
+            }
+            return
+        }
+        switch format {
+        case .json: print(ChakraReport.json(result, plan: plan).serialized(), terminator: "")
+        case .text, .csv: print(ChakraReport.text(result, plan: plan, allCollectives: allCollectives), terminator: "")
         }
     }
 

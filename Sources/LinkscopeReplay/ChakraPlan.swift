@@ -1,0 +1,439 @@
+import LinkscopeCostModel
+import LinkscopeTimeline
+
+/// Knobs of the Chakra replay model.
+public struct ChakraReplayOptions: Sendable {
+    /// Ranks of the job; nil = the largest rank seen (file or send/recv peer) + 1. Ranks without a file are
+    /// mirrored.
+    public var worldSize: Int?
+    /// Pipelining granularity of re-simulated collectives.
+    public var chunkBytes: Int64
+    /// A rank's collectives of one process group run in graph order (one NCCL stream per communicator), on
+    /// top of the graph's own dependencies.
+    public var serializeCommunication: Bool
+
+    public init(worldSize: Int? = nil, chunkBytes: Int64 = 4 << 20, serializeCommunication: Bool = true) {
+        self.worldSize = worldSize
+        self.chunkBytes = chunkBytes
+        self.serializeCommunication = serializeCommunication
+    }
+}
+
+/// What a Chakra node occupies in the replay.
+enum ChakraWork: Sendable, Equatable {
+    /// COMP on the GPU: lane 0 of the rank's GPU.
+    case gpuCompute
+    /// MEM_LOAD / MEM_STORE: lane 1 (copy engine), measured duration (0 when absent).
+    case memory
+    /// COMP with `is_cpu_op`: lane 2 (host thread); delays its dependents, not counted as GPU time.
+    case host
+    /// COMM_COLL / COMM_SEND / COMM_RECV.
+    case communication
+    /// METADATA / INVALID: a zero-time pass-through.
+    case none
+
+    var category: SpanCategory? {
+        switch self {
+        case .gpuCompute: return .compute
+        case .memory: return .memory
+        case .host: return .other
+        case .communication: return .communication
+        case .none: return nil
+        }
+    }
+}
+
+/// One node, in the rank's (deterministic) topological order.
+struct ChakraStep: Sendable {
+    var node: Int
+    var id: UInt64
+    var name: String
+    var work: ChakraWork
+    /// Measured duration, ns.
+    var duration: Int64
+    /// Steps (indices in the same rank's order) this one waits for.
+    var deps: [Int]
+    /// Index into `ChakraPlan.comms`, -1 when not communication.
+    var comm: Int
+    var bytes: Int64
+    /// start_time_micros in ns, nil when the trace has none.
+    var originalStart: Int64?
+}
+
+struct ChakraRankPlan: Sendable {
+    var rank: Int
+    var file: String
+    var format: ChakraFormat
+    var steps: [ChakraStep]
+    var hasTimes: Bool
+}
+
+/// A collective matched across ranks, or a send/recv pair.
+struct ChakraComm: Sendable {
+    var name: String
+    var opName: String
+    var op: CollectiveOp?
+    /// `CollectiveRequest.bytes` (nccl-tests convention), or the transfer size of a send/recv.
+    var bytes: Int64
+    var processGroup: String
+    /// Global ranks taking part (send/recv: [src, dst]).
+    var ranks: [Int]
+    var sequence: Int
+    var mode: ReplayCollectiveMode
+    var pointToPoint: (src: Int, dst: Int)?
+    var root: Int
+    /// (index into `ChakraPlan.ranks`, step) of every given member.
+    var members: [(rank: Int, step: Int)]
+    /// Measured time: last member start → last member end when the trace has start times, else the shortest
+    /// member duration; ns.
+    var measured: Int64
+}
+
+/// Chakra execution traces (one graph per rank) turned into a replayable model: per rank its nodes in a
+/// deterministic topological order (Kahn's algorithm, ties by file order) with resolved dependencies, and
+/// the communication matched across ranks. Build once, `run` on as many topologies as wanted.
+///
+/// Model:
+/// - COMP nodes keep `duration_micros` on lane 0 of the rank's GPU (FIFO, one at a time); COMP nodes with
+///   `is_cpu_op` run on a host lane (they delay dependents but are not GPU time); MEM_LOAD/MEM_STORE on lane 1
+///   with their measured duration (0 when absent); METADATA/INVALID nodes take no time.
+/// - Dependencies: ctrl_deps ∪ data_deps (ids not in the file are ignored with a warning); nodes without
+///   dependencies start at time 0. The trace's start times are not used as lower bounds.
+/// - COMM_COLL nodes: the k-th one of process group `pg_name` on every rank is one collective, compiled by
+///   `CollectiveCompiler` over the group's GPUs once every member is ready (`comm_size` per
+///   `ChakraCollectiveType.requestBytes`); unknown `comm_type` or no `comm_size` keep the measured duration.
+///   A group's ranks are the given ranks that use it, plus the ranks without a file (mirrored) when every given
+///   rank uses it.
+/// - COMM_SEND/COMM_RECV: the k-th send (src → dst, tag) meets the k-th recv (src → dst, tag); the transfer of
+///   `comm_size` bytes runs when both are ready (only the given side when the peer has no file).
+/// - With `serializeCommunication`, a rank's collectives of one group run in order.
+public struct ChakraPlan: Sendable {
+    public let options: ChakraReplayOptions
+    public let worldSize: Int
+    /// Ranks whose graphs were given, ascending.
+    public var givenRanks: [Int] { ranks.map(\.rank) }
+    public let mirrored: [(rank: Int, source: Int)]
+    public let warnings: [String]
+    /// Nodes over all given ranks.
+    public var nodeCount: Int { ranks.reduce(0) { $0 + $1.steps.count } }
+    /// Matched collectives and send/recv transfers.
+    public var collectiveCount: Int { comms.filter { $0.pointToPoint == nil }.count }
+    public var pointToPointCount: Int { comms.filter { $0.pointToPoint != nil }.count }
+
+    let ranks: [ChakraRankPlan]
+    let comms: [ChakraComm]
+
+    /// - Throws: `ReplayError` when no graph is given, ranks repeat, a graph has a dependency cycle, or
+    ///   `options.worldSize` is smaller than a given rank.
+    public init(graphs: [ChakraGraph], options: ChakraReplayOptions = ChakraReplayOptions()) throws(ReplayError) {
+        self.options = options
+        guard !graphs.isEmpty else { throw ReplayError("no Chakra trace given") }
+        let sorted = graphs.enumerated().sorted { $0.element.rank != $1.element.rank ? $0.element.rank < $1.element.rank : $0.offset < $1.offset }
+            .map(\.element)
+        for i in 1..<max(1, sorted.count) where sorted[i].rank == sorted[i - 1].rank {
+            throw ReplayError("\(sorted[i].file): rank \(sorted[i].rank) is also given by \(sorted[i - 1].file)")
+        }
+        if let g = sorted.first(where: { $0.rank < 0 }) { throw ReplayError("\(g.file): negative rank \(g.rank)") }
+        var warnings: [String] = []
+        var plans: [ChakraRankPlan] = []
+        for g in sorted { plans.append(try Self.rankPlan(g, warnings: &warnings)) }
+
+        // World size: files, send/recv peers, the option.
+        var world = (sorted.map(\.rank).max() ?? 0) + 1
+        for g in sorted {
+            for n in g.nodes where n.type == .commSend || n.type == .commRecv {
+                for peer in [n.commSrc, n.commDst] { if let p = peer, p >= 0, p < 1 << 20 { world = max(world, p + 1) } }
+            }
+        }
+        if let w = options.worldSize {
+            guard w >= (sorted.map(\.rank).max() ?? 0) + 1 else {
+                throw ReplayError("world size \(w) is smaller than rank \(sorted.map(\.rank).max() ?? 0) + 1")
+            }
+            if w < world { warnings.append("send/recv peers up to rank \(world - 1) lie outside world size \(w)") }
+            world = max(world, w)
+        }
+        self.worldSize = world
+        let given = plans.map(\.rank)
+        let missing = (0..<world).filter { !given.contains($0) }
+
+        if options.serializeCommunication { Self.serialize(&plans, graphs: sorted) }
+
+        // Collectives: order within the process group.
+        var comms: [ChakraComm] = []
+        var pgUsers: [(pg: String, ranks: [Int])] = []
+        for (r, plan) in plans.enumerated() {
+            let g = sorted[r]
+            for step in plan.steps where g.nodes[step.node].type == .commColl {
+                let pg = g.nodes[step.node].pgName.map { $0.isEmpty ? "default" : $0 } ?? "default"
+                if let i = pgUsers.firstIndex(where: { $0.pg == pg }) {
+                    if pgUsers[i].ranks.last != plan.rank { pgUsers[i].ranks.append(plan.rank) }
+                } else {
+                    pgUsers.append((pg, [plan.rank]))
+                }
+            }
+        }
+        func groupRanks(_ pg: String) -> [Int] {
+            let users = pgUsers.first { $0.pg == pg }?.ranks ?? []
+            return users.count == given.count ? Array(0..<world) : users
+        }
+        var index: [String: Int] = [:]  // lookup only
+        var mismatched = 0
+        for (r, plan) in plans.enumerated() {
+            let g = sorted[r]
+            var seqByGroup: [String: Int] = [:]  // lookup only
+            for (s, step) in plan.steps.enumerated() where g.nodes[step.node].type == .commColl {
+                let node = g.nodes[step.node]
+                let pg = node.pgName.map { $0.isEmpty ? "default" : $0 } ?? "default"
+                let seq = seqByGroup[pg, default: 0]
+                seqByGroup[pg] = seq + 1
+                let key = pg + "\u{0}" + String(seq)
+                if let c = index[key] {
+                    comms[c].members.append((r, s))
+                    plans[r].steps[s].comm = c
+                    if comms[c].opName != Self.opName(node) || comms[c].bytes != Self.collectiveBytes(node, ranks: comms[c].ranks.count) {
+                        mismatched += 1
+                    }
+                    continue
+                }
+                let ranks = groupRanks(pg)
+                let type = node.commType
+                let bytes = Self.collectiveBytes(node, ranks: ranks.count)
+                let mode: ReplayCollectiveMode
+                if type == nil {
+                    mode = .keptUnsupported
+                } else if type != .barrier && (node.commSize ?? 0) <= 0 {
+                    mode = .keptSizeUnknown
+                } else {
+                    mode = .resimulated
+                }
+                var root = 0
+                if let rr = node.attribute("root")?.int64, let i = ranks.firstIndex(of: Int(clamping: rr)) { root = i }
+                plans[r].steps[s].comm = comms.count
+                index[key] = comms.count
+                comms.append(ChakraComm(name: node.name, opName: Self.opName(node), op: type?.op, bytes: bytes, processGroup: pg,
+                                        ranks: ranks, sequence: seq, mode: mode, pointToPoint: nil, root: root,
+                                        members: [(r, s)], measured: 0))
+            }
+        }
+        if mismatched > 0 {
+            warnings.append("\(mismatched) collective(s) differ in comm_type or comm_size between ranks; the lowest rank's is used")
+        }
+
+        // Send/recv: the k-th send src→dst (tag) meets the k-th recv src→dst (tag).
+        var sendIndex: [String: Int] = [:]  // lookup only
+        var seqOf: [String: Int] = [:]  // lookup only
+        var unmatched = 0
+        var noPeer = 0
+        for pass in [ChakraNodeType.commSend, .commRecv] {
+            for (r, plan) in plans.enumerated() {
+                let g = sorted[r]
+                for (s, step) in plan.steps.enumerated() where g.nodes[step.node].type == pass {
+                    let node = g.nodes[step.node]
+                    let isSend = pass == .commSend
+                    let src = isSend ? (node.commSrc ?? plan.rank) : node.commSrc
+                    let dst = isSend ? node.commDst : (node.commDst ?? plan.rank)
+                    let bytes = max(0, node.commSize ?? 0)
+                    guard let src, let dst, src >= 0, dst >= 0, src < world, dst < world else {
+                        noPeer += 1
+                        plans[r].steps[s].comm = comms.count
+                        comms.append(ChakraComm(name: node.name, opName: isSend ? "send" : "recv", op: nil, bytes: bytes,
+                                                processGroup: node.pgName ?? "default", ranks: [plan.rank], sequence: 0,
+                                                mode: .keptUnsupported, pointToPoint: nil, root: 0, members: [(r, s)], measured: 0))
+                        continue
+                    }
+                    let base = "\(src),\(dst),\(node.commTag ?? 0)"
+                    let kindKey = (isSend ? "s" : "r") + base
+                    let k = seqOf[kindKey, default: 0]
+                    seqOf[kindKey] = k + 1
+                    let key = base + "#" + String(k)
+                    if !isSend, let c = sendIndex[key] {
+                        comms[c].members.append((r, s))
+                        plans[r].steps[s].comm = c
+                        sendIndex[key] = nil
+                        continue
+                    }
+                    let peer = isSend ? dst : src
+                    let peerGiven = given.contains(peer) && peer != plan.rank
+                    let mode: ReplayCollectiveMode = bytes > 0 ? .resimulated : .keptSizeUnknown
+                    plans[r].steps[s].comm = comms.count
+                    if isSend { sendIndex[key] = comms.count }
+                    if !isSend && peerGiven { unmatched += 1 }
+                    comms.append(ChakraComm(name: node.name, opName: "sendrecv", op: .sendrecv, bytes: bytes,
+                                            processGroup: node.pgName ?? "default", ranks: [src, dst], sequence: k,
+                                            mode: !isSend && peerGiven ? .keptUnsupported : mode, pointToPoint: (src, dst),
+                                            root: 0, members: [(r, s)], measured: 0))
+                }
+            }
+        }
+        // Sends whose given peer never posted the recv.
+        for (_, c) in sendIndex.sorted(by: { $0.value < $1.value }) {
+            if let p = comms[c].pointToPoint, given.contains(p.dst), p.dst != p.src {
+                comms[c].mode = .keptUnsupported
+                unmatched += 1
+            }
+        }
+        if unmatched > 0 { warnings.append("\(unmatched) send/recv node(s) have no matching peer node: measured durations kept") }
+        if noPeer > 0 { warnings.append("\(noPeer) send/recv node(s) lack comm_src/comm_dst: measured durations kept") }
+
+        // Measured time of each communication.
+        for c in comms.indices {
+            let ms = comms[c].members.map { plans[$0.rank].steps[$0.step] }
+            if ms.allSatisfy({ $0.originalStart != nil }) {
+                let s = ms.compactMap(\.originalStart).max() ?? 0
+                let e = ms.map { ($0.originalStart ?? 0) + $0.duration }.max() ?? 0
+                comms[c].measured = max(0, e - s)
+            } else {
+                comms[c].measured = ms.map(\.duration).min() ?? 0
+            }
+        }
+
+        // Mirroring.
+        var mirrored: [(rank: Int, source: Int)] = []
+        for r in missing {
+            var source = given[0]
+            for c in comms where c.ranks.contains(r) {
+                if let s = c.ranks.first(where: { given.contains($0) }) { source = s; break }
+            }
+            mirrored.append((r, source))
+        }
+        if !mirrored.isEmpty {
+            let sources = Array(Set(mirrored.map(\.source))).sorted()
+            warnings.append("\(mirrored.count) of \(world) ranks have no Chakra file: mirrored from rank"
+                            + (sources.count == 1 ? " " : "s ") + sources.map(String.init).joined(separator: ", ")
+                            + " (identical work assumed; they join collectives of groups every given rank uses)")
+        }
+        let sizeUnknown = comms.filter { $0.mode == .keptSizeUnknown }.count
+        if sizeUnknown > 0 { warnings.append("\(sizeUnknown) communication node(s) have no comm_size: measured durations kept") }
+        let unsupported = comms.filter { $0.mode == .keptUnsupported && $0.pointToPoint == nil && $0.op == nil && $0.opName != "send" && $0.opName != "recv" }
+        if !unsupported.isEmpty {
+            warnings.append("\(unsupported.count) collective(s) with unknown comm_type: measured durations kept")
+        }
+        self.ranks = plans
+        self.comms = comms
+        self.mirrored = mirrored
+        self.warnings = warnings
+    }
+
+    static func opName(_ n: ChakraNode) -> String {
+        if let t = n.commType { return t == .barrier ? "barrier" : t.op.rawValue }
+        if let raw = n.rawCommType { return "comm_type \(raw)" }
+        return "unknown"
+    }
+
+    static func collectiveBytes(_ n: ChakraNode, ranks: Int) -> Int64 {
+        guard let t = n.commType else { return max(0, n.commSize ?? 0) }
+        return max(0, t.requestBytes(commSize: max(0, n.commSize ?? 0), ranks: ranks))
+    }
+
+    /// Nodes in Kahn order (ties by file order), dependencies resolved.
+    static func rankPlan(_ g: ChakraGraph, warnings: inout [String]) throws(ReplayError) -> ChakraRankPlan {
+        let n = g.nodes.count
+        var byID: [UInt64: Int] = [:]  // lookup only
+        var duplicates = 0
+        for (i, node) in g.nodes.enumerated() {
+            if byID[node.id] == nil { byID[node.id] = i } else { duplicates += 1 }
+        }
+        if duplicates > 0 { warnings.append("\(g.file): \(duplicates) node id(s) repeat; dependencies use the first") }
+        var deps = [[Int]](repeating: [], count: n)
+        var dangling = 0
+        for (i, node) in g.nodes.enumerated() {
+            var list: [Int] = []
+            for d in node.ctrlDeps + node.dataDeps {
+                guard let j = byID[d] else { dangling += 1; continue }
+                if j != i && !list.contains(j) { list.append(j) }
+            }
+            deps[i] = list.sorted()
+        }
+        if dangling > 0 { warnings.append("\(g.file): \(dangling) dependenc\(dangling == 1 ? "y" : "ies") on node ids not in the file ignored") }
+        var indegree = deps.map(\.count)
+        var children = [[Int]](repeating: [], count: n)
+        for i in 0..<n { for d in deps[i] { children[d].append(i) } }
+        var heap = MinHeap()
+        for i in 0..<n where indegree[i] == 0 { heap.push(i) }
+        var order: [Int] = []
+        order.reserveCapacity(n)
+        while let i = heap.pop() {
+            order.append(i)
+            for c in children[i] {
+                indegree[c] -= 1
+                if indegree[c] == 0 { heap.push(c) }
+            }
+        }
+        if order.count < n {
+            let stuck = (0..<n).first { indegree[$0] > 0 } ?? 0
+            let node = g.nodes[stuck]
+            throw ReplayError("\(g.file): byte \(node.offset): dependency cycle through node \(node.id) '\(node.name)'")
+        }
+        var position = [Int](repeating: 0, count: n)
+        for (p, i) in order.enumerated() { position[i] = p }
+        let hasTimes = g.nodes.contains { $0.startMicros > 0 }
+        var steps: [ChakraStep] = []
+        steps.reserveCapacity(n)
+        for i in order {
+            let node = g.nodes[i]
+            let work: ChakraWork
+            switch node.type {
+            case .comp: work = node.isCPUOp ? .host : .gpuCompute
+            case .memLoad, .memStore: work = .memory
+            case .commColl, .commSend, .commRecv: work = .communication
+            case .metadata, .invalid: work = .none
+            }
+            let dur = node.durationMicros > UInt64(Int64.max / 1000) ? Int64.max / 1000 : Int64(node.durationMicros)
+            let start = node.startMicros > UInt64(Int64.max / 1000) ? Int64.max / 1000 : Int64(node.startMicros)
+            steps.append(ChakraStep(node: i, id: node.id, name: node.name.isEmpty ? "node \(node.id)" : node.name, work: work,
+                                    duration: dur * 1000, deps: deps[i].map { position[$0] }.sorted(), comm: -1,
+                                    bytes: max(0, node.commSize ?? 0), originalStart: hasTimes ? start * 1000 : nil))
+        }
+        return ChakraRankPlan(rank: g.rank, file: g.file, format: g.format, steps: steps, hasTimes: hasTimes)
+    }
+
+    /// Adds "previous collective of the same group" dependencies (send/recv are left free: serialising them as
+    /// well would deadlock the usual paired exchanges).
+    static func serialize(_ plans: inout [ChakraRankPlan], graphs: [ChakraGraph]) {
+        for r in plans.indices {
+            var last: [String: Int] = [:]  // lookup only
+            for s in plans[r].steps.indices where graphs[r].nodes[plans[r].steps[s].node].type == .commColl {
+                let node = graphs[r].nodes[plans[r].steps[s].node]
+                let pg = node.pgName.map { $0.isEmpty ? "default" : $0 } ?? "default"
+                if let p = last[pg], !plans[r].steps[s].deps.contains(p) {
+                    plans[r].steps[s].deps.append(p)
+                    plans[r].steps[s].deps.sort()
+                }
+                last[pg] = s
+            }
+        }
+    }
+}
+
+/// A binary min-heap of Ints (Kahn's algorithm by file order).
+struct MinHeap {
+    var items: [Int] = []
+    mutating func push(_ v: Int) {
+        items.append(v)
+        var i = items.count - 1
+        while i > 0 {
+            let p = (i - 1) / 2
+            guard items[p] > items[i] else { break }
+            items.swapAt(p, i)
+            i = p
+        }
+    }
+    mutating func pop() -> Int? {
+        guard let top = items.first else { return nil }
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < items.count && items[l] < items[m] { m = l }
+                if r < items.count && items[r] < items[m] { m = r }
+                if m == i { break }
+                items.swapAt(i, m)
+                i = m
+            }
+        }
+        return top
+    }
+}
