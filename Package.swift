@@ -82,6 +82,6 @@ let package = Package(
                     exclude: ["Snapshots"]),
         .testTarget(name: "LinkscopeReplayTests", dependencies: [
             "LinkscopeReplay", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeTimeline",
-        ]),
+        ], exclude: ["Fixtures"]),
     ]
 )
