@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module map (each library imports only the ones listed before it; see README "Architecture"):
-//   Units → Topology → CostModel → Schedule → Engine → Fabric → Collectives → Timeline → Traces
+//   Units → Topology → CostModel → Schedule → Engine → Fabric → Collectives → Planning → Timeline → Traces
 //   → Scenario → Sim → Replay → Dashboard → linkscope (CLI)
 let package = Package(
     name: "linkscope",
@@ -33,6 +33,9 @@ let package = Package(
         .target(name: "LinkscopeCollectives", dependencies: [
             "LinkscopeUnits", "LinkscopeSchedule", "LinkscopeCostModel",
         ]),
+        .target(name: "LinkscopePlanning", dependencies: [
+            "LinkscopeUnits", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeCollectives",
+        ]),
         .target(name: "LinkscopeTimeline", dependencies: ["LinkscopeUnits"]),
         .target(name: "LinkscopeTraces", dependencies: ["LinkscopeUnits", "LinkscopeTimeline", "CZlib"]),
         .target(name: "LinkscopeScenario", dependencies: [
@@ -40,12 +43,12 @@ let package = Package(
         ]),
         .target(name: "LinkscopeSim", dependencies: [
             "LinkscopeUnits", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeSchedule",
-            "LinkscopeEngine", "LinkscopeFabric", "LinkscopeCollectives", "LinkscopeTimeline",
+            "LinkscopeEngine", "LinkscopeFabric", "LinkscopeCollectives", "LinkscopePlanning", "LinkscopeTimeline",
             "LinkscopeScenario",
         ]),
         .target(name: "LinkscopeReplay", dependencies: [
             "LinkscopeUnits", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeSchedule",
-            "LinkscopeFabric", "LinkscopeCollectives", "LinkscopeCostModel", "CZlib",
+            "LinkscopeFabric", "LinkscopeCollectives", "LinkscopeCostModel", "LinkscopePlanning", "CZlib",
         ]),
         .target(name: "LinkscopeDashboard", dependencies: [
             "LinkscopeUnits", "LinkscopeTimeline", "CNcurses",

@@ -18,35 +18,11 @@ extension ChakraPlan {
     public func run(topology: Topology, gpus requested: [Int]? = nil, algorithm: Algorithm = .ring,
                     linkEfficiency: Double = 1) throws(ReplayError) -> ReplayResult {
         let gpus = requested ?? Array(0..<worldSize)
-        guard gpus.count == worldSize else {
-            throw ReplayError("the job has \(worldSize) ranks but \(gpus.count) GPUs were given")
-        }
-        if let dup = gpus.enumerated().first(where: { gpus[..<$0.offset].contains($0.element) }) {
-            throw ReplayError("GPU \(dup.element) is given twice")
-        }
-        var devices: [Int] = []
-        for g in gpus {
-            guard let d = topology.device(ofGPU: g) else {
-                throw ReplayError("GPU \(g) is not in \(topology.name) (\(topology.gpuCount) GPUs)")
-            }
-            devices.append(d)
-        }
-        guard linkEfficiency > 0 && linkEfficiency <= 1 else {
-            throw ReplayError("link efficiency must be in (0, 1], got \(linkEfficiency)")
-        }
+        let devices = try ReplayExecution.devices(gpus: gpus, worldSize: worldSize, topology: topology,
+                                                  linkEfficiency: linkEfficiency)
         var builder = ChakraScheduleBuilder(plan: self, topology: topology, gpus: gpus, devices: devices, algorithm: algorithm)
         builder.build()
-        let sim = FabricSimulator(topology: topology, options: FabricOptions(linkEfficiency: linkEfficiency))
-        let exec: ExecutionResult
-        do {
-            exec = try sim.run(builder.schedule)
-        } catch {
-            switch error {
-            case .noRoute(let a, let b):
-                throw ReplayError("\(topology.name): no route between \(topology.devices[a].name) and \(topology.devices[b].name)")
-            case .unknownDevice(let d): throw ReplayError("\(topology.name): unknown device \(d)")
-            }
-        }
+        let exec = try builder.execution.execute(builder.schedule, linkEfficiency: linkEfficiency)
         return builder.result(exec, linkEfficiency: linkEfficiency)
     }
 }
@@ -66,8 +42,8 @@ struct ChakraScheduleBuilder {
     var join: [TaskID?]
     var used: [String]
     var modes: [ReplayCollectiveMode]
-    private var ringCache: [[Int]: (rings: [[Int]], weights: [Double])] = [:]  // lookup only
-    private var fallbackWarned: [CollectiveOp] = []
+    /// Collective compilation with fallbacks and the fabric run, shared with the other replay.
+    var execution: ReplayExecution
 
     init(plan: ChakraPlan, topology: Topology, gpus: [Int], devices: [Int], algorithm: Algorithm) {
         self.plan = plan
@@ -75,6 +51,7 @@ struct ChakraScheduleBuilder {
         self.gpus = gpus
         self.devices = devices
         self.algorithm = algorithm
+        execution = ReplayExecution(topology: topology, algorithm: algorithm, chunkBytes: plan.options.chunkBytes)
         startTask = plan.ranks.map { [TaskID?](repeating: nil, count: $0.steps.count) }
         endTask = startTask
         ready = [[TaskID]](repeating: [], count: plan.comms.count)
@@ -157,30 +134,12 @@ struct ChakraScheduleBuilder {
             }
             used[c] = "p2p"
         } else if pc.mode == .resimulated, let op = pc.op {
-            var alg = algorithm
-            let supported = CollectiveCompiler.supportedAlgorithms(for: op)
-            if !supported.contains(alg), let first = supported.first {
-                if !fallbackWarned.contains(op) {
-                    fallbackWarned.append(op)
-                    warnings.append("\(alg.rawValue) does not implement \(op.rawValue): using \(first.rawValue) for it")
-                }
-                alg = first
-            }
             let groupGPUs = pc.ranks.map { $0 < gpus.count ? gpus[$0] : -1 }
-            if groupGPUs.allSatisfy({ $0 >= 0 }) {
-                var req = request(op: op, algorithm: alg, bytes: pc.bytes, gpus: groupGPUs, root: pc.root, id: Int32(c))
-                do {
-                    sinks = try CollectiveCompiler.compile(req, into: &schedule, after: after)
-                    used[c] = alg.rawValue
-                } catch {
-                    let fallback: Algorithm = supported.contains(.ring) ? .ring : .direct
-                    req = request(op: op, algorithm: fallback, bytes: pc.bytes, gpus: groupGPUs, root: pc.root, id: Int32(c))
-                    if let s = try? CollectiveCompiler.compile(req, into: &schedule, after: after) {
-                        sinks = s
-                        used[c] = fallback.rawValue
-                        warnings.append("collective #\(c) (\(op.rawValue)): \(alg.rawValue) failed (\(error)); used \(fallback.rawValue)")
-                    }
-                }
+            if groupGPUs.allSatisfy({ $0 >= 0 }),
+               let done = execution.compile(op: op, bytes: pc.bytes, gpus: groupGPUs, root: pc.root, id: Int32(c),
+                                            into: &schedule, after: after, warnings: &warnings) {
+                sinks = done.sinks
+                used[c] = done.algorithm.rawValue
             }
             if sinks == nil { modes[c] = .keptUnsupported }
         }
@@ -196,55 +155,6 @@ struct ChakraScheduleBuilder {
                 endTask[m.rank][m.step] = after.contains(t) ? j : schedule.add(.delay(seconds: 0), after: [t, j])
             }
         }
-    }
-
-    /// The request with the topology facts the algorithm needs, as `ScheduleBuilder.request` builds it for
-    /// trace replay (NVLink ring packing inside one node, node groups, spanning trees, one server).
-    mutating func request(op: CollectiveOp, algorithm: Algorithm, bytes: Int64, gpus g: [Int], root: Int,
-                          id: Int32) -> CollectiveRequest {
-        let participants = g.compactMap { topology.device(ofGPU: $0) }
-        var req = CollectiveRequest(op: op, algorithm: algorithm, bytes: bytes, participants: participants,
-                                    root: root < participants.count ? root : 0, chunkBytes: plan.options.chunkBytes,
-                                    collectiveID: id)
-        switch algorithm {
-        case .ring, .hybridPCIe:
-            let r = rings(for: g)
-            req.rings = r.rings
-            req.ringWeights = r.weights
-        case .hierarchical:
-            var byNode: [(node: Int, ranks: [Int])] = []
-            for (rank, gpu) in g.enumerated() {
-                let node = topology.node(ofGPU: gpu)
-                if let i = byNode.firstIndex(where: { $0.node == node }) { byNode[i].ranks.append(rank) } else { byNode.append((node, [rank])) }
-            }
-            req.groups = byNode.sorted { $0.node < $1.node }.map(\.ranks)
-        case .spanningTrees:
-            let packing = op == .allreduce ? topology.allreduceTrees(gpus: g) : topology.broadcastTrees(gpus: g, root: req.root)
-            req.trees = packing.trees.filter { $0.rate.bytesPerSecond > 0 }
-                .map { WeightedTree(parent: $0.parent, weight: $0.rate.bytesPerSecond) }
-        case .ps:
-            req.servers = Array(participants.prefix(1))
-            req.serverShares = [1]
-        default:
-            break
-        }
-        return req
-    }
-
-    mutating func rings(for g: [Int]) -> (rings: [[Int]], weights: [Double]) {
-        if let known = ringCache[g] { return known }
-        var out = (rings: [Array(0..<g.count)], weights: [1.0])
-        if g.count > 2, Set(g.map { topology.node(ofGPU: $0) }).count == 1 {
-            func ranks(_ order: [Int]) -> [Int] { order.compactMap { g.firstIndex(of: $0) } }
-            let packing = topology.ringPacking(gpus: g)
-            if !packing.rings.isEmpty {
-                out = (packing.rings.map { ranks($0.gpus) }, packing.rings.map { $0.rate.bytesPerSecond })
-            } else if let best = topology.bestRoutedRing(gpus: g), best.gpus.count == g.count {
-                out = ([ranks(best.gpus)], [1])
-            }
-        }
-        ringCache[g] = out
-        return out
     }
 
     // MARK: Result

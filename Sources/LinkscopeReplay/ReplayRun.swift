@@ -20,35 +20,11 @@ extension ReplayPlan {
     public func run(topology: Topology, gpus requested: [Int]? = nil, algorithm: Algorithm = .ring,
                     linkEfficiency: Double = 1) throws(ReplayError) -> ReplayResult {
         let gpus = requested ?? Array(0..<worldSize)
-        guard gpus.count == worldSize else {
-            throw ReplayError("the job has \(worldSize) ranks but \(gpus.count) GPUs were given")
-        }
-        if let dup = gpus.enumerated().first(where: { gpus[..<$0.offset].contains($0.element) }) {
-            throw ReplayError("GPU \(dup.element) is given twice")
-        }
-        var devices: [Int] = []
-        for g in gpus {
-            guard let d = topology.device(ofGPU: g) else {
-                throw ReplayError("GPU \(g) is not in \(topology.name) (\(topology.gpuCount) GPUs)")
-            }
-            devices.append(d)
-        }
-        guard linkEfficiency > 0 && linkEfficiency <= 1 else {
-            throw ReplayError("link efficiency must be in (0, 1], got \(linkEfficiency)")
-        }
+        let devices = try ReplayExecution.devices(gpus: gpus, worldSize: worldSize, topology: topology,
+                                                  linkEfficiency: linkEfficiency)
         var builder = ScheduleBuilder(plan: self, topology: topology, gpus: gpus, devices: devices, algorithm: algorithm)
         builder.build()
-        let sim = FabricSimulator(topology: topology, options: FabricOptions(linkEfficiency: linkEfficiency))
-        let exec: ExecutionResult
-        do {
-            exec = try sim.run(builder.schedule)
-        } catch {
-            switch error {
-            case .noRoute(let a, let b):
-                throw ReplayError("\(topology.name): no route between \(topology.devices[a].name) and \(topology.devices[b].name)")
-            case .unknownDevice(let d): throw ReplayError("\(topology.name): unknown device \(d)")
-            }
-        }
+        let exec = try builder.execution.execute(builder.schedule, linkEfficiency: linkEfficiency)
         return builder.result(exec, linkEfficiency: linkEfficiency)
     }
 }
@@ -72,8 +48,8 @@ struct ScheduleBuilder {
     var used: [String]
     var modes: [ReplayCollectiveMode]
     var originalSpan: [(start: Int64, end: Int64)]
-    private var ringCache: [[Int]: (rings: [[Int]], weights: [Double])] = [:]  // lookup only
-    private var fallbackWarned: [CollectiveOp] = []
+    /// Collective compilation with fallbacks and the fabric run, shared with the other replay.
+    var execution: ReplayExecution
 
     init(plan: ReplayPlan, topology: Topology, gpus: [Int], devices: [Int], algorithm: Algorithm) {
         self.plan = plan
@@ -81,6 +57,7 @@ struct ScheduleBuilder {
         self.gpus = gpus
         self.devices = devices
         self.algorithm = algorithm
+        execution = ReplayExecution(topology: topology, algorithm: algorithm, chunkBytes: plan.options.chunkBytes)
         startTask = plan.ranks.map { [TaskID?](repeating: nil, count: $0.activities.count) }
         endTask = startTask
         ready = [[TaskID]](repeating: [], count: plan.collectives.count)
@@ -176,31 +153,12 @@ struct ScheduleBuilder {
         let after = Self.unique(ready[c])
         var sinks: [TaskID]?
         if pc.mode == .resimulated, let op = pc.op {
-            var alg = algorithm
-            let supported = CollectiveCompiler.supportedAlgorithms(for: op)
-            if !supported.contains(alg), let first = supported.first {
-                if !fallbackWarned.contains(op) {
-                    fallbackWarned.append(op)
-                    warnings.append("\(alg.rawValue) does not implement \(op.rawValue): using \(first.rawValue) for it")
-                }
-                alg = first
-            }
             let groupGPUs = pc.groupRanks.map { $0 < gpus.count ? gpus[$0] : -1 }
-            if groupGPUs.allSatisfy({ $0 >= 0 }) {
-                var req = request(op: op, algorithm: alg, bytes: pc.bytes, gpus: groupGPUs, id: Int32(c))
-                do {
-                    sinks = try CollectiveCompiler.compile(req, into: &schedule, after: after)
-                    used[c] = alg.rawValue
-                } catch {
-                    // An algorithm that needs topology facts we could not give it: ring, else direct.
-                    let fallback: Algorithm = supported.contains(.ring) ? .ring : .direct
-                    req = request(op: op, algorithm: fallback, bytes: pc.bytes, gpus: groupGPUs, id: Int32(c))
-                    if let s = try? CollectiveCompiler.compile(req, into: &schedule, after: after) {
-                        sinks = s
-                        used[c] = fallback.rawValue
-                        warnings.append("collective #\(c) (\(op.rawValue)): \(alg.rawValue) failed (\(error)); used \(fallback.rawValue)")
-                    }
-                }
+            if groupGPUs.allSatisfy({ $0 >= 0 }),
+               let done = execution.compile(op: op, bytes: pc.bytes, gpus: groupGPUs, root: 0, id: Int32(c),
+                                            into: &schedule, after: after, warnings: &warnings) {
+                sinks = done.sinks
+                used[c] = done.algorithm.rawValue
             }
             if sinks == nil { modes[c] = .keptUnsupported }
         }
@@ -218,54 +176,6 @@ struct ScheduleBuilder {
                 endTask[m.rank][m.activity] = after.contains(t) ? j : schedule.add(.delay(seconds: 0), after: [t, j])
             }
         }
-    }
-
-    /// A request with the topology facts the algorithm needs (rings from NVLink ring packing as the simulator's
-    /// planner does, node groups, spanning trees).
-    mutating func request(op: CollectiveOp, algorithm: Algorithm, bytes: Int64, gpus g: [Int], id: Int32) -> CollectiveRequest {
-        let participants = g.compactMap { topology.device(ofGPU: $0) }
-        var req = CollectiveRequest(op: op, algorithm: algorithm, bytes: bytes, participants: participants,
-                                    chunkBytes: plan.options.chunkBytes, collectiveID: id)
-        switch algorithm {
-        case .ring, .hybridPCIe:
-            let r = rings(for: g)
-            req.rings = r.rings
-            req.ringWeights = r.weights
-        case .hierarchical:
-            var byNode: [(node: Int, ranks: [Int])] = []
-            for (rank, gpu) in g.enumerated() {
-                let node = topology.node(ofGPU: gpu)
-                if let i = byNode.firstIndex(where: { $0.node == node }) { byNode[i].ranks.append(rank) } else { byNode.append((node, [rank])) }
-            }
-            req.groups = byNode.sorted { $0.node < $1.node }.map(\.ranks)
-        case .spanningTrees:
-            let packing = op == .allreduce ? topology.allreduceTrees(gpus: g) : topology.broadcastTrees(gpus: g, root: 0)
-            req.trees = packing.trees.filter { $0.rate.bytesPerSecond > 0 }
-                .map { WeightedTree(parent: $0.parent, weight: $0.rate.bytesPerSecond) }
-        case .ps:
-            req.servers = Array(participants.prefix(1))
-            req.serverShares = [1]
-        default:
-            break
-        }
-        return req
-    }
-
-    /// `TopologyPlanner.rings(for:)` of the simulator: NVLink ring packing inside one node, else rank order.
-    mutating func rings(for g: [Int]) -> (rings: [[Int]], weights: [Double]) {
-        if let known = ringCache[g] { return known }
-        var out = (rings: [Array(0..<g.count)], weights: [1.0])
-        if g.count > 2, Set(g.map { topology.node(ofGPU: $0) }).count == 1 {
-            func ranks(_ order: [Int]) -> [Int] { order.compactMap { g.firstIndex(of: $0) } }
-            let packing = topology.ringPacking(gpus: g)
-            if !packing.rings.isEmpty {
-                out = (packing.rings.map { ranks($0.gpus) }, packing.rings.map { $0.rate.bytesPerSecond })
-            } else if let best = topology.bestRoutedRing(gpus: g), best.gpus.count == g.count {
-                out = ([ranks(best.gpus)], [1])
-            }
-        }
-        ringCache[g] = out
-        return out
     }
 
     // MARK: Result

@@ -1,11 +1,12 @@
 import LinkscopeCollectives
 import LinkscopeCostModel
+import LinkscopePlanning
 import LinkscopeTopology
 
 /// The closed-form prediction for a simulated collective on the same bottleneck bandwidth
 /// (interface.md: `formula_time_s`), with the bandwidth and latency it used.
 struct FormulaBridge {
-    let topo: TopologyPlanner
+    let topo: CollectivePlanner
 
     func prediction(for meta: CollectiveMeta, usedPairs: [(Int, Int)]) -> (time: Double?, bandwidth: Double, latency: Double) {
         let req = meta.request

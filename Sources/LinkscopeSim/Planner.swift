@@ -1,5 +1,6 @@
 import LinkscopeCollectives
 import LinkscopeCostModel
+import LinkscopePlanning
 import LinkscopeScenario
 import LinkscopeSchedule
 import LinkscopeTopology
@@ -8,12 +9,12 @@ import LinkscopeUnits
 /// Turns a scenario into jobs: schedules of transfers and computations with their metadata.
 struct Planner {
     let scenario: Scenario
-    let topo: TopologyPlanner
+    let topo: CollectivePlanner
     private var nextCollectiveID: Int32 = 0
 
     init(scenario: Scenario) {
         self.scenario = scenario
-        topo = TopologyPlanner(topology: scenario.topology, linkEfficiency: scenario.options.linkEfficiency)
+        topo = CollectivePlanner(topology: scenario.topology, linkEfficiency: scenario.options.linkEfficiency)
     }
 
     var topology: Topology { scenario.topology }
@@ -32,27 +33,20 @@ struct Planner {
     mutating func request(op: CollectiveOp, algorithm: Algorithm, bytes: Int64, gpus: [Int], rootGPU: Int,
                           servers: Int, sharding: ShardingPolicy, placement: ServerPlacement,
                           layerBytes: [Int64]) throws(SimulationError) -> CollectiveRequest {
-        let participants = try devices(gpus)
         let rootRank = gpus.firstIndex(of: rootGPU) ?? 0
-        var req = CollectiveRequest(op: op, algorithm: algorithm, bytes: bytes, participants: participants,
-                                    root: rootRank, chunkBytes: scenario.options.chunkBytes.count,
-                                    collectiveID: nextCollectiveID)
+        var req: CollectiveRequest
+        do {
+            req = try topo.request(op: op, algorithm: algorithm, bytes: bytes, gpus: gpus, rootRank: rootRank,
+                                   chunkBytes: scenario.options.chunkBytes.count, id: nextCollectiveID)
+        } catch {
+            throw .invalid(error.description)
+        }
         nextCollectiveID += 1
         switch algorithm {
-        case .ring, .hybridPCIe:
-            let r = topo.rings(for: gpus)
-            req.rings = r.rings
-            req.ringWeights = r.weights
-            if algorithm == .hybridPCIe {
-                req.pcieShare = hybridShare(participants: participants, rings: r.rings, bytes: bytes)
-            }
-        case .spanningTrees:
-            req.trees = try topo.trees(for: gpus, root: op == .allreduce ? nil : rootRank)
-        case .hierarchical:
-            req.groups = topo.groups(for: gpus)
+        case .hybridPCIe:
+            req.pcieShare = hybridShare(participants: req.participants, rings: req.rings, bytes: bytes)
         case .ps:
-            let placementDevices = try serverDevices(count: servers, gpus: gpus, placement: placement)
-            req.servers = placementDevices
+            req.servers = try serverDevices(count: servers, gpus: gpus, placement: placement)
             req.serverShares = Planner.shares(servers: servers, sharding: sharding, layerBytes: layerBytes)
         default:
             break

@@ -1,26 +1,79 @@
 import LinkscopeCollectives
+import LinkscopeCostModel
 import LinkscopeTopology
 import LinkscopeUnits
 
-/// Topology facts the collective planner needs: rings, trees, node groups and bottlenecks.
-/// Isolated here so the planner reads like the algorithms it sets up.
-struct TopologyPlanner {
-    let topology: Topology
-    let linkEfficiency: Double
-    /// Memoised path figures and per-source route searches: formula bandwidths look at thousands of
-    /// pairs on large clusters. A reference so the planner stays a plain value; used by one thread.
+/// Why a collective cannot be set up on a GPU set.
+public enum PlanningError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A GPU number the topology does not have.
+    case unknownGPU(Int)
+    /// Spanning-tree packing found no NVLink tree over these GPUs.
+    case noSpanningTree(gpus: [Int])
+
+    public var description: String {
+        switch self {
+        case .unknownGPU(let g): return "GPU \(g) is not in the topology"
+        case .noSpanningTree(let gpus):
+            return "spanning-trees needs GPUs joined by NVLink; GPUs \(gpus) have no NVLink spanning tree"
+                + " (use ring or hierarchical across nodes)"
+        }
+    }
+}
+
+/// The topology facts collective algorithms need (rings, spanning trees, node groups) and the
+/// bandwidths the formulas compare against, for the simulator and the trace replays alike.
+public struct CollectivePlanner {
+    public let topology: Topology
+    public let linkEfficiency: Double
+    /// Memoised rings, path figures and per-source route searches: large clusters ask for thousands
+    /// of pairs. A reference so the planner stays a plain value; used by one thread at a time.
     private let cache = PathCache()
 
-    init(topology: Topology, linkEfficiency: Double) {
+    public init(topology: Topology, linkEfficiency: Double = 1) {
         self.topology = topology
         self.linkEfficiency = linkEfficiency
+    }
+
+    /// A request for `op` by `algorithm` over GPU numbers `gpus` (rank order), with the rings, trees or
+    /// node groups that algorithm needs. Parameter-server placement and the hybrid PCIe share are the
+    /// caller's (they depend on the workload, not only on the topology).
+    /// - Throws: `PlanningError` for unknown GPUs or a spanning-tree request without NVLink trees.
+    public func request(op: CollectiveOp, algorithm: Algorithm, bytes: Int64, gpus: [Int], rootRank: Int = 0,
+                        chunkBytes: Int64, id: Int32) throws(PlanningError) -> CollectiveRequest {
+        var participants: [Int] = []
+        for g in gpus {
+            guard let d = topology.device(ofGPU: g) else { throw .unknownGPU(g) }
+            participants.append(d)
+        }
+        var req = CollectiveRequest(op: op, algorithm: algorithm, bytes: bytes, participants: participants,
+                                    root: rootRank, chunkBytes: chunkBytes, collectiveID: id)
+        switch algorithm {
+        case .ring, .hybridPCIe:
+            let r = rings(for: gpus)
+            req.rings = r.rings
+            req.ringWeights = r.weights
+        case .spanningTrees:
+            req.trees = try trees(for: gpus, root: op == .allreduce ? nil : rootRank)
+        case .hierarchical:
+            req.groups = groups(for: gpus)
+        default:
+            break
+        }
+        return req
     }
 
     /// Rings over `gpus` as permutations of rank indices, weighted by their rates.
     /// NVLink ring packing when the set has NVLink Hamiltonian cycles (several rings, like NCCL's
     /// channels); otherwise the best single ring over any links (PCIe/QPI fallback, formulas.md §6).
     /// Sets spanning several nodes keep rank order (node-contiguous), since no NVLink cycle crosses nodes.
-    func rings(for gpus: [Int]) -> (rings: [[Int]], weights: [Double]) {
+    public func rings(for gpus: [Int]) -> (rings: [[Int]], weights: [Double]) {
+        if let known = cache.rings[gpus] { return known }
+        let found = packRings(gpus)
+        cache.rings[gpus] = found
+        return found
+    }
+
+    private func packRings(_ gpus: [Int]) -> (rings: [[Int]], weights: [Double]) {
         let identity = (rings: [Array(0..<gpus.count)], weights: [1.0])
         guard gpus.count > 2 else { return identity }
         let nodes = Set(gpus.map { topology.node(ofGPU: $0) })
@@ -38,18 +91,15 @@ struct TopologyPlanner {
 
     /// Packed spanning trees over `gpus` (rank indices, weights = tree rates in bytes/s): undirected
     /// trees for all-reduce, arborescences from `root` (a rank) otherwise (formulas.md §10).
-    func trees(for gpus: [Int], root: Int?) throws(SimulationError) -> [WeightedTree] {
+    public func trees(for gpus: [Int], root: Int?) throws(PlanningError) -> [WeightedTree] {
         let packing = root == nil ? topology.allreduceTrees(gpus: gpus) : topology.broadcastTrees(gpus: gpus, root: root)
         let trees = packing.trees.filter { $0.rate.bytesPerSecond > 0 }
-        guard !trees.isEmpty else {
-            throw .invalid("spanning-trees needs GPUs joined by NVLink; GPUs \(gpus) have no NVLink spanning tree"
-                           + " (use ring or hierarchical across nodes)")
-        }
+        guard !trees.isEmpty else { throw .noSpanningTree(gpus: gpus) }
         return trees.map { WeightedTree(parent: $0.parent, weight: $0.rate.bytesPerSecond) }
     }
 
     /// Rank indices grouped by node, in node order.
-    func groups(for gpus: [Int]) -> [[Int]] {
+    public func groups(for gpus: [Int]) -> [[Int]] {
         var byNode: [(node: Int, ranks: [Int])] = []
         for (rank, g) in gpus.enumerated() {
             let node = topology.node(ofGPU: g)
@@ -65,7 +115,7 @@ struct TopologyPlanner {
     /// Bandwidth (bytes/s, after efficiency) and latency of the path a → b as the fabric uses it: the
     /// route's bottleneck, or inside an NVSwitch node the sum over every switch plane (the fabric splits
     /// such transfers, see `LinkscopeFabric.RouteTable`).
-    func pathFigures(from a: Int, to b: Int, preference: PathPreference = .automatic) -> (bandwidth: Double, latency: Double)? {
+    public func pathFigures(from a: Int, to b: Int, preference: PathPreference = .automatic) -> (bandwidth: Double, latency: Double)? {
         guard a != b else { return (.infinity, 0) }
         let key = PathCache.Key(from: a, to: b, preference: preference)
         if let known = cache.figures[key] { return known }
@@ -95,7 +145,7 @@ struct TopologyPlanner {
     /// Ring bandwidth B_ring,eff = Σ over rings of each ring's slowest hop (formulas.md §6), and the largest
     /// hop latency. `rings` are rank orders over `participants` (device indices); `closed` false measures
     /// chains (broadcast/reduce pipelines need no closing hop).
-    func ringFigures(rings: [[Int]], participants: [Int], closed: Bool = true,
+    public func ringFigures(rings: [[Int]], participants: [Int], closed: Bool = true,
                      preference: PathPreference = .automatic) -> (bandwidth: Double, latency: Double) {
         var total = 0.0
         var latency = 0.0
@@ -124,4 +174,5 @@ final class PathCache {
     }
     var figures: [Key: (bandwidth: Double, latency: Double)?] = [:]
     var tables: [PathPreference: RouteTable] = [:]
+    var rings: [[Int]: (rings: [[Int]], weights: [Double])] = [:]
 }

@@ -1,0 +1,104 @@
+import LinkscopeCollectives
+import LinkscopeCostModel
+import LinkscopeFabric
+import LinkscopePlanning
+import LinkscopeSchedule
+import LinkscopeTopology
+
+/// What the trace replay and the Chakra replay share: checking where ranks run, compiling a
+/// collective with algorithm fallbacks, and running the schedule on the fabric.
+struct ReplayExecution {
+    let topology: Topology
+    let algorithm: Algorithm
+    let chunkBytes: Int64
+    let planner: CollectivePlanner
+    /// Ops already warned about (each fallback is reported once).
+    private var fallbackWarned: [CollectiveOp] = []
+
+    init(topology: Topology, algorithm: Algorithm, chunkBytes: Int64) {
+        self.topology = topology
+        self.algorithm = algorithm
+        self.chunkBytes = chunkBytes
+        planner = CollectivePlanner(topology: topology)
+    }
+
+    /// Devices of GPU numbers `gpus` for a job of `worldSize` ranks, checked.
+    /// - Throws: `ReplayError` for a wrong count, a repeated GPU, a GPU the topology lacks, or an
+    ///   efficiency outside (0, 1].
+    static func devices(gpus: [Int], worldSize: Int, topology: Topology, linkEfficiency: Double)
+        throws(ReplayError) -> [Int]
+    {
+        guard gpus.count == worldSize else {
+            throw ReplayError("the job has \(worldSize) ranks but \(gpus.count) GPUs were given")
+        }
+        if let dup = gpus.enumerated().first(where: { gpus[..<$0.offset].contains($0.element) }) {
+            throw ReplayError("GPU \(dup.element) is given twice")
+        }
+        var devices: [Int] = []
+        for g in gpus {
+            guard let d = topology.device(ofGPU: g) else {
+                throw ReplayError("GPU \(g) is not in \(topology.name) (\(topology.gpuCount) GPUs)")
+            }
+            devices.append(d)
+        }
+        guard linkEfficiency > 0 && linkEfficiency <= 1 else {
+            throw ReplayError("link efficiency must be in (0, 1], got \(linkEfficiency)")
+        }
+        return devices
+    }
+
+    /// Runs `schedule` on the fabric at `linkEfficiency` × line rate.
+    func execute(_ schedule: Schedule, linkEfficiency: Double) throws(ReplayError) -> ExecutionResult {
+        let sim = FabricSimulator(topology: topology, options: FabricOptions(linkEfficiency: linkEfficiency))
+        do {
+            return try sim.run(schedule)
+        } catch {
+            switch error {
+            case .noRoute(let a, let b):
+                throw ReplayError("\(topology.name): no route between \(topology.devices[a].name) and \(topology.devices[b].name)")
+            case .unknownDevice(let d): throw ReplayError("\(topology.name): unknown device \(d)")
+            }
+        }
+    }
+
+    /// Compiles collective `id` (`op` of `bytes` over GPU numbers `gpus`, root rank `root`) into `schedule`
+    /// after `after`. An algorithm that does not implement `op` falls back to the op's first supported one
+    /// (warned once per op); one that cannot be set up here (no NVLink trees, say) falls back to ring, else
+    /// direct. Returns the final tasks and the algorithm used, or nil when nothing could compile.
+    mutating func compile(op: CollectiveOp, bytes: Int64, gpus: [Int], root: Int, id: Int32,
+                          into schedule: inout Schedule, after: [TaskID], warnings: inout [String])
+        -> (sinks: [TaskID], algorithm: Algorithm)?
+    {
+        var alg = algorithm
+        let supported = CollectiveCompiler.supportedAlgorithms(for: op)
+        if !supported.contains(alg), let first = supported.first {
+            if !fallbackWarned.contains(op) {
+                fallbackWarned.append(op)
+                warnings.append("\(alg.rawValue) does not implement \(op.rawValue): using \(first.rawValue) for it")
+            }
+            alg = first
+        }
+        if let sinks = try? compileOnce(op: op, algorithm: alg, bytes: bytes, gpus: gpus, root: root, id: id,
+                                        into: &schedule, after: after) {
+            return (sinks, alg)
+        }
+        let fallback: Algorithm = supported.contains(.ring) ? .ring : .direct
+        guard fallback != alg,
+              let sinks = try? compileOnce(op: op, algorithm: fallback, bytes: bytes, gpus: gpus, root: root, id: id,
+                                           into: &schedule, after: after)
+        else { return nil }
+        warnings.append("collective #\(id) (\(op.rawValue)): \(alg.rawValue) cannot run on these GPUs; used \(fallback.rawValue)")
+        return (sinks, fallback)
+    }
+
+    private func compileOnce(op: CollectiveOp, algorithm: Algorithm, bytes: Int64, gpus: [Int], root: Int, id: Int32,
+                             into schedule: inout Schedule, after: [TaskID]) throws -> [TaskID] {
+        var req = try planner.request(op: op, algorithm: algorithm, bytes: bytes, gpus: gpus,
+                                      rootRank: root < gpus.count ? root : 0, chunkBytes: chunkBytes, id: id)
+        if algorithm == .ps {
+            req.servers = Array(req.participants.prefix(1))
+            req.serverShares = [1]
+        }
+        return try CollectiveCompiler.compile(req, into: &schedule, after: after)
+    }
+}
