@@ -63,28 +63,9 @@ extension Emitter {
         var ready = foldIn(fold, bytes: m, phase: .reduceScatter, cap: cap).enumerated()
             .filter { fold.activeRanks.contains($0.offset) }.map(\.element)
         var lo = Array(repeating: Int64(0), count: p), hi = Array(repeating: m, count: p)
-        var saved: [([Int64], [Int64])] = []
-        var d = p / 2, step = foldStep
-        while d >= 1 {
-            saved.append((lo, hi))
-            var next = ready
-            for x in 0..<p {
-                let y = x ^ d
-                let mid = lo[x] + (hi[x] - lo[x]) / 2
-                let bytes = x & d == 0 ? hi[x] - mid : mid - lo[x]
-                let got = chunkedSend(fold.activeRanks[x], fold.activeRanks[y], bytes: bytes, after: ready[x],
-                                      phase: .reduceScatter, step: step, reduce: true, cap: cap)
-                next[y] = join(got + ready[y], phase: .reduceScatter, step: step)
-            }
-            for x in 0..<p {
-                let mid = lo[x] + (hi[x] - lo[x]) / 2
-                if x & d == 0 { hi[x] = mid } else { lo[x] = mid }
-            }
-            ready = next
-            d /= 2
-            step += 1
-        }
-        d = 1
+        var step = foldStep
+        var saved = recursiveHalving(fold, ready: &ready, lo: &lo, hi: &hi, step: &step, cap: cap)
+        var d = 1
         while d < p {
             var next = ready
             for x in 0..<p {
@@ -146,8 +127,39 @@ extension Emitter {
         var ready = foldIn(fold, bytes: m, phase: .reduceScatter, cap: cap).enumerated()
             .filter { fold.activeRanks.contains($0.offset) }.map(\.element)
         var lo = Array(repeating: Int64(0), count: p), hi = Array(repeating: m, count: p)
-        var d = p / 2, step = fold.folded.isEmpty ? 0 : 1
+        var step = fold.folded.isEmpty ? 0 : 1
+        recursiveHalving(fold, ready: &ready, lo: &lo, hi: &hi, step: &step, cap: cap)
+        guard !fold.folded.isEmpty else { return }
+        // Redistribute to the floor/ceil block layout over all N ranks.
+        let blocks = Traffic.evenSplit(m, parts: n)
+        var offsets: [Int64] = [0]
+        for b in blocks { offsets.append((offsets.last ?? 0) + b) }
+        for x in 0..<p {
+            let owner = fold.activeRanks[x]
+            for b in 0..<n where b != owner {
+                let overlap = min(hi[x], offsets[b + 1]) - max(lo[x], offsets[b])
+                if overlap > 0 {
+                    _ = chunkedSend(owner, b, bytes: overlap, after: ready[x], phase: .scatter, step: step,
+                                    reduce: false, cap: cap)
+                }
+            }
+        }
+    }
+}
+
+extension Emitter {
+    /// Recursive halving over the folded power-of-two ranks (Rabenseifner's reduce-scatter, formulas.md §8):
+    /// at distance d = p/2, p/4, …, 1 rank x sends the half of its range [lo, hi) that partner x^d keeps and
+    /// reduces the half it keeps. Updates `ready`, the ranges and `step`; returns the ranges as they were
+    /// before each step, for the all-gather that retraces them.
+    @discardableResult
+    mutating func recursiveHalving(_ fold: PowerOfTwoFold, ready: inout [[TaskID]], lo: inout [Int64],
+                                   hi: inout [Int64], step: inout Int, cap: Int) -> [([Int64], [Int64])] {
+        let p = fold.size
+        var saved: [([Int64], [Int64])] = []
+        var d = p / 2
         while d >= 1 {
+            saved.append((lo, hi))
             var next = ready
             for x in 0..<p {
                 let y = x ^ d
@@ -165,20 +177,6 @@ extension Emitter {
             d /= 2
             step += 1
         }
-        guard !fold.folded.isEmpty else { return }
-        // Redistribute to the floor/ceil block layout over all N ranks.
-        let blocks = Traffic.evenSplit(m, parts: n)
-        var offsets: [Int64] = [0]
-        for b in blocks { offsets.append((offsets.last ?? 0) + b) }
-        for x in 0..<p {
-            let owner = fold.activeRanks[x]
-            for b in 0..<n where b != owner {
-                let overlap = min(hi[x], offsets[b + 1]) - max(lo[x], offsets[b])
-                if overlap > 0 {
-                    _ = chunkedSend(owner, b, bytes: overlap, after: ready[x], phase: .scatter, step: step,
-                                    reduce: false, cap: cap)
-                }
-            }
-        }
+        return saved
     }
 }
