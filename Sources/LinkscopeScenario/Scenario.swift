@@ -58,10 +58,14 @@ public struct ModelDescription: Sendable, Equatable {
     public var preset: String?
     public var layers: [LayerSpec]
     public var dtype: DType
-    public init(preset: String?, layers: [LayerSpec], dtype: DType) {
+    /// Set for transformers (`transformer:` or a transformer preset): `layers` is then
+    /// `embedding, layer0 … layerL−1, head`, and tensor parallelism and Korthikanti's activations apply.
+    public var transformer: TransformerConfig?
+    public init(preset: String?, layers: [LayerSpec], dtype: DType, transformer: TransformerConfig? = nil) {
         self.preset = preset
         self.layers = layers
         self.dtype = dtype
+        self.transformer = transformer
     }
     public var parameters: Int64 { layers.reduce(0) { $0 + $1.parameters } }
     /// Gradient / model bytes M = P·q.
@@ -70,18 +74,30 @@ public struct ModelDescription: Sendable, Equatable {
 
 /// `training.parallelism:`.
 public struct Parallelism: Sendable, Equatable {
-    public enum PipelineSchedule: String, Sendable, CaseIterable { case gpipe, oneFOneB = "1f1b", interleaved }
+    public enum PipelineSchedule: String, Sendable, CaseIterable {
+        case vanilla, gpipe, oneFOneB = "1f1b", interleaved
+    }
     public var data: Int
     public var tensor: Int
     public var pipeline: Int
     public var microBatches: Int
     public var schedule: PipelineSchedule
-    public init(data: Int, tensor: Int = 1, pipeline: Int = 1, microBatches: Int = 1, schedule: PipelineSchedule = .gpipe) {
+    /// Model chunks per pipeline GPU (interleaved schedule); 1 otherwise.
+    public var virtualStages: Int
+    /// Megatron sequence parallelism: each tensor-parallel all-reduce becomes reduce-scatter + all-gather.
+    public var sequence: Bool
+    /// Explicit layers per model chunk (`split:`), nil = balanced automatically.
+    public var split: [Int]?
+    public init(data: Int, tensor: Int = 1, pipeline: Int = 1, microBatches: Int = 1, schedule: PipelineSchedule = .gpipe,
+                virtualStages: Int = 1, sequence: Bool = false, split: [Int]? = nil) {
         self.data = data
         self.tensor = tensor
         self.pipeline = pipeline
         self.microBatches = microBatches
         self.schedule = schedule
+        self.virtualStages = virtualStages
+        self.sequence = sequence
+        self.split = split
     }
 }
 
@@ -112,13 +128,27 @@ public struct TrainingDescription: Sendable, Equatable {
     public var sync: SyncDescription
     /// Gradient buckets overlap the backward pass.
     public var overlap: Bool
-    public init(batchPerGPU: Int, iterations: Int, parallelism: Parallelism, sync: SyncDescription, overlap: Bool) {
+    public var optimizer: Optimizer
+    public var recompute: Recompute
+    /// ZeRO stage 0…3.
+    public var zero: Int
+    /// Speed factor per GPU number (1 = nominal; 0.5 = half as fast), for stragglers and mixed GPUs.
+    public var gpuSpeed: [Int: Double]
+    public init(batchPerGPU: Int, iterations: Int, parallelism: Parallelism, sync: SyncDescription, overlap: Bool,
+                optimizer: Optimizer = .momentum, recompute: Recompute = .none, zero: Int = 0,
+                gpuSpeed: [Int: Double] = [:]) {
         self.batchPerGPU = batchPerGPU
         self.iterations = iterations
         self.parallelism = parallelism
         self.sync = sync
         self.overlap = overlap
+        self.optimizer = optimizer
+        self.recompute = recompute
+        self.zero = zero
+        self.gpuSpeed = gpuSpeed
     }
+    /// Samples per iteration over all data-parallel replicas.
+    public var globalBatch: Int { batchPerGPU * parallelism.data }
 }
 
 /// One entry of `collectives:` (nccl-tests style): an operation at one or more sizes.

@@ -12,10 +12,12 @@ struct ScenarioBuilder {
     static let fabricKeys = ["kind", "nic_bandwidth", "latency", "oversubscription"]
     static let deviceKeys = ["id", "kind", "model", "node"]
     static let linkKeys = ["from", "to", "bandwidth", "latency", "kind", "duplex", "lanes"]
-    static let modelKeys = ["preset", "layers", "dtype"]
+    static let modelKeys = ["preset", "layers", "dtype", "transformer"]
     static let layerKeys = ["name", "params", "forward", "activations"]
-    static let trainingKeys = ["batch_per_gpu", "iterations", "parallelism", "sync", "overlap"]
-    static let parallelismKeys = ["data", "tensor", "pipeline", "micro_batches", "schedule"]
+    static let trainingKeys = ["batch_per_gpu", "global_batch", "iterations", "parallelism", "sync", "overlap",
+                               "optimizer", "recompute", "zero", "gpu_speed"]
+    static let parallelismKeys = ["data", "tensor", "pipeline", "micro_batches", "schedule", "virtual_stages",
+                                   "sequence", "split"]
     static let syncKeys = ["scheme", "algorithm", "servers", "sharding", "placement"]
     static let collectiveKeys = ["op", "algorithm", "sizes", "size", "root", "gpus", "servers", "sharding",
                                  "placement", "group"]
@@ -290,16 +292,23 @@ struct ScenarioBuilder {
     func buildModel(_ node: DocNode, path: String) throws(ScenarioError) -> ModelDescription {
         let f = try reader.mapping(node, path, allowed: Self.modelKeys)
         let dtype = try f.choice("dtype", "dtype", default: DType.fp32)
+        let given = ["preset", "layers", "transformer"].filter { f.has($0) }
+        if given.count > 1, let e = f.entry(given[1]) {
+            throw reader.error(e.keyLocation, path, "give one of 'preset', 'layers' or 'transformer', not "
+                + given.map { "'\($0)'" }.joined(separator: " and "))
+        }
+        if let t = f["transformer"] {
+            let config = try buildTransformer(t, path: f.path("transformer"))
+            return ModelDescription(preset: nil, layers: config.layerSpecs(), dtype: dtype, transformer: config)
+        }
         if let presetNode = f["preset"] {
-            if let e = f.entry("layers") {
-                throw reader.error(e.keyLocation, path, "give either 'preset' or 'layers', not both")
-            }
             let name = try reader.string(presetNode, f.path("preset"))
             guard let layers = ModelCatalog.layers(name) else {
                 throw reader.error(presetNode, f.path("preset"),
                                    Suggest.unknownValue(name, what: "model preset", allowed: ModelCatalog.names))
             }
-            return ModelDescription(preset: name, layers: layers, dtype: dtype)
+            return ModelDescription(preset: name, layers: layers, dtype: dtype,
+                                    transformer: TransformerConfig.preset(name))
         }
         guard let layersNode = f["layers"] else {
             throw reader.error(node, path, "the model needs a 'preset' (one of "
@@ -332,15 +341,18 @@ struct ScenarioBuilder {
     func buildTraining(_ node: DocNode, path: String, gpus: [Int], topology: Topology,
                        model: ModelDescription) throws(ScenarioError) -> TrainingDescription {
         let f = try reader.mapping(node, path, allowed: Self.trainingKeys)
-        let batch = try f.int("batch_per_gpu", default: 64, in: 1...1_000_000)
+        let batch = try replicaBatch(f, gpus: gpus)
         let iterations = try f.int("iterations", default: 3, in: 1...100_000)
         let overlap = try f.bool("overlap", default: true)
         let parallelism = try buildParallelism(f["parallelism"], path: f.path("parallelism"), gpus: gpus,
                                                batch: batch, training: f)
+        try checkModelParallel(parallelism, f: f, model: model)
         let sync = try buildSync(f["sync"], path: f.path("sync"), training: f,
                                  dataGPUs: Array(gpus.prefix(parallelism.data)), topology: topology)
-        return TrainingDescription(batchPerGPU: batch, iterations: iterations, parallelism: parallelism, sync: sync,
-                                   overlap: overlap)
+        var training = TrainingDescription(batchPerGPU: batch, iterations: iterations, parallelism: parallelism,
+                                           sync: sync, overlap: overlap)
+        try readMemoryKeys(f, into: &training, gpus: gpus)
+        return training
     }
 
     func buildParallelism(_ node: DocNode?, path: String, gpus: [Int], batch: Int,
@@ -369,7 +381,10 @@ struct ScenarioBuilder {
         let defaultMicro = pipeline > 1 ? min(4 * pipeline, batch) : 1
         let micro = try f.int("micro_batches", default: defaultMicro, in: 1...batch)
         let schedule = try f.choice("schedule", "pipeline schedule", default: Parallelism.PipelineSchedule.gpipe)
-        return Parallelism(data: data, tensor: tensor, pipeline: pipeline, microBatches: micro, schedule: schedule)
+        var result = Parallelism(data: data, tensor: tensor, pipeline: pipeline, microBatches: micro,
+                                 schedule: schedule)
+        try readPipelineKeys(f, into: &result)
+        return result
     }
 
     func buildSync(_ node: DocNode?, path: String, training: Fields, dataGPUs: [Int],

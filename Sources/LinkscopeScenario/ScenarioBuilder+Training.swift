@@ -1,0 +1,142 @@
+import LinkscopeCostModel
+import LinkscopeTopology
+
+/// The training keys beyond data parallelism: transformer models, global batch, pipeline schedules,
+/// memory (optimizer, recompute, ZeRO) and per-GPU speed.
+extension ScenarioBuilder {
+    static let transformerKeys = ["layers", "hidden", "heads", "seq_len", "vocab", "ffn_hidden", "kv_heads", "mlp",
+                                  "bias", "tied_embeddings", "learned_positions"]
+
+    func buildTransformer(_ node: DocNode, path: String) throws(ScenarioError) -> TransformerConfig {
+        let f = try reader.mapping(node, path, allowed: Self.transformerKeys)
+        func required(_ key: String, _ range: ClosedRange<Int>) throws(ScenarioError) -> Int {
+            try reader.int(try f.required(key), f.path(key), in: range)
+        }
+        let layers = try required("layers", 1...100_000)
+        let hidden = try required("hidden", 1...1 << 20)
+        let heads = try required("heads", 1...1 << 16)
+        let seq = try required("seq_len", 1...1 << 24)
+        let vocab = try required("vocab", 1...1 << 24)
+        guard hidden % heads == 0 else {
+            throw reader.error(f["heads"] ?? node, f.path("heads"),
+                               "hidden (\(hidden)) must be a multiple of heads (\(heads))")
+        }
+        let ffn = try f.int("ffn_hidden", default: 4 * hidden, in: 1...1 << 22)
+        let kv = try f.int("kv_heads", default: heads, in: 1...heads)
+        guard heads % kv == 0 else {
+            throw reader.error(f["kv_heads"] ?? node, f.path("kv_heads"),
+                               "heads (\(heads)) must be a multiple of kv_heads (\(kv))")
+        }
+        let mlp = try f.choice("mlp", "MLP kind", default: TransformerConfig.MLP.gelu)
+        let bias = try f.bool("bias", default: mlp == .gelu)
+        let config = TransformerConfig(
+            layers: layers, hidden: hidden, heads: heads, seqLen: seq, vocab: vocab, ffnHidden: ffn, kvHeads: kv,
+            mlp: mlp, bias: bias, learnedPositions: try f.bool("learned_positions", default: bias),
+            tiedEmbeddings: try f.bool("tied_embeddings", default: bias))
+        guard config.parameters <= Int64(1) << 50 else {
+            throw reader.error(node, path, "the model has more than 2^50 parameters")
+        }
+        return config
+    }
+
+    /// Samples per data-parallel replica: `batch_per_gpu`, or `global_batch` ÷ data replicas.
+    func replicaBatch(_ f: Fields, gpus: [Int]) throws(ScenarioError) -> Int {
+        guard let g = f["global_batch"] else { return try f.int("batch_per_gpu", default: 64, in: 1...1_000_000) }
+        if let e = f.entry("batch_per_gpu") {
+            throw reader.error(e.keyLocation, f.path("batch_per_gpu"),
+                               "give either 'global_batch' or 'batch_per_gpu', not both")
+        }
+        let global = try reader.int(g, f.path("global_batch"), in: 1...1_000_000_000)
+        let replicas = try dataReplicas(f["parallelism"], path: f.path("parallelism"), gpus: gpus)
+        guard global % replicas == 0, global / replicas <= 1_000_000 else {
+            throw reader.error(g, f.path("global_batch"), global % replicas == 0
+                ? "global_batch \(global) gives more than 1,000,000 samples per replica"
+                : "global_batch \(global) does not divide over \(replicas) data-parallel replicas")
+        }
+        return global / replicas
+    }
+
+    /// Data-parallel replicas as `buildParallelism` will find them (1 where that will report an error).
+    private func dataReplicas(_ node: DocNode?, path: String, gpus: [Int]) throws(ScenarioError) -> Int {
+        let n = gpus.count
+        guard let node else { return n }
+        let f = try reader.mapping(node, path, allowed: Self.parallelismKeys)
+        if let d = f["data"] { return try reader.int(d, f.path("data"), in: 1...max(n, 1)) }
+        let mp = try f.int("tensor", default: 1, in: 1...n) * f.int("pipeline", default: 1, in: 1...n)
+        return n % mp == 0 ? n / mp : 1
+    }
+
+    func readPipelineKeys(_ f: Fields, into p: inout Parallelism) throws(ScenarioError) {
+        p.sequence = try f.bool("sequence", default: false)
+        let defaultV = p.schedule == .interleaved ? 2 : 1
+        p.virtualStages = try f.int("virtual_stages", default: defaultV, in: 1...1024)
+        if p.virtualStages > 1 && p.schedule != .interleaved, let n = f["virtual_stages"] {
+            throw reader.error(n, f.path("virtual_stages"), "virtual_stages > 1 needs schedule: interleaved")
+        }
+        if p.schedule == .interleaved {
+            guard p.pipeline > 1, p.microBatches % p.pipeline == 0 else {
+                throw reader.error(f["micro_batches"] ?? f["schedule"] ?? f.node, f.path("micro_batches"),
+                                   "the interleaved schedule needs pipeline > 1 and micro_batches (\(p.microBatches)) "
+                                   + "a multiple of pipeline (\(p.pipeline))")
+            }
+        }
+        if p.schedule == .vanilla { p.microBatches = 1 }
+        if let s = f["split"] {
+            var split: [Int] = []
+            for (i, item) in try reader.list(s, f.path("split")).enumerated() {
+                split.append(try reader.int(item, "\(f.path("split"))[\(i)]", in: 0...1_000_000))
+            }
+            let chunks = p.pipeline * p.virtualStages
+            guard split.count == chunks else {
+                throw reader.error(s, f.path("split"), "split has \(split.count) entries, but pipeline × virtual_stages "
+                    + "= \(chunks) model chunks")
+            }
+            p.split = split
+        }
+    }
+
+    /// Model-parallel settings the model must support.
+    func checkModelParallel(_ p: Parallelism, f: Fields, model: ModelDescription) throws(ScenarioError) {
+        guard let pf = f["parallelism"], let fields = try? reader.mapping(pf, f.path("parallelism"),
+                                                                         allowed: Self.parallelismKeys)
+        else { return }
+        if p.tensor > 1, model.transformer == nil {
+            throw reader.error(fields["tensor"] ?? pf, fields.path("tensor"), "tensor parallelism splits transformer "
+                + "layers (Megatron); use a transformer model (model.transformer or a preset such as gpt2)")
+        }
+        if let t = model.transformer, p.tensor > 1, t.heads % p.tensor != 0 {
+            throw reader.error(fields["tensor"] ?? pf, fields.path("tensor"),
+                               "tensor (\(p.tensor)) must divide the attention heads (\(t.heads))")
+        }
+        let chunks = p.pipeline * p.virtualStages
+        if let split = p.split {
+            let total = split.reduce(0, +)
+            guard total == model.layers.count else {
+                throw reader.error(fields["split"] ?? pf, fields.path("split"), "split covers \(total) layers, but the "
+                    + "model has \(model.layers.count) (" + model.layers.prefix(4).map(\.name).joined(separator: ", ")
+                    + (model.layers.count > 4 ? ", …)" : ")"))
+            }
+        } else if chunks > model.layers.count {
+            throw reader.error(fields["pipeline"] ?? pf, fields.path("pipeline"), "pipeline × virtual_stages = "
+                + "\(chunks) model chunks, but the model has only \(model.layers.count) layers")
+        }
+    }
+
+    func readMemoryKeys(_ f: Fields, into t: inout TrainingDescription, gpus: [Int]) throws(ScenarioError) {
+        t.optimizer = try f.choice("optimizer", "optimizer", default: Optimizer.momentum)
+        t.recompute = try f.choice("recompute", "recompute policy", default: Recompute.none)
+        t.zero = try f.int("zero", default: 0, in: 0...3)
+        guard let node = f["gpu_speed"] else { return }
+        guard let entries = node.entries else {
+            throw reader.error(node, f.path("gpu_speed"), "expected a mapping of GPU number to speed factor, "
+                + "such as {3: 0.5}, found \(node.foundDescription)")
+        }
+        for e in entries where !e.value.isNull {
+            let keyPath = f.path("gpu_speed") + "." + e.key
+            guard let g = Int(e.key), gpus.contains(g) else {
+                throw reader.error(e.keyLocation, keyPath, "'\(e.key)' is not one of the job's GPUs")
+            }
+            t.gpuSpeed[g] = try reader.double(e.value, keyPath, in: 0...100, lowerExclusive: true)
+        }
+    }
+}
