@@ -90,10 +90,29 @@ struct Accounting {
             linkBytes[l] += result.linkBytes[l]
             linkBusy[l] += result.linkBusy[l]
         }
+        for load in job.analyticLoads { addAnalytic(load, result: result, offset: offset) }
         events += result.events
         for k in aggregates.indices where !aggregates[k].start.isFinite { aggregates[k].start = 0 }
         collectiveTraffic += aggregates.map { $0.traffic }
         return aggregates
+    }
+
+    /// Charges collectives priced analytically: their bytes to the GPUs and links, their interval as
+    /// communication time and link busy time.
+    private mutating func addAnalytic(_ load: AnalyticLoad, result: ExecutionResult, offset: Double) {
+        let s = offset + result.taskStart[load.task.index]
+        let e = offset + result.taskEnd[load.task.index]
+        for d in load.devices {
+            sent[d] += load.bytesPerDevice
+            received[d] += load.bytesPerDevice
+            lastSent[d] += load.bytesPerDevice
+            lastReceived[d] += load.bytesPerDevice
+            commIntervals[d].append((s, e))
+        }
+        for (l, bytes) in load.links {
+            linkBytes[l] += bytes
+            linkBusy[l] += e - s
+        }
     }
 
     /// Per-GPU breakdown for the job's GPUs plus any other GPU that did something.

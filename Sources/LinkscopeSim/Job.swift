@@ -24,4 +24,6 @@ struct Job {
     var collectives: [CollectiveMeta] = []
     /// Devices whose compute lane work belongs to the job's GPUs.
     var iterations: Int = 0
+    /// Collectives priced without flows (`TensorParallelPricing`), charged by `Accounting`.
+    var analyticLoads: [AnalyticLoad] = []
 }

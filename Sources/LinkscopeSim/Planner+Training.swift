@@ -23,8 +23,12 @@ extension Planner {
         let rate = peak * (scenario.options.computeEfficiency ?? spec.efficiency)
         let batch = Double(training.batchPerGPU)
         let forward = model.layers.map { $0.forwardFLOPs * batch / rate }
-        // Backward ≈ 2 × forward (gradients w.r.t. inputs and weights), formulas.md §12.
-        return ComputeCosts(forward: forward, backward: forward.map { 2 * $0 })
+        // Backward ≈ 2 × forward (gradients w.r.t. inputs and weights), formulas.md §12, plus what
+        // recomputation repeats.
+        let backward = model.layers.indices.map { l in
+            2 * forward[l] + Planner.recomputeFLOPs(layer: l, model: model, recompute: training.recompute) * batch / rate
+        }
+        return ComputeCosts(forward: forward, backward: backward)
     }
 
     /// Gradient buckets in backward order: each a range of layer indices (highest first) holding
@@ -68,14 +72,15 @@ extension Planner {
             var backwardDone: [[TaskID]] = Array(repeating: [], count: model.layers.count)
             for (rank, d) in devs.enumerated() {
                 var last: [TaskID] = previous
+                let slowdown = 1 / (training.gpuSpeed[gpus[rank]] ?? 1)
                 for (l, t) in costs.forward.enumerated() {
-                    let id = job.schedule.add(.compute(device: Int32(d), seconds: t, lane: 0),
+                    let id = job.schedule.add(.compute(device: Int32(d), seconds: t * slowdown, lane: 0),
                                               tag: TaskTag(phase: .forward, step: Int32(it), chunk: Int32(l),
                                                            channel: Int16(rank)), after: last)
                     last = [id]
                 }
                 for l in model.layers.indices.reversed() {
-                    let id = job.schedule.add(.compute(device: Int32(d), seconds: costs.backward[l], lane: 0),
+                    let id = job.schedule.add(.compute(device: Int32(d), seconds: costs.backward[l] * slowdown, lane: 0),
                                               tag: TaskTag(phase: .backward, step: Int32(it), chunk: Int32(l),
                                                            channel: Int16(rank)), after: last)
                     backwardDone[l].append(id)
@@ -104,18 +109,5 @@ extension Planner {
             previous = syncEnds.isEmpty ? allBackward : syncEnds
         }
         return (job, costs)
-    }
-
-    /// Peak memory per GPU (formulas.md §12): weights + gradients + SGD-momentum state + activations.
-    func memory(model: ModelDescription, training: TrainingDescription, gpus: [Int]) -> [MemoryResult] {
-        let p = model.parameters
-        let q = Int64(model.dtype.bytes)
-        let weights = p * q
-        let grads = p * q
-        let optimizer = 4 * p
-        let activations = model.layers.reduce(Int64(0)) { $0 + $1.activationBytes } * q / 4
-            * Int64(training.batchPerGPU)
-        let peak = weights + grads + optimizer + activations
-        return gpus.map { MemoryResult(gpu: $0, peakBytes: peak, capacityBytes: topology.gpuSpec.memory.count) }
     }
 }

@@ -26,7 +26,9 @@ extension Report {
             .object([("id", .int(Int64(g.id))), ("compute_s", .double(g.compute)),
                      ("communication_s", .double(g.communication)), ("idle_s", .double(g.idle)),
                      ("overlap_s", .double(g.overlap)), ("bytes_sent", .int(g.bytesSent)),
-                     ("bytes_received", .int(g.bytesReceived))])
+                     ("bytes_received", .int(g.bytesReceived)),
+                     ("exposed_communication_s", .double(g.exposedCommunication)),
+                     ("bubble_s", g.bubble.map { .double($0) } ?? .null)])
         })))
         fields.append(("links", .array(links.map { l in
             .object([("from", .string(l.from)), ("to", .string(l.to)), ("kind", .string(l.kind)),
@@ -45,15 +47,11 @@ extension Report {
             ]
             if let s = t.perServerReceived { f.append(("per_server_received", .int(s))) }
             if let s = t.perServerSent { f.append(("per_server_sent", .int(s))) }
+            f += Report.hybridTrainingFields(t)
             fields.append(("training", .object(f)))
         }
-        if let p = pipeline { fields.append(("pipeline", .object([("bubble_fraction", .double(p.bubbleFraction))]))) }
-        if !memory.isEmpty {
-            fields.append(("memory", .array(memory.map { m in
-                .object([("gpu", .int(Int64(m.gpu))), ("peak_bytes", .int(m.peakBytes)),
-                         ("capacity_bytes", .int(m.capacityBytes)), ("fits", .bool(m.fits))])
-            })))
-        }
+        if let p = pipeline { fields.append(("pipeline", p.json)) }
+        if !memory.isEmpty { fields.append(("memory", .array(memory.map(\.json)))) }
         if !sweep.isEmpty {
             fields.append(("sweep", .array(sweep.map { s in
                 var f: [(String, JSONValue)] = [

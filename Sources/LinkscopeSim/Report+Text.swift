@@ -20,6 +20,7 @@ extension Report {
             table.add(["bytes received per worker", "\(t.perWorkerReceived)"])
             if let s = t.perServerReceived { table.add(["bytes into server 0", "\(s)"]) }
             if let s = t.perServerSent { table.add(["bytes out of server 0", "\(s)"]) }
+            for row in Report.trainingRows(t) { table.add(row) }
             out += table.render(indent: "  ")
         }
         let standalone = collectives.filter { !$0.isTrainingSync }
@@ -57,11 +58,8 @@ extension Report {
             }
             out += table.render(indent: "  ")
         }
-        if !memory.isEmpty, let m = memory.first {
-            out += "\nMemory per GPU: peak \(Format.bytes(m.peakBytes)) of \(Format.bytes(m.capacityBytes))"
-            out += m.fits ? " (fits)\n" : " (DOES NOT FIT)\n"
-        }
-        if let p = pipeline { out += "\nPipeline bubble: \(Format.percent(p.bubbleFraction))\n" }
+        out += memoryText
+        out += pipelineText
         if !sweep.isEmpty {
             out += "\nSweep (\(sweep.count) combinations)\n"
             let keys = sweep[0].parameters.map { $0.0 }

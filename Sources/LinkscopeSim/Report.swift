@@ -66,6 +66,11 @@ public struct GPUResult: Sendable, Equatable {
     public var overlap: Double
     public var bytesSent: Int64
     public var bytesReceived: Int64
+    /// Pipelined jobs: time the GPU waited inside the pipeline's fill and drain (idle while computing
+    /// or communicating nothing), nil otherwise.
+    public var bubble: Double? = nil
+    /// Communication not hidden behind compute.
+    public var exposedCommunication: Double { max(0, communication - overlap) }
 }
 
 public struct LinkResult: Sendable, Equatable {
@@ -81,7 +86,16 @@ public struct LinkResult: Sendable, Equatable {
 }
 
 public struct PipelineResult: Sendable, Equatable {
+    /// Measured on the simulated timeline: mean over the job's GPUs of idle ÷ iteration time.
     public var bubbleFraction: Double
+    public var schedule: String = ""
+    public var stages: Int = 1
+    public var microBatches: Int = 1
+    public var virtualStages: Int = 1
+    /// The closed form for the same schedule (formulas.md §13).
+    public var formulaBubbleFraction: Double = 0
+    /// Bytes each boundary carries per micro-batch, one way (activations; gradients the same back).
+    public var boundaryBytes: Int64 = 0
 }
 
 public struct MemoryResult: Sendable, Equatable {
@@ -89,6 +103,13 @@ public struct MemoryResult: Sendable, Equatable {
     public var peakBytes: Int64
     public var capacityBytes: Int64
     public var fits: Bool { peakBytes <= capacityBytes }
+    public var weights: Int64 = 0
+    public var gradients: Int64 = 0
+    /// Optimizer state including FP32 master weights under mixed precision.
+    public var optimizer: Int64 = 0
+    public var activations: Int64 = 0
+    /// Pipeline stage of the GPU (0 without pipeline parallelism).
+    public var stage: Int = 0
 }
 
 public struct SweepResult: Sendable {
@@ -128,4 +149,16 @@ public struct TrainingSummary: Sendable, Equatable {
     public var perWorkerReceived: Int64
     public var perServerReceived: Int64?
     public var perServerSent: Int64?
+    /// "data 8 × tensor 8 × pipeline 16" for hybrid jobs.
+    public var layout: String? = nil
+    public var globalBatch: Int? = nil
+    /// Transformers only: global batch × sequence length ÷ iteration time.
+    public var tokensPerSecond: Double? = nil
+    /// Model FLOPs (3 × forward, recomputation not counted) ÷ (iteration time × GPUs × peak).
+    public var mfu: Double? = nil
+    /// Mean over the job's GPUs of communication not overlapped with compute, per iteration.
+    public var exposedCommunication: Double? = nil
+    /// Tensor-parallel collectives per iteration and whether they were priced analytically.
+    public var tensorCollectives: Int? = nil
+    public var tensorAnalytic: Bool = false
 }

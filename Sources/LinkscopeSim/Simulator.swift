@@ -43,7 +43,13 @@ public enum Simulator {
         var planner = Planner(scenario: scenario)
         var jobs: [Job] = []
         var costs: ComputeCosts?
-        if let (job, c) = try planner.trainingJob() {
+        var parallel: ParallelInfo?
+        if let t = scenario.training, isHybrid(t) {
+            if let (job, info) = try planner.parallelTrainingJob() {
+                jobs.append(job)
+                parallel = info
+            }
+        } else if let (job, c) = try planner.trainingJob() {
             jobs.append(job)
             costs = c
         }
@@ -87,29 +93,30 @@ public enum Simulator {
                     concurrentGroup: meta.concurrentGroup, isTrainingSync: meta.isTrainingSync))
             }
             builder?.add(job: job, result: result, offset: offset, collectiveBase: report.collectives.count - job.collectives.count)
-            if job.iterations > 0, let training = scenario.training, let model = scenario.model, let costs {
+            if job.iterations > 0, let training = scenario.training, let model = scenario.model, let parallel {
+                report.gpus = acc.gpuResults(total: offset + result.makespan, jobGPUs: scenario.gpus)
+                parallelSummary(job: job, result: result, info: parallel, scenario: scenario, training: training,
+                                model: model, acc: acc, report: &report)
+                report.iterationTime = result.makespan / Double(job.iterations)
+                report.memory = planner.memoryPerGPU(layout: parallel.layout, model: model, training: training)
+            } else if job.iterations > 0, let training = scenario.training, let model = scenario.model, let costs {
                 report.training = summary(job: job, result: result, training: training, model: model, costs: costs,
                                           collectives: Array(report.collectives.suffix(job.collectives.count)),
                                           acc: acc, planner: planner)
                 report.iterationTime = result.makespan / Double(job.iterations)
-                report.memory = planner.memory(model: model, training: training, gpus: job.collectives.first?.gpus ?? scenario.gpus)
+                let layout = ParallelLayout(parallelism: training.parallelism, jobGPUs: scenario.gpus, model: model)
+                report.memory = planner.memoryPerGPU(layout: layout, model: model, training: training)
             }
             offset += result.makespan
         }
 
         report.simulatedTime = offset
         report.events = acc.events
+        let bubbles = Dictionary(report.gpus.compactMap { g in g.bubble.map { (g.id, $0) } }) { a, _ in a }
         report.gpus = acc.gpuResults(total: offset, jobGPUs: scenario.gpus)
+        for i in report.gpus.indices { report.gpus[i].bubble = bubbles[report.gpus[i].id] }
         report.links = acc.linkResults(total: offset)
-        if let t = scenario.training, t.parallelism.pipeline > 1 {
-            // Closed form until pipeline schedules are simulated (formulas.md §13, GPipe / 1F1B).
-            report.pipeline = PipelineResult(bubbleFraction: CostFormulas.bubbleFraction(
-                stages: t.parallelism.pipeline, microBatches: t.parallelism.microBatches))
-            report.warnings.append("pipeline parallelism is reported from its closed form; its schedule is not simulated yet")
-        }
-        if let t = scenario.training, t.parallelism.tensor > 1 {
-            report.warnings.append("tensor parallelism is not simulated yet; only the data-parallel sync is")
-        }
+        report.warnings += MemoryReport.outOfMemoryWarnings(report.memory)
         if options.runSweep {
             for point in scenario.sweep {
                 do {

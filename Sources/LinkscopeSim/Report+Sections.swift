@@ -1,0 +1,90 @@
+import LinkscopeTimeline
+import LinkscopeUnits
+
+extension Report {
+    /// Extra training rows of hybrid jobs (layout, tokens/s, MFU, exposed communication).
+    static func trainingRows(_ t: TrainingSummary) -> [[String]] {
+        var rows: [[String]] = []
+        if let l = t.layout { rows.append(["layout", l]) }
+        if let g = t.globalBatch { rows.append(["global batch", "\(g) samples"]) }
+        if let k = t.tokensPerSecond { rows.append(["tokens/s", Format.number(k)]) }
+        if let m = t.mfu { rows.append(["model-FLOPs utilisation", Format.percent(m)]) }
+        if let e = t.exposedCommunication { rows.append(["exposed communication per GPU", Format.duration(e)]) }
+        if let n = t.tensorCollectives {
+            rows.append(["tensor-parallel collectives", "\(n)" + (t.tensorAnalytic ? " (closed-form priced)" : "")])
+        }
+        return rows
+    }
+
+    /// The `memory` section: one row per distinct (stage, breakdown), with the GPUs it covers.
+    var memoryText: String {
+        guard !memory.isEmpty else { return "" }
+        var out = "\nMemory per GPU (GB = 1e9)\n"
+        var table = TextTable(["stage", "gpus", "weights", "gradients", "optimizer", "activations", "peak", "capacity",
+                               "fits"])
+        var groups: [(MemoryResult, [Int])] = []
+        for m in memory {
+            if let i = groups.firstIndex(where: { $0.0.stage == m.stage && $0.0.peakBytes == m.peakBytes
+                && $0.0.activations == m.activations }) {
+                groups[i].1.append(m.gpu)
+            } else {
+                groups.append((m, [m.gpu]))
+            }
+        }
+        for (m, ids) in groups.sorted(by: { $0.0.stage < $1.0.stage }) {
+            table.add(["\(m.stage)", Report.gpuList(ids), Format.bytes(m.weights), Format.bytes(m.gradients),
+                       Format.bytes(m.optimizer), Format.bytes(m.activations), Format.bytes(m.peakBytes),
+                       Format.bytes(m.capacityBytes), m.fits ? "yes" : "OUT OF MEMORY"])
+        }
+        out += table.render(indent: "  ")
+        return out
+    }
+
+    /// The `pipeline` section: the bubble measured on the timeline next to its closed form.
+    var pipelineText: String {
+        guard let p = pipeline else { return "" }
+        var out = "\nPipeline: \(p.schedule), \(p.stages) stages × \(p.microBatches) micro-batches"
+        out += p.virtualStages > 1 ? ", \(p.virtualStages) chunks per stage\n" : "\n"
+        var table = TextTable(["", "value"])
+        table.add(["bubble (idle / iteration, simulated)", Format.percent(p.bubbleFraction)])
+        table.add(["bubble (closed form)", Format.percent(p.formulaBubbleFraction)])
+        table.add(["activation per boundary and micro-batch", Format.bytes(p.boundaryBytes)])
+        out += table.render(indent: "  ")
+        return out
+    }
+}
+
+extension Report {
+    /// JSON keys of the training summary that only hybrid jobs have.
+    static func hybridTrainingFields(_ t: TrainingSummary) -> [(String, JSONValue)] {
+        var f: [(String, JSONValue)] = []
+        if let l = t.layout { f.append(("layout", .string(l))) }
+        if let g = t.globalBatch { f.append(("global_batch", .int(Int64(g)))) }
+        f.append(("tokens_per_s", t.tokensPerSecond.map { .double($0) } ?? .null))
+        f.append(("mfu", t.mfu.map { .double($0) } ?? .null))
+        f.append(("exposed_communication_s", t.exposedCommunication.map { .double($0) } ?? .null))
+        if let n = t.tensorCollectives {
+            f.append(("tensor_collectives", .int(Int64(n))))
+            f.append(("tensor_collectives_analytic", .bool(t.tensorAnalytic)))
+        }
+        return f
+    }
+}
+
+extension PipelineResult {
+    var json: JSONValue {
+        .object([("bubble_fraction", .double(bubbleFraction)), ("formula_bubble_fraction", .double(formulaBubbleFraction)),
+                 ("schedule", .string(schedule)), ("stages", .int(Int64(stages))),
+                 ("micro_batches", .int(Int64(microBatches))), ("virtual_stages", .int(Int64(virtualStages))),
+                 ("boundary_bytes", .int(boundaryBytes))])
+    }
+}
+
+extension MemoryResult {
+    var json: JSONValue {
+        .object([("gpu", .int(Int64(gpu))), ("stage", .int(Int64(stage))), ("peak_bytes", .int(peakBytes)),
+                 ("capacity_bytes", .int(capacityBytes)), ("fits", .bool(fits)), ("weights_bytes", .int(weights)),
+                 ("gradients_bytes", .int(gradients)), ("optimizer_bytes", .int(optimizer)),
+                 ("activations_bytes", .int(activations))])
+    }
+}
