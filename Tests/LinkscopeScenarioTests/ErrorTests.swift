@@ -158,7 +158,7 @@ import Testing
         expectError("cluster: {preset: dgx1-v100}\nmodel: {preset: book-mnist-cnn}\n"
                     + "training: {parallelism: {schedule: zigzag}}\n", line: 3, column: 36,
                     path: "training.parallelism.schedule",
-                    contains: "unknown pipeline schedule 'zigzag'; expected one of gpipe, 1f1b, interleaved")
+                    contains: "unknown pipeline schedule 'zigzag'; expected one of vanilla, gpipe, 1f1b, interleaved")
     }
 
     @Test func algorithmUnsupportedForOperation() {
