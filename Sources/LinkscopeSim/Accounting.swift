@@ -90,28 +90,40 @@ struct Accounting {
             linkBytes[l] += result.linkBytes[l]
             linkBusy[l] += result.linkBusy[l]
         }
-        for load in job.analyticLoads { addAnalytic(load, result: result, offset: offset) }
+        if !job.analyticLoads.isEmpty { addAnalytic(job, result: result, offset: offset) }
         events += result.events
         for k in aggregates.indices where !aggregates[k].start.isFinite { aggregates[k].start = 0 }
         collectiveTraffic += aggregates.map { $0.traffic }
         return aggregates
     }
 
-    /// Charges collectives priced analytically: their bytes to the GPUs and links, their interval as
-    /// communication time and link busy time.
-    private mutating func addAnalytic(_ load: AnalyticLoad, result: ExecutionResult, offset: Double) {
-        let s = offset + result.taskStart[load.task.index]
-        let e = offset + result.taskEnd[load.task.index]
-        for d in load.devices {
-            sent[d] += load.bytesPerDevice
-            received[d] += load.bytesPerDevice
-            lastSent[d] += load.bytesPerDevice
-            lastReceived[d] += load.bytesPerDevice
-            commIntervals[d].append((s, e))
+    /// Charges collectives priced analytically: each GPU of the ring sends and receives 2(t−1)/t of every
+    /// buffer, each link its share; their interval counts as communication and link busy time.
+    private mutating func addAnalytic(_ job: Job, result: ExecutionResult, offset: Double) {
+        var busy = Array(repeating: 0.0, count: job.analyticGroups.count)
+        var volume: [[Int64: Int64]] = Array(repeating: [:], count: job.analyticGroups.count)
+        for load in job.analyticLoads {
+            let g = Int(load.group)
+            let s = offset + result.taskStart[load.task.index]
+            let e = offset + result.taskEnd[load.task.index]
+            let devices = job.analyticGroups[g].devices
+            let t = Int64(devices.count)
+            let perRank = 2 * (t - 1) * (load.bytes / t) * Int64(load.count)
+            for d in devices {
+                sent[d] += perRank
+                received[d] += perRank
+                lastSent[d] += perRank
+                lastReceived[d] += perRank
+                commIntervals[d].append((s, e))
+            }
+            busy[g] += e - s
+            volume[g][load.bytes, default: 0] += Int64(load.count)
         }
-        for (l, bytes) in load.links {
-            linkBytes[l] += bytes
-            linkBusy[l] += e - s
+        for (g, group) in job.analyticGroups.enumerated() {
+            for (l, share) in group.linkShare {
+                for (bytes, count) in volume[g] { linkBytes[l] += Int64((share * Double(bytes)).rounded()) * count }
+                linkBusy[l] += busy[g]
+            }
         }
     }
 

@@ -26,4 +26,5 @@ struct Job {
     var iterations: Int = 0
     /// Collectives priced without flows (`TensorParallelPricing`), charged by `Accounting`.
     var analyticLoads: [AnalyticLoad] = []
+    var analyticGroups: [AnalyticGroup] = []
 }

@@ -42,11 +42,16 @@ struct ParallelLayout {
         { l, m in m.transformer != nil && l > 0 && l < m.layers.count - 1 }
     }
 
-    /// Parameters one GPU of stage p holds (tensor-parallel layers split t ways).
+    /// Parameters one GPU of stage p holds (tensor-parallel layers split t ways). With tied embeddings
+    /// the stage holding the output layer but not the input embedding keeps its own copy of the word
+    /// embedding for the logits, as Megatron-LM does.
     func parameters(stage p: Int, model: ModelDescription) -> Int64 {
         let t = Int64(model.transformer != nil ? tensor : 1)
-        return chunks(ofStage: p).reduce(0) { acc, c in
-            chunks[c].reduce(acc) { $0 + (model.layers[$1].parameters + t - 1) / t }
+        let held = chunks(ofStage: p).flatMap { Array(chunks[$0]) }
+        var total = held.reduce(Int64(0)) { $0 + (model.layers[$1].parameters + t - 1) / t }
+        if let m = model.transformer, m.tiedEmbeddings, held.contains(model.layers.count - 1), !held.contains(0) {
+            total += (Int64(m.vocab) * Int64(m.hidden) + t - 1) / t
         }
+        return total
     }
 }

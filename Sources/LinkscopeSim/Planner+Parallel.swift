@@ -68,20 +68,24 @@ extension Planner {
         let orders = (0..<P).map { PipelineOrder.ops(schedule: par.schedule, stage: $0, stages: P, micro: m,
                                                       virtual: layout.virtual) }
         // Last task on each device (by GPU number), carried across iterations.
-        var last: [Int: [TaskID]] = [:]
+        let gpuCount = topology.gpus.count
+        var last: [[TaskID]] = Array(repeating: [], count: gpuCount)
         var tensorPricing: [[Int]: TensorParallelPricing.GroupLoad] = [:]
-        var deviceOf: [Int: Int32] = [:]
+        var deviceOf = Array(repeating: Int32(-1), count: gpuCount)
         for g in layout.gpus { deviceOf[g] = Int32(try devices([g])[0]) }
+        let opsPerIteration = orders.reduce(0) { $0 + $1.count } * D * T
+        job.schedule.reserveCapacity(tasks: opsPerIteration * 3 * training.iterations,
+                                     dependencies: opsPerIteration * 6 * training.iterations)
 
         for it in 0..<training.iterations {
             // ZeRO-3: parameters all-gathered for forward and again for backward (both prefetched
             // before the iteration's first step; the weights are freed between uses).
-            var gatherBeforeForward: [Int: [TaskID]] = [:]
+            var gatherBeforeForward: [[TaskID]] = Array(repeating: [], count: gpuCount)
             if training.zero == 3 && D > 1 {
                 for p in 0..<P {
                     for t in 0..<T {
                         let group = layout.dataGroup(stage: p, rank: t)
-                        var ends = group.flatMap { last[$0] ?? [] }
+                        var ends = group.flatMap { last[$0] }
                         for use in ["forward", "backward"] {
                             ends = try dataCollective(.allgather, "iter \(it) zero-3 gather \(use) stage \(p)",
                                                       bytes: layout.parameters(stage: p, model: model) * q,
@@ -91,10 +95,10 @@ extension Planner {
                     }
                 }
             }
-            var backwardDone: [Int: [TaskID]] = [:]
             for d in 0..<D {
                 // Outputs of each (direction, chunk, micro): per tensor rank, what the consumer waits for.
-                var outputs: [PipelineOp: [TaskID]] = [:]
+                var outputs: [[TaskID]?] = Array(repeating: nil, count: 2 * C * m)
+                func slot(_ op: PipelineOp) -> Int { ((op.direction == .forward ? 0 : 1) * C + op.chunk) * m + op.micro }
                 var cursor = Array(repeating: 0, count: P)
                 var remaining = orders.reduce(0) { $0 + $1.count }
                 while remaining > 0 {
@@ -111,12 +115,11 @@ extension Planner {
                                     ? PipelineOp(direction: .backward, chunk: op.chunk + 1, micro: op.micro)
                                     : PipelineOp(direction: .forward, chunk: op.chunk, micro: op.micro)
                             }
-                            if let input, outputs[input] == nil { break }
+                            if let input, outputs[slot(input)] == nil { break }
                             let group = layout.tensorGroup(replica: d, stage: p)
-                            var inputs: [[TaskID]] = group.map { g in
-                                (last[g] ?? []) + (gatherBeforeForward.removeValue(forKey: g) ?? [])
-                            }
-                            if let input, let arrived = outputs[input] {
+                            var inputs: [[TaskID]] = group.map { g in last[g] + gatherBeforeForward[g] }
+                            for g in group { gatherBeforeForward[g] = [] }
+                            if let input, let arrived = outputs[slot(input)] {
                                 for t in 0..<T { inputs[t].append(arrived[t]) }
                             }
                             let ends = try emitStep(op, iteration: it, replica: d, group: group, inputs: inputs,
@@ -135,15 +138,14 @@ extension Planner {
                                 let to = layout.tensorGroup(replica: d, stage: layout.stage(ofChunk: next))
                                 for t in 0..<T where bytes > 0 && to[t] != group[t] {
                                     out[t] = job.schedule.add(
-                                        .transfer(from: deviceOf[group[t]]!, to: deviceOf[to[t]]!, bytes: bytes,
+                                        .transfer(from: deviceOf[group[t]], to: deviceOf[to[t]], bytes: bytes,
                                                   path: .automatic),
                                         tag: TaskTag(phase: .sendRecv, step: Int32(it), chunk: Int32(op.micro),
                                                      channel: Int16(truncatingIfNeeded: next)),
                                         after: [ends[t]])
                                 }
                             }
-                            outputs[op] = out
-                            if op.direction == .backward { for g in group { backwardDone[g, default: []].append(contentsOf: last[g]!) } }
+                            outputs[slot(op)] = out
                             cursor[p] += 1
                             remaining -= 1
                             progressed = true
@@ -158,7 +160,7 @@ extension Planner {
                 for t in 0..<T {
                     let group = layout.dataGroup(stage: p, rank: t)
                     let bytes = layout.parameters(stage: p, model: model) * q
-                    let after = group.flatMap { last[$0] ?? [] }
+                    let after = group.flatMap { last[$0] }
                     let name = "iter \(it) sync stage \(p)" + (T > 1 ? " tp\(t)" : "")
                     var ends: [TaskID]
                     if training.zero == 0 {
@@ -212,7 +214,7 @@ extension Planner {
     mutating func emitStep(_ op: PipelineOp, iteration it: Int, replica d: Int, group: [Int], inputs: [[TaskID]],
                            layout: ParallelLayout, model: ModelDescription, training: TrainingDescription,
                            micro b: Int, analytic: Bool, pricing: inout [[Int]: TensorParallelPricing.GroupLoad],
-                           deviceOf: [Int: Int32], job: inout Job, info: inout ParallelInfo)
+                           deviceOf: [Int32], job: inout Job, info: inout ParallelInfo)
         throws(SimulationError) -> [TaskID]
     {
         let T = group.count
@@ -239,7 +241,7 @@ extension Planner {
             return group.enumerated().map { t, g in
                 let seconds = layers.reduce(0.0) { $0 + flops($1) } * Double(b)
                     * secondsPerFLOP(gpu: g, model: model, training: training)
-                return job.schedule.add(.compute(device: deviceOf[g]!, seconds: seconds, lane: 0), tag: tag,
+                return job.schedule.add(.compute(device: deviceOf[g], seconds: seconds, lane: 0), tag: tag,
                                         after: inputs[t])
             }
         }
@@ -247,15 +249,14 @@ extension Planner {
         let perLayer = forward ? 2 : 2 + (training.recompute == .full ? 2 : 0)
         if analytic {
             var ends = group.enumerated().map { t, g in
-                job.schedule.add(.compute(device: deviceOf[g]!, seconds: layers.reduce(0.0) { $0 + flops($1) }
+                job.schedule.add(.compute(device: deviceOf[g], seconds: layers.reduce(0.0) { $0 + flops($1) }
                                             * Double(b) * secondsPerFLOP(gpu: g, model: model, training: training),
                                           lane: 0), tag: tag, after: inputs[t])
             }
-            let load = pricing[group] ?? TensorParallelPricing.GroupLoad(gpus: group, planner: self)
-            pricing[group] = load
+            var load = pricing[group] ?? TensorParallelPricing.GroupLoad(gpus: group, planner: self)
             let join = load.charge(collectives: perLayer * blocks.count, bytes: bytes,
-                                   sequenceParallel: training.parallelism.sequence, after: ends, job: &job,
-                                   deviceOf: deviceOf)
+                                   sequenceParallel: training.parallelism.sequence, after: ends, job: &job)
+            pricing[group] = load
             ends = Array(repeating: join, count: T)
             return ends
         }
@@ -266,7 +267,7 @@ extension Planner {
         /// `work` FLOPs per sample on every rank.
         func compute(_ work: Double, _ job: inout Job) {
             for (t, g) in group.enumerated() {
-                frontier[t] = [job.schedule.add(.compute(device: deviceOf[g]!, seconds: work * secondsPerSampleFLOP[t],
+                frontier[t] = [job.schedule.add(.compute(device: deviceOf[g], seconds: work * secondsPerSampleFLOP[t],
                                                          lane: 0), tag: tag, after: frontier[t])]
             }
         }

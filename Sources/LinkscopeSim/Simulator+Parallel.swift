@@ -14,26 +14,26 @@ extension Simulator {
 
     /// Per job GPU: seconds it neither computed nor moved bytes during the job (from the timeline).
     static func idlePerGPU(job: Job, result: ExecutionResult, gpus: [Int], topology: Topology) -> [Int: Double] {
-        var busy: [Int: [(Double, Double)]] = [:]
+        var busy: [[(Double, Double)]] = Array(repeating: [], count: topology.devices.count)
         for (i, task) in job.schedule.tasks.enumerated() {
             let interval = (result.taskStart[i], result.taskEnd[i])
             switch task.kind {
-            case .compute(let d, _, _): busy[Int(d), default: []].append(interval)
+            case .compute(let d, _, _): busy[Int(d)].append(interval)
             case .transfer(let a, let b, _, _) where a != b:
-                busy[Int(a), default: []].append(interval)
-                busy[Int(b), default: []].append(interval)
+                busy[Int(a)].append(interval)
+                busy[Int(b)].append(interval)
             default: break
             }
         }
         for load in job.analyticLoads {
-            for d in load.devices {
-                busy[d, default: []].append((result.taskStart[load.task.index], result.taskEnd[load.task.index]))
+            for d in job.analyticGroups[Int(load.group)].devices {
+                busy[d].append((result.taskStart[load.task.index], result.taskEnd[load.task.index]))
             }
         }
         var out: [Int: Double] = [:]
         for g in gpus {
             guard let d = topology.device(ofGPU: g) else { continue }
-            out[g] = max(0, result.makespan - IntervalSet(busy[d] ?? []).length)
+            out[g] = max(0, result.makespan - IntervalSet(busy[d]).length)
         }
         return out
     }

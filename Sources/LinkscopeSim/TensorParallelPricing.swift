@@ -21,6 +21,8 @@ enum TensorParallelPricing {
     /// What one tensor group's ring all-reduce costs: time per byte and link load per byte.
     struct GroupLoad {
         let devices: [Int]
+        /// Position of this group in the job's `analyticGroups`, once registered.
+        var index: Int?
         /// 2(t−1)/t ÷ ring bandwidth, seconds per byte of the all-reduced buffer.
         let secondsPerByte: Double
         /// 2(t−1) hop latencies.
@@ -54,28 +56,37 @@ enum TensorParallelPricing {
         /// `collectives` all-reduces of `bytes` each (reduce-scatter + all-gather pairs with sequence
         /// parallelism: the same bytes and, by the ring closed form, the same time), one after another,
         /// after `after`. Returns the task the group continues after.
-        func charge(collectives n: Int, bytes: Int64, sequenceParallel: Bool, after: [TaskID], job: inout Job,
-                    deviceOf: [Int: Int32]) -> TaskID {
+        mutating func charge(collectives n: Int, bytes: Int64, sequenceParallel: Bool, after: [TaskID], job: inout Job) -> TaskID {
             let each = Double(bytes) * secondsPerByte + latency
             let task = job.schedule.add(.delay(seconds: Double(n) * each),
                                         tag: TaskTag(phase: sequenceParallel ? .reduceScatter : .none), after: after)
-            let t = Int64(devices.count)
-            let perRank = 2 * (t - 1) * (bytes / t) * Int64(n)
-            job.analyticLoads.append(AnalyticLoad(
-                task: task, devices: devices, bytesPerDevice: perRank,
-                links: linkShare.map { ($0.link, Int64(($0.share * Double(bytes)).rounded()) * Int64(n)) }))
+            let group: Int
+            if let index {
+                group = index
+            } else {
+                // First use: register the group's devices and per-byte link shares once.
+                job.analyticGroups.append(AnalyticGroup(devices: devices, linkShare: linkShare))
+                group = job.analyticGroups.count - 1
+                index = group
+            }
+            job.analyticLoads.append(AnalyticLoad(task: task, group: Int32(group), bytes: bytes, count: Int32(n)))
             return task
         }
     }
 }
 
-/// Bytes and busy time of collectives priced analytically, charged to GPUs and links when the job's
-/// results are accounted.
-struct AnalyticLoad {
-    /// The delay task standing for the collectives (its start and end are their busy interval).
-    var task: TaskID
+/// A tensor group whose collectives are priced analytically: its devices and each link's bytes per
+/// byte of all-reduced buffer.
+struct AnalyticGroup {
     var devices: [Int]
-    /// Bytes each device sends (and receives).
-    var bytesPerDevice: Int64
-    var links: [(link: Int, bytes: Int64)]
+    var linkShare: [(link: Int, share: Double)]
+}
+
+/// `count` all-reduces of `bytes` each, priced analytically, charged to their group's GPUs and links
+/// when the job's results are accounted. The delay task's interval is their busy time.
+struct AnalyticLoad {
+    var task: TaskID
+    var group: Int32
+    var bytes: Int64
+    var count: Int32
 }
