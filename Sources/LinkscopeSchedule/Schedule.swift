@@ -30,6 +30,8 @@ public enum TaskKind: Sendable, Hashable {
 public enum Phase: UInt8, Sendable, Hashable, CaseIterable {
     case none, reduceScatter, allGather, reduce, broadcast, gather, scatter, allToAll, sendRecv
     case push, pull, intraReduceScatter, interAllReduce, intraAllGather, forward, backward, update
+    /// A pipeline stage's step: `chunk` holds the micro-batch, `channel` the model chunk.
+    case stageForward, stageBackward
     public var name: String {
         switch self {
         case .none: return ""
@@ -49,6 +51,8 @@ public enum Phase: UInt8, Sendable, Hashable, CaseIterable {
         case .forward: return "forward"
         case .backward: return "backward"
         case .update: return "update"
+        case .stageForward: return "forward"
+        case .stageBackward: return "backward"
         }
     }
 }

@@ -221,7 +221,7 @@ extension Planner {
         let tp = Double(model.transformer != nil ? T : 1)
         let layers = Array(layout.chunks[op.chunk])
         let forward = op.direction == .forward
-        let phase: Phase = forward ? .forward : .backward
+        let phase: Phase = forward ? .stageForward : .stageBackward
         let tag = TaskTag(phase: phase, step: Int32(it), chunk: Int32(op.micro),
                           channel: Int16(truncatingIfNeeded: op.chunk))
         /// FLOPs per sample of layer l in this direction, on one tensor rank.

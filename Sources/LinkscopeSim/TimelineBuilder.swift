@@ -113,7 +113,14 @@ struct TimelineBuilder {
             let collectiveIndex = slot[task.tag.collective].map { Int32(collectiveBase + $0) } ?? -1
             switch task.kind {
             case .compute(let device, _, _):
-                let name = task.tag.phase == .none ? "compute" : "\(task.tag.phase.name) L\(task.tag.chunk)"
+                let name: String
+                switch task.tag.phase {
+                case .none: name = "compute"
+                case .stageForward, .stageBackward:
+                    // Pipeline steps: F/B, micro-batch, model chunk (stage) — the lanes show the schedule.
+                    name = "\(task.tag.phase == .stageForward ? "F" : "B")\(task.tag.chunk) chunk \(task.tag.channel)"
+                default: name = "\(task.tag.phase.name) L\(task.tag.chunk)"
+                }
                 let track = compute(Int(device))
                 let detail = timeline.addDetail(SpanDetail(fields: [
                     ("phase", task.tag.phase.name), ("iteration", "\(task.tag.step)"), ("layer", "\(task.tag.chunk)"),
