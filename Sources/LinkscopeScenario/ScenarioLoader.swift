@@ -27,12 +27,16 @@ import LinkscopeUnits
 ///     a NIC or switch, qpi between CPUs, else pcie], duplex: full|half [full], lanes [1]}]` (GPUs numbered in
 ///     device order). `preset` and `devices` exclude each other; `nodes`/`fabric` apply to presets only.
 /// - `gpus` [all]: a list of GPU numbers, a count N (GPUs 0..<N), or `all`. In range, no duplicates.
-/// - `model`: `preset` (`ModelCatalog.names`) or `layers: [{name [layerI], params *required*,
-///   forward [0 FLOP], activations [0 B]}]`; `dtype: fp32|fp16|bf16|int8` [fp32].
-/// - `training` (needs `model`): `batch_per_gpu` [64], `iterations` [3], `overlap` [true],
-///   `parallelism: {data [GPUs / (tensor·pipeline)], tensor [1], pipeline [1],
-///   micro_batches [1, or min(4·pipeline, batch) when pipelined], schedule: gpipe|1f1b|interleaved [gpipe]}`
-///   with data·tensor·pipeline = the job's GPU count;
+/// - `model`: one of `preset` (`ModelCatalog.names`), `transformer: {layers, hidden, heads, seq_len, vocab
+///   *required*, ffn_hidden [4·hidden], kv_heads [heads], mlp: gelu|swiglu [gelu], bias, learned_positions,
+///   tied_embeddings}` or `layers: [{name [layerI], params *required*, forward [0 FLOP], activations [0 B]}]`;
+///   `dtype: fp32|fp16|bf16|int8` [fp32].
+/// - `training` (needs `model`): `batch_per_gpu` [64] or `global_batch`, `iterations` [3], `overlap` [true],
+///   `optimizer: sgd|momentum|adam` [momentum], `recompute: none|selective|full` [none], `zero` [0, 0...3],
+///   `gpu_speed: {GPU: factor}`, `parallelism: {data [GPUs / (tensor·pipeline)], tensor [1], pipeline [1],
+///   micro_batches [1, or min(4·pipeline, batch) when pipelined], schedule: vanilla|gpipe|1f1b|interleaved
+///   [gpipe], virtual_stages [1; 2 interleaved], sequence [false], split [balanced]}`
+///   with data·tensor·pipeline = the job's GPU count (docs/training.md);
 ///   `sync: {scheme: allreduce|parameter-server, algorithm, servers [1], sharding: balanced|layer-wise [balanced],
 ///   placement: gpus|hosts [gpus]}`. No scheme and no algorithm: all-reduce ring; `algorithm: ps` implies the
 ///   parameter-server scheme and vice versa; any other algorithm is all-reduce.
