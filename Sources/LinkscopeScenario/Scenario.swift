@@ -134,6 +134,10 @@ public struct TrainingDescription: Sendable, Equatable {
     public var zero: Int
     /// Speed factor per GPU number (1 = nominal; 0.5 = half as fast), for stragglers and mixed GPUs.
     public var gpuSpeed: [Int: Double]
+    /// The job's input pipeline (`data_loading`), nil = free.
+    public var dataLoading: DataLoading?
+    /// The learning-rate rule (`learning_rate`), reported for the global batch.
+    public var learningRate: LearningRateRule?
     public init(batchPerGPU: Int, iterations: Int, parallelism: Parallelism, sync: SyncDescription, overlap: Bool,
                 optimizer: Optimizer = .momentum, recompute: Recompute = .none, zero: Int = 0,
                 gpuSpeed: [Int: Double] = [:]) {
@@ -149,6 +153,43 @@ public struct TrainingDescription: Sendable, Equatable {
     }
     /// Samples per iteration over all data-parallel replicas.
     public var globalBatch: Int { batchPerGPU * parallelism.data }
+}
+
+/// `training.data_loading`: one input pipeline feeding every replica (book ch1: throughput =
+/// min(load, N × train)). Each iteration loads the global batch; loading prefetches the next batch while
+/// the current one trains.
+public struct DataLoading: Sendable, Equatable {
+    public var bandwidth: Bandwidth
+    public var sampleBytes: Bytes
+    public init(bandwidth: Bandwidth, sampleBytes: Bytes) {
+        self.bandwidth = bandwidth
+        self.sampleBytes = sampleBytes
+    }
+    /// Seconds to load `samples` samples.
+    public func seconds(samples: Int) -> Double {
+        bandwidth.bytesPerSecond > 0 ? Double(sampleBytes.count) * Double(samples) / bandwidth.bytesPerSecond : 0
+    }
+}
+
+/// `training.learning_rate`: a base rate tuned at `baseBatch`, scaled to the global batch linearly
+/// (Goyal et al. 2017) or by its square root, reached after `warmup` iterations.
+public struct LearningRateRule: Sendable, Equatable {
+    public enum Rule: String, Sendable, CaseIterable { case linear, sqrt }
+    public var base: Double
+    public var baseBatch: Int
+    public var rule: Rule
+    public var warmup: Int
+    public init(base: Double, baseBatch: Int, rule: Rule = .linear, warmup: Int = 0) {
+        self.base = base
+        self.baseBatch = baseBatch
+        self.rule = rule
+        self.warmup = warmup
+    }
+    /// The scaled rate for `globalBatch` samples per iteration.
+    public func rate(globalBatch: Int) -> Double {
+        let ratio = Double(globalBatch) / Double(max(baseBatch, 1))
+        return base * (rule == .linear ? ratio : ratio.squareRoot())
+    }
 }
 
 /// One entry of `collectives:` (nccl-tests style): an operation at one or more sizes.

@@ -1,5 +1,6 @@
 import LinkscopeCostModel
 import LinkscopeTopology
+import LinkscopeUnits
 
 /// The training keys beyond data parallelism: transformer models, global batch, pipeline schedules,
 /// memory (optimizer, recompute, ZeRO) and per-GPU speed.
@@ -126,6 +127,20 @@ extension ScenarioBuilder {
         t.optimizer = try f.choice("optimizer", "optimizer", default: Optimizer.momentum)
         t.recompute = try f.choice("recompute", "recompute policy", default: Recompute.none)
         t.zero = try f.int("zero", default: 0, in: 0...3)
+        if let n = f["data_loading"] {
+            let d = try reader.mapping(n, f.path("data_loading"), allowed: ["bandwidth", "sample_bytes"])
+            t.dataLoading = DataLoading(bandwidth: try reader.bandwidth(try d.required("bandwidth"), d.path("bandwidth")),
+                                        sampleBytes: try reader.bytes(try d.required("sample_bytes"),
+                                                                      d.path("sample_bytes")))
+        }
+        if let n = f["learning_rate"] {
+            let l = try reader.mapping(n, f.path("learning_rate"), allowed: ["base", "base_batch", "rule", "warmup"])
+            t.learningRate = LearningRateRule(
+                base: try reader.double(try l.required("base"), l.path("base"), in: 0...1e6, lowerExclusive: true),
+                baseBatch: try reader.int(try l.required("base_batch"), l.path("base_batch"), in: 1...1_000_000_000),
+                rule: try l.choice("rule", "learning-rate rule", default: LearningRateRule.Rule.linear),
+                warmup: try l.int("warmup", default: 0, in: 0...10_000_000))
+        }
         guard let node = f["gpu_speed"] else { return }
         guard let entries = node.entries else {
             throw reader.error(node, f.path("gpu_speed"), "expected a mapping of GPU number to speed factor, "

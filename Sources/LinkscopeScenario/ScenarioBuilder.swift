@@ -15,7 +15,7 @@ struct ScenarioBuilder {
     static let modelKeys = ["preset", "layers", "dtype", "transformer"]
     static let layerKeys = ["name", "params", "forward", "activations"]
     static let trainingKeys = ["batch_per_gpu", "global_batch", "iterations", "parallelism", "sync", "overlap",
-                               "optimizer", "recompute", "zero", "gpu_speed"]
+                               "optimizer", "recompute", "zero", "gpu_speed", "data_loading", "learning_rate"]
     static let parallelismKeys = ["data", "tensor", "pipeline", "micro_batches", "schedule", "virtual_stages",
                                    "sequence", "split"]
     static let syncKeys = ["scheme", "algorithm", "servers", "sharding", "placement"]

@@ -77,7 +77,9 @@ extension Planner {
         job.schedule.reserveCapacity(tasks: opsPerIteration * 3 * training.iterations,
                                      dependencies: opsPerIteration * 6 * training.iterations)
 
+        var load: TaskID? = nil
         for it in 0..<training.iterations {
+            load = dataLoad(after: load, iteration: it, job: &job)
             // ZeRO-3: parameters all-gathered for forward and again for backward (both prefetched
             // before the iteration's first step; the weights are freed between uses).
             var gatherBeforeForward: [[TaskID]] = Array(repeating: [], count: gpuCount)
@@ -121,6 +123,8 @@ extension Planner {
                             for g in group { gatherBeforeForward[g] = [] }
                             if let input, let arrived = outputs[slot(input)] {
                                 for t in 0..<T { inputs[t].append(arrived[t]) }
+                            } else if let load, op.direction == .forward {
+                                for t in 0..<T { inputs[t].append(load) }
                             }
                             let ends = try emitStep(op, iteration: it, replica: d, group: group, inputs: inputs,
                                                     layout: layout, model: model, training: training,

@@ -67,11 +67,13 @@ extension Planner {
         var job = Job(label: "training")
         job.iterations = training.iterations
         var previous: [TaskID] = []
+        var load: TaskID? = nil
         for it in 0..<training.iterations {
+            load = dataLoad(after: load, iteration: it, job: &job)
             // Forward then backward, per GPU on its compute lane.
             var backwardDone: [[TaskID]] = Array(repeating: [], count: model.layers.count)
             for (rank, d) in devs.enumerated() {
-                var last: [TaskID] = previous
+                var last: [TaskID] = previous + (load.map { [$0] } ?? [])
                 let slowdown = 1 / (training.gpuSpeed[gpus[rank]] ?? 1)
                 for (l, t) in costs.forward.enumerated() {
                     let id = job.schedule.add(.compute(device: Int32(d), seconds: t * slowdown, lane: 0),

@@ -161,4 +161,9 @@ public struct TrainingSummary: Sendable, Equatable {
     /// Tensor-parallel collectives per iteration and whether they were priced analytically.
     public var tensorCollectives: Int? = nil
     public var tensorAnalytic: Bool = false
+    /// Seconds the input pipeline needs per iteration (`data_loading`).
+    public var dataLoadingTime: Double? = nil
+    /// The learning rate for the global batch, and how it was scaled ("linear from 0.1 at 256, 5 warm-up iterations").
+    public var learningRate: Double? = nil
+    public var learningRateRule: String? = nil
 }

@@ -12,6 +12,27 @@ extension Simulator {
         t.parallelism.pipeline > 1 || t.parallelism.tensor > 1 || t.zero > 0
     }
 
+    /// Throughput figures (tokens/s, MFU), input-pipeline time and the learning-rate rule, for both
+    /// generators' summaries.
+    static func finishSummary(_ summary: inout TrainingSummary, training: TrainingDescription, model: ModelDescription,
+                              scenario: Scenario, iterationTime: Double, gpuCount: Int) {
+        let spec = scenario.topology.gpuSpec
+        let peak = model.dtype == .fp32 ? spec.fp32.flopsPerSecond : spec.fp16.flopsPerSecond
+        let modelFLOPs = 3 * model.layers.reduce(0.0) { $0 + $1.forwardFLOPs } * Double(training.globalBatch)
+        if iterationTime > 0 && peak > 0 && gpuCount > 0 {
+            summary.mfu = modelFLOPs / (iterationTime * Double(gpuCount) * peak)
+            if let t = model.transformer {
+                summary.tokensPerSecond = Double(training.globalBatch) * Double(t.seqLen) / iterationTime
+            }
+        }
+        if let d = training.dataLoading { summary.dataLoadingTime = d.seconds(samples: training.globalBatch) }
+        if let lr = training.learningRate {
+            summary.learningRate = lr.rate(globalBatch: training.globalBatch)
+            summary.learningRateRule = "\(lr.rule.rawValue) from \(lr.base) at batch \(lr.baseBatch)"
+                + (lr.warmup > 0 ? ", \(lr.warmup) warm-up iterations" : "")
+        }
+    }
+
     /// Per job GPU: seconds it neither computed nor moved bytes during the job (from the timeline).
     static func idlePerGPU(job: Job, result: ExecutionResult, gpus: [Int], topology: Topology) -> [Int: Double] {
         var busy: [[(Double, Double)]] = Array(repeating: [], count: topology.devices.count)
@@ -46,10 +67,7 @@ extension Simulator {
         let iterations = max(1, job.iterations)
         let iterationTime = result.makespan / Double(iterations)
         let gpus = layout.gpus
-        let spec = scenario.topology.gpuSpec
-        let peak = model.dtype == .fp32 ? spec.fp32.flopsPerSecond : spec.fp16.flopsPerSecond
         let global = training.globalBatch
-        let modelFLOPs = 3 * model.layers.reduce(0.0) { $0 + $1.forwardFLOPs } * Double(global)
         let firstDevice = gpus.first.flatMap { scenario.topology.device(ofGPU: $0) } ?? 0
         var summary = TrainingSummary(
             model: model.preset ?? (model.transformer != nil ? "transformer" : "custom"), parameters: model.parameters,
@@ -66,17 +84,13 @@ extension Simulator {
         summary.layout = "data \(layout.data) × tensor \(layout.tensor) × pipeline \(layout.pipeline)"
             + (layout.virtual > 1 ? " (\(layout.virtual) chunks per stage)" : "")
         summary.globalBatch = global
-        if let t = model.transformer, iterationTime > 0 {
-            summary.tokensPerSecond = Double(global) * Double(t.seqLen) / iterationTime
-        }
-        if iterationTime > 0 && peak > 0 {
-            summary.mfu = modelFLOPs / (iterationTime * Double(gpus.count) * peak)
-        }
         summary.tensorCollectives = layout.tensor > 1 ? info.tensorCollectivesPerIteration : nil
         summary.tensorAnalytic = info.analyticTensor
         let idle = idlePerGPU(job: job, result: result, gpus: gpus, topology: scenario.topology)
         let exposed = report.gpus.filter { gpus.contains($0.id) }.map(\.exposedCommunication)
         summary.exposedCommunication = exposed.isEmpty ? 0 : exposed.reduce(0, +) / Double(exposed.count) / Double(iterations)
+        finishSummary(&summary, training: training, model: model, scenario: scenario, iterationTime: iterationTime,
+                      gpuCount: gpus.count)
         report.training = summary
         if layout.pipeline > 1 {
             for i in report.gpus.indices { report.gpus[i].bubble = idle[report.gpus[i].id] }

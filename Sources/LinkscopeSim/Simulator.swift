@@ -103,6 +103,12 @@ public enum Simulator {
                 report.training = summary(job: job, result: result, training: training, model: model, costs: costs,
                                           collectives: Array(report.collectives.suffix(job.collectives.count)),
                                           acc: acc, planner: planner)
+                if var t = report.training {
+                    finishSummary(&t, training: training, model: model, scenario: scenario,
+                                  iterationTime: result.makespan / Double(max(job.iterations, 1)),
+                                  gpuCount: training.parallelism.data)
+                    report.training = t
+                }
                 report.iterationTime = result.makespan / Double(job.iterations)
                 let layout = ParallelLayout(parallelism: training.parallelism, jobGPUs: scenario.gpus, model: model)
                 report.memory = planner.memoryPerGPU(layout: layout, model: model, training: training)
