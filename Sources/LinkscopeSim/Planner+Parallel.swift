@@ -18,6 +18,15 @@ struct ParallelInfo {
     var stageBackward: [Double]
 }
 
+/// Per-step figures computed once per job: FLOPs per sample and tensor rank of each chunk in each
+/// direction, transformer blocks per chunk, seconds per FLOP of each GPU number.
+struct StepCosts {
+    var forwardFLOPs: [Double]
+    var backwardFLOPs: [Double]
+    var blocks: [Int]
+    var secondsPerFLOP: [Double]
+}
+
 extension Planner {
     /// Seconds per FLOP on GPU `gpu`: peak for the dtype × efficiency × its `gpu_speed` factor.
     func secondsPerFLOP(gpu: Int, model: ModelDescription, training: TrainingDescription) -> Double {
@@ -65,12 +74,24 @@ extension Planner {
         var info = ParallelInfo(layout: layout, microSizes: microSizes, analyticTensor: analytic,
                                 tensorCollectivesPerIteration: tpCount, stageForward: Array(repeating: 0, count: P),
                                 stageBackward: Array(repeating: 0, count: P))
+        let tpDivisor = Double(tp)
+        let costs = StepCosts(
+            forwardFLOPs: layout.chunks.map { r in r.reduce(0.0) { $0 + model.layers[$1].forwardFLOPs } / tpDivisor },
+            backwardFLOPs: layout.chunks.map { r in
+                r.reduce(0.0) { acc, l in
+                    acc + 2 * model.layers[l].forwardFLOPs
+                        + Planner.recomputeFLOPs(layer: l, model: model, recompute: training.recompute)
+                } / tpDivisor
+            },
+            blocks: blocksPerChunk,
+            secondsPerFLOP: (0..<topology.gpus.count).map { secondsPerFLOP(gpu: $0, model: model, training: training) })
+        let groups = (0..<D).map { d in (0..<P).map { layout.tensorGroup(replica: d, stage: $0) } }
         let orders = (0..<P).map { PipelineOrder.ops(schedule: par.schedule, stage: $0, stages: P, micro: m,
                                                       virtual: layout.virtual) }
         // Last task on each device (by GPU number), carried across iterations.
         let gpuCount = topology.gpus.count
         var last: [[TaskID]] = Array(repeating: [], count: gpuCount)
-        var tensorPricing: [[Int]: TensorParallelPricing.GroupLoad] = [:]
+        var tensorPricing: [TensorParallelPricing.GroupLoad?] = Array(repeating: nil, count: D * P)
         var deviceOf = Array(repeating: Int32(-1), count: gpuCount)
         for g in layout.gpus { deviceOf[g] = Int32(try devices([g])[0]) }
         let opsPerIteration = orders.reduce(0) { $0 + $1.count } * D * T
@@ -118,7 +139,7 @@ extension Planner {
                                     : PipelineOp(direction: .forward, chunk: op.chunk, micro: op.micro)
                             }
                             if let input, outputs[slot(input)] == nil { break }
-                            let group = layout.tensorGroup(replica: d, stage: p)
+                            let group = groups[d][p]
                             var inputs: [[TaskID]] = group.map { g in last[g] + gatherBeforeForward[g] }
                             for g in group { gatherBeforeForward[g] = [] }
                             if let input, let arrived = outputs[slot(input)] {
@@ -129,8 +150,8 @@ extension Planner {
                             let ends = try emitStep(op, iteration: it, replica: d, group: group, inputs: inputs,
                                                     layout: layout, model: model, training: training,
                                                     micro: microSizes[op.micro], analytic: analytic,
-                                                    pricing: &tensorPricing, deviceOf: deviceOf, job: &job,
-                                                    info: &info)
+                                                    pricing: &tensorPricing[d * P + p], costs: costs,
+                                                    deviceOf: deviceOf, job: &job, info: &info)
                             for (t, g) in group.enumerated() { last[g] = [ends[t]] }
                             // Send the activation forward or its gradient backward to the next stage's
                             // same tensor rank (Megatron scatter/gather: each rank sends 1/t of it).
@@ -139,7 +160,7 @@ extension Planner {
                             if next >= 0 && next < C {
                                 let sample = boundaryBytes(afterChunk: min(op.chunk, next), layout: layout, model: model)
                                 let bytes = (sample * Int64(microSizes[op.micro]) + Int64(tp) - 1) / Int64(tp)
-                                let to = layout.tensorGroup(replica: d, stage: layout.stage(ofChunk: next))
+                                let to = groups[d][layout.stage(ofChunk: next)]
                                 for t in 0..<T where bytes > 0 && to[t] != group[t] {
                                     out[t] = job.schedule.add(
                                         .transfer(from: deviceOf[group[t]], to: deviceOf[to[t]], bytes: bytes,
@@ -217,14 +238,14 @@ extension Planner {
     /// One pipeline step on every rank of a tensor group; returns each rank's last task.
     mutating func emitStep(_ op: PipelineOp, iteration it: Int, replica d: Int, group: [Int], inputs: [[TaskID]],
                            layout: ParallelLayout, model: ModelDescription, training: TrainingDescription,
-                           micro b: Int, analytic: Bool, pricing: inout [[Int]: TensorParallelPricing.GroupLoad],
-                           deviceOf: [Int32], job: inout Job, info: inout ParallelInfo)
+                           micro b: Int, analytic: Bool, pricing: inout TensorParallelPricing.GroupLoad?,
+                           costs: StepCosts, deviceOf: [Int32], job: inout Job, info: inout ParallelInfo)
         throws(SimulationError) -> [TaskID]
     {
         let T = group.count
         let tp = Double(model.transformer != nil ? T : 1)
-        let layers = Array(layout.chunks[op.chunk])
         let forward = op.direction == .forward
+        let stepFLOPs = (forward ? costs.forwardFLOPs : costs.backwardFLOPs)[op.chunk] * Double(b)
         let phase: Phase = forward ? .stageForward : .stageBackward
         let tag = TaskTag(phase: phase, step: Int32(it), chunk: Int32(op.micro),
                           channel: Int16(truncatingIfNeeded: op.chunk))
@@ -236,31 +257,27 @@ extension Planner {
         }
         let stage = layout.stage(ofChunk: op.chunk)
         if d == 0 {
-            let total = layers.reduce(0.0) { $0 + flops($1) } * Double(b) * secondsPerFLOP(gpu: group[0], model: model,
-                                                                                          training: training)
+            let total = stepFLOPs * costs.secondsPerFLOP[group[0]]
             if forward { info.stageForward[stage] += total } else { info.stageBackward[stage] += total }
         }
-        let blocks = layers.filter { layout.isTransformerBlock($0, model) }
-        guard let transformer = model.transformer, T > 1, !blocks.isEmpty else {
+        let blockCount = costs.blocks[op.chunk]
+        guard let transformer = model.transformer, T > 1, blockCount > 0 else {
             return group.enumerated().map { t, g in
-                let seconds = layers.reduce(0.0) { $0 + flops($1) } * Double(b)
-                    * secondsPerFLOP(gpu: g, model: model, training: training)
-                return job.schedule.add(.compute(device: deviceOf[g], seconds: seconds, lane: 0), tag: tag,
-                                        after: inputs[t])
+                job.schedule.add(.compute(device: deviceOf[g], seconds: stepFLOPs * costs.secondsPerFLOP[g], lane: 0),
+                                 tag: tag, after: inputs[t])
             }
         }
         let bytes = transformer.boundaryElements * Int64(b) * Int64(model.dtype.bytes)
         let perLayer = forward ? 2 : 2 + (training.recompute == .full ? 2 : 0)
         if analytic {
             var ends = group.enumerated().map { t, g in
-                job.schedule.add(.compute(device: deviceOf[g], seconds: layers.reduce(0.0) { $0 + flops($1) }
-                                            * Double(b) * secondsPerFLOP(gpu: g, model: model, training: training),
-                                          lane: 0), tag: tag, after: inputs[t])
+                job.schedule.add(.compute(device: deviceOf[g], seconds: stepFLOPs * costs.secondsPerFLOP[g], lane: 0),
+                                 tag: tag, after: inputs[t])
             }
-            var load = pricing[group] ?? TensorParallelPricing.GroupLoad(gpus: group, planner: self)
-            let join = load.charge(collectives: perLayer * blocks.count, bytes: bytes,
+            var load = pricing ?? TensorParallelPricing.GroupLoad(gpus: group, planner: self)
+            let join = load.charge(collectives: perLayer * blockCount, bytes: bytes,
                                    sequenceParallel: training.parallelism.sequence, after: ends, job: &job)
-            pricing[group] = load
+            pricing = load
             ends = Array(repeating: join, count: T)
             return ends
         }
@@ -275,6 +292,7 @@ extension Planner {
                                                          lane: 0), tag: tag, after: frontier[t])]
             }
         }
+        let layers = Array(layout.chunks[op.chunk])
         let ordered = forward ? layers : layers.reversed()
         for l in ordered {
             guard layout.isTransformerBlock(l, model) else {
