@@ -23,8 +23,10 @@ extension Planner {
         let rate = peak * (scenario.options.computeEfficiency ?? spec.efficiency)
         let batch = Double(training.batchPerGPU)
         let forward = model.layers.map { $0.forwardFLOPs * batch / rate }
-        // Backward ≈ 2 × forward (gradients w.r.t. inputs and weights), formulas.md §12.
-        return ComputeCosts(forward: forward, backward: forward.map { 2 * $0 })
+        // Backward ≈ 2 × forward (gradients w.r.t. inputs and weights), formulas.md §12, unless the layer
+        // gives its own (a calibrated machine measures it).
+        let backward = model.layers.map { ($0.backwardFLOPs ?? 2 * $0.forwardFLOPs) * batch / rate }
+        return ComputeCosts(forward: forward, backward: backward)
     }
 
     /// Gradient buckets in backward order: each a range of layer indices (highest first) holding

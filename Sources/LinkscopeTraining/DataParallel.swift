@@ -95,6 +95,11 @@ final class Dataset: @unchecked Sendable {
         SyntheticDigits(seed: seed).fill(first: 0, count: count, images: images.pointer, labels: labels)
     }
     deinit { labels.deallocate() }
+    /// Copies only the labels of a batch (the last pipeline stage).
+    func labels(first: Int, size: Int, into dl: UnsafeMutablePointer<Int32>) {
+        for i in 0..<size { dl[i] = labels[(first + i) % count] }
+    }
+
     /// Copies the batch of `size` samples starting at `first` (wrapping) into `images`/`labels`.
     func batch(first: Int, size: Int, images dst: UnsafeMutablePointer<Float>, labels dl: UnsafeMutablePointer<Int32>) {
         for i in 0..<size {

@@ -38,7 +38,9 @@ public final class Network: @unchecked Sendable {
     public private(set) var backwardSeconds: [Double]
 
     /// - Parameter seed: replicas built with the same seed start with identical weights.
-    public init(spec: ModelSpec, batch: Int, seed: UInt64 = 1) {
+    /// - Parameter sharing: another replica whose parameters and gradients this one uses (pipeline
+    ///   micro-batches in flight on one stage); its weights are kept, not re-initialised.
+    public init(spec: ModelSpec, batch: Int, seed: UInt64 = 1, sharing: Network? = nil) {
         self.spec = spec
         self.batch = batch
         let n = spec.ops.count
@@ -49,8 +51,8 @@ public final class Network: @unchecked Sendable {
             total += op.parameterCount
         }
         offsets = offs
-        parameters = FloatBuffer(count: total)
-        gradients = FloatBuffer(count: total)
+        parameters = sharing?.parameters ?? FloatBuffer(count: total)
+        gradients = sharing?.gradients ?? FloatBuffer(count: total)
         forwardSeconds = Array(repeating: 0, count: n)
         backwardSeconds = Array(repeating: 0, count: n)
         inputGradient = FloatBuffer(count: spec.inputSize * batch)
@@ -84,7 +86,7 @@ public final class Network: @unchecked Sendable {
             k += 1
         }
         grads = g
-        initialize(seed: seed)
+        if sharing == nil { initialize(seed: seed) }
     }
 
     deinit { for p in poolIndex.values { p.deallocate() } }

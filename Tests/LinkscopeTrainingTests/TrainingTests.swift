@@ -130,3 +130,26 @@ func runThreads(_ n: Int, _ body: @escaping @Sendable (Int) -> Void) throws {
 }
 
 import Foundation
+
+@Suite struct PipelineTests {
+    @Test func oneFOneBOrderDoesEveryMicroBatchOnce() {
+        let o = PipelineSchedule.oneFOneB.order(stage: 0, stages: 2, micro: 4)
+        #expect(o.map { "\($0.forward ? "F" : "B")\($0.micro)" } == ["F0", "F1", "B0", "F2", "B1", "F3", "B2", "B3"])
+        let g = PipelineSchedule.gpipe.order(stage: 1, stages: 2, micro: 2)
+        #expect(g.map { "\($0.forward ? "F" : "B")\($0.micro)" } == ["F0", "F1", "B1", "B0"])
+    }
+
+    @Test(arguments: [PipelineSchedule.gpipe, .oneFOneB])
+    func lossFallsWithTwoStages(schedule: PipelineSchedule) throws {
+        let config = PipelineConfig(model: .mlp, stages: 2, microBatches: 4, microBatchSize: 8, iterations: 40,
+                                    schedule: schedule, optimizer: Optimizer(kind: .sgd, learningRate: 0.05, momentum: 0.9))
+        let run = try PipelineTrainer.train(config)
+        let last = run.records[1]
+        #expect(last.count == 40)
+        let early = last.prefix(5).map(\.loss).reduce(0, +) / 5, late = last.suffix(5).map(\.loss).reduce(0, +) / 5
+        let accEarly = Double(last.prefix(5).map(\.correct).reduce(0, +)) / 160
+        let accLate = Double(last.suffix(5).map(\.correct).reduce(0, +)) / 160
+        #expect(late < 0.6 * early, "loss \(early) → \(late)")
+        #expect(accLate > accEarly + 0.2, "accuracy \(accEarly) → \(accLate)")
+    }
+}
