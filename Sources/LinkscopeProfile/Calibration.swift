@@ -1,0 +1,159 @@
+import Foundation
+import LinkscopeKernels
+import LinkscopeTraining
+
+/// Measured compute of one named layer at the calibration batch (single thread, median of repeats).
+public struct LayerTiming: Sendable, Equatable {
+    public var name: String
+    public var parameters: Int
+    /// Real forward FLOPs per sample (GEMMs).
+    public var forwardFLOPs: Double
+    public var forwardSeconds: Double
+    public var backwardSeconds: Double
+    /// Achieved forward FLOP/s on this layer's shapes.
+    public var forwardRate: Double { forwardSeconds > 0 ? forwardFLOPs / forwardSeconds : 0 }
+}
+
+/// What `linkscope calibrate` measures on this machine.
+public struct Calibration: Sendable {
+    public var cores: Int
+    /// Single-thread memory copy of a large buffer, bytes per second.
+    public var copyBandwidth: Double
+    /// Single-thread `y += x` over large buffers, bytes of `x` per second.
+    public var reduceBandwidth: Double
+    /// Thread transport: one-way time of an S-byte message = α + S/β (least squares over a ping-pong sweep).
+    public var alpha: Double
+    public var beta: Double
+    public var pingPong: [(bytes: Int, seconds: Double)]
+    public var model: ModelKind
+    /// Batch per worker the layer timings were taken at.
+    public var batch: Int
+    public var layers: [LayerTiming]
+    /// Optimizer step over all parameters, seconds.
+    public var updateSeconds: Double
+
+    /// Forward FLOPs per second of the whole model at `batch`: the reference rate of the preset.
+    public var referenceRate: Double {
+        let f = layers.reduce(0) { $0 + $1.forwardFLOPs } * Double(batch)
+        let t = layers.reduce(0) { $0 + $1.forwardSeconds }
+        return t > 0 ? f / t : 0
+    }
+}
+
+public enum Calibrator {
+    /// Logical CPUs online.
+    public static var cores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// Measures transport, memory and per-layer compute. `repeats` trades time for stability.
+    public static func measure(model: ModelKind, batch: Int, repeats: Int = 5) -> Calibration {
+        BLAS.useSingleThread()
+        let (copy, reduce) = memoryBandwidth(bytes: 32 << 20, repeats: repeats)
+        let sweep = pingPong(sizes: [4 << 10, 64 << 10, 512 << 10, 2 << 20, 4 << 20], rounds: max(4, repeats * 2))
+        let (alpha, beta) = fit(sweep)
+        let (layers, update) = layerTimings(model: model, batch: batch, repeats: repeats)
+        return Calibration(cores: cores, copyBandwidth: copy, reduceBandwidth: reduce, alpha: alpha, beta: beta,
+                           pingPong: sweep, model: model, batch: batch, layers: layers, updateSeconds: update)
+    }
+
+    /// Best-of-`repeats` single-thread memcpy and axpy bandwidths over buffers far larger than the caches.
+    public static func memoryBandwidth(bytes: Int, repeats: Int) -> (copy: Double, reduce: Double) {
+        let n = bytes / 4
+        let a = FloatBuffer(count: n), b = FloatBuffer(count: n)
+        for i in 0..<n { a[i] = Float(i & 1023) }
+        var bestCopy = Double.infinity, bestReduce = Double.infinity
+        for _ in 0..<max(1, repeats) {
+            let t0 = monotonicSeconds()
+            b.pointer.update(from: a.pointer, count: n)
+            let t1 = monotonicSeconds()
+            BLAS.axpy(n, x: a.pointer, y: b.pointer)
+            let t2 = monotonicSeconds()
+            bestCopy = min(bestCopy, t1 - t0)
+            bestReduce = min(bestReduce, t2 - t1)
+        }
+        return (Double(bytes) / bestCopy, Double(bytes) / bestReduce)
+    }
+
+    /// Ping-pong between two threads: each hop copies the message into the other thread's buffer and wakes it
+    /// (the same copy-and-signal a collective transfer does). Returns (bytes, median one-way seconds).
+    public static func pingPong(sizes: [Int], rounds: Int) -> [(bytes: Int, seconds: Double)] {
+        sizes.map { size in
+            let n = size / 4
+            let a = FloatBuffer(count: n), b = FloatBuffer(count: n)
+            let baton = Baton()
+            var times: [Double] = []
+            let group = DispatchGroup()
+            group.enter()
+            Thread {
+                for _ in 0..<rounds {
+                    baton.wait(for: 1)
+                    a.pointer.update(from: b.pointer, count: n)
+                    baton.pass(to: 0)
+                }
+                group.leave()
+            }.start()
+            for _ in 0..<rounds {
+                let t0 = monotonicSeconds()
+                b.pointer.update(from: a.pointer, count: n)
+                baton.pass(to: 1)
+                baton.wait(for: 0)
+                times.append((monotonicSeconds() - t0) / 2)
+            }
+            group.wait()
+            times.sort()
+            return (size, times[times.count / 2])
+        }
+    }
+
+    /// Least-squares line t = α + S/β through the sweep (α ≥ 0).
+    public static func fit(_ points: [(bytes: Int, seconds: Double)]) -> (alpha: Double, beta: Double) {
+        let n = Double(points.count)
+        let mx = points.reduce(0) { $0 + Double($1.bytes) } / n, my = points.reduce(0) { $0 + $1.seconds } / n
+        var sxy = 0.0, sxx = 0.0
+        for p in points {
+            sxy += (Double(p.bytes) - mx) * (p.seconds - my)
+            sxx += (Double(p.bytes) - mx) * (Double(p.bytes) - mx)
+        }
+        let slope = sxx > 0 ? max(sxy / sxx, 1e-15) : 1e-12
+        return (max(0, my - slope * mx), 1 / slope)
+    }
+
+    /// Median forward and backward seconds of each named layer at `batch`, and of one optimizer step.
+    public static func layerTimings(model: ModelKind, batch: Int, repeats: Int) -> ([LayerTiming], Double) {
+        let spec = ModelSpec.make(model)
+        let net = Network(spec: spec, batch: batch, seed: 3)
+        for i in 0..<(spec.inputSize * batch) { net.input[i] = Float((i * 7919) % 255) / 255 }
+        for i in 0..<(batch * spec.classes) { net.outputGradient[i] = 0 }
+        var fwd: [[Double]] = Array(repeating: [], count: spec.layerNames.count), bwd = fwd
+        var updates: [Double] = []
+        let optimizer = Optimizer(kind: .sgd, learningRate: 0, momentum: 0.9)
+        let state = FloatBuffer(count: net.parameters.count)
+        for r in 0..<(repeats + 1) {
+            net.forward()
+            for i in 0..<(batch * spec.classes) { net.outputGradient[i] = 1e-3 }
+            net.backward()
+            let u0 = monotonicSeconds()
+            optimizer.apply(weights: net.parameters.pointer, gradients: net.gradients.pointer, state: [state.pointer],
+                            range: 0..<net.parameters.count, step: 1)
+            let u1 = monotonicSeconds()
+            guard r > 0 else { continue }  // first pass warms caches and page tables
+            let (f, b) = net.layerSeconds
+            for l in f.indices { fwd[l].append(f[l]); bwd[l].append(b[l]) }
+            updates.append(u1 - u0)
+        }
+        func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+        let flops = spec.layerForwardFLOPs, params = spec.layerParameters
+        let layers = spec.layerNames.indices.map {
+            LayerTiming(name: spec.layerNames[$0], parameters: params[$0], forwardFLOPs: flops[$0],
+                        forwardSeconds: median(fwd[$0]), backwardSeconds: median(bwd[$0]))
+        }
+        return (layers, median(updates))
+    }
+}
+
+/// Hands a turn between two threads (ping-pong).
+final class Baton: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var turn = 0
+    func pass(to t: Int) { condition.lock(); turn = t; condition.broadcast(); condition.unlock() }
+    func wait(for t: Int) { condition.lock(); while turn != t { condition.wait() }; condition.unlock() }
+}
