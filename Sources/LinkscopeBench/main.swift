@@ -6,6 +6,7 @@ let suites: [(String, String, ([String]) -> Void)] = [
     ("sim", "1 GiB all-reduce over 1024 GPUs (ring, hierarchical): events/s, wall, peak RSS", SimBench.run),
     ("dashboard", "frame time of a 1-million-event timeline at 200x60", DashboardBench.run),
     ("analyze", "trace analysis of the shared Kineto traces", AnalyzeBench.run),
+    ("kernels", "training kernels vs raw sgemm, thread all-reduce vs memcpy, training samples/s", KernelsBench.run),
 ]
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.contains("--help") || arguments.contains("-h") {

@@ -15,13 +15,25 @@ public enum BLAS {
     /// `C = alpha · op(A) · op(B) + beta · C` with `op(A)` m×k and `op(B)` k×n (row-major).
     /// `transA`/`transB` mean A is stored k×m / B is stored n×k.
     @inline(__always)
+    /// Leading dimensions default to packed matrices; pass them to work on column blocks of wider ones.
     public static func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
-                            alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>, beta: Float = 0,
-                            c: UnsafeMutablePointer<Float>) {
-        let lda = transA ? m : k
-        let ldb = transB ? k : n
+                            alpha: Float = 1, a: UnsafePointer<Float>, lda: Int? = nil, b: UnsafePointer<Float>,
+                            ldb: Int? = nil, beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int? = nil) {
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(n))
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda ?? (transA ? m : k)), b,
+                    Int32(ldb ?? (transB ? k : n)), beta, c, Int32(ldc ?? n))
+    }
+
+    /// `y += A · x` for a row-major `rows × columns` matrix A with leading dimension `lda`; with
+    /// `transposed`, A is stored `columns × rows` and `y += Aᵀ-stored · x` sums its rows.
+    @inline(__always)
+    public static func gemv(rows: Int, columns: Int, a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,
+                            y: UnsafeMutablePointer<Float>, transposed: Bool = false) {
+        if transposed {
+            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(columns), Int32(rows), 1, a, Int32(lda), x, 1, 1, y, 1)
+        } else {
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(rows), Int32(columns), 1, a, Int32(lda), x, 1, 1, y, 1)
+        }
     }
 
     /// `y += alpha · x` over `n` elements (the reduction step of the collectives).

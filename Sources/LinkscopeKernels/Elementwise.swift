@@ -38,12 +38,12 @@ public enum Elementwise {
 
     /// `x = max(x, 0)` in place.
     public static func relu(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count where x[i] < 0 { x[i] = 0 }
+        for i in 0..<count { x[i] = max(x[i], 0) }
     }
 
     /// `dx = dy · [y > 0]` in place on `dy`, from the ReLU's output `y`.
     public static func reluBackward(y: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count where !(y[i] > 0) { dy[i] = 0 }
+        for i in 0..<count { dy[i] = y[i] > 0 ? dy[i] : 0 }
     }
 
     /// 2×2 max-pool, stride 2, over `planes` planes of `h × w` (even); `index` records each winner's offset.
@@ -55,9 +55,13 @@ public enum Elementwise {
             let dst = y + p * oh * ow, idx = index + p * oh * ow
             for r in 0..<oh {
                 for c in 0..<ow {
-                    var best = 2 * r * w + 2 * c
-                    for cand in [best + 1, best + w, best + w + 1] where src[cand] > src[best] { best = cand }
-                    dst[r * ow + c] = src[best]
+                    let a = 2 * r * w + 2 * c
+                    var best = a
+                    var v = src[a]
+                    if src[a + 1] > v { best = a + 1; v = src[a + 1] }
+                    if src[a + w] > v { best = a + w; v = src[a + w] }
+                    if src[a + w + 1] > v { best = a + w + 1; v = src[a + w + 1] }
+                    dst[r * ow + c] = v
                     idx[r * ow + c] = Int32(p * h * w + best)
                 }
             }

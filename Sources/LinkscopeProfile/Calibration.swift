@@ -40,17 +40,39 @@ public struct Calibration: Sendable {
     }
 }
 
+extension Calibration {
+    /// The mean of two calibrations of the same model and batch (taken before and after a run, so that a
+    /// change in the machine's load during the run weighs on both sides of the comparison alike).
+    public func averaged(with o: Calibration) -> Calibration {
+        var c = self
+        c.copyBandwidth = (copyBandwidth + o.copyBandwidth) / 2
+        c.reduceBandwidth = (reduceBandwidth + o.reduceBandwidth) / 2
+        c.alpha = (alpha + o.alpha) / 2
+        c.beta = 2 / (1 / beta + 1 / o.beta)
+        c.updateSeconds = (updateSeconds + o.updateSeconds) / 2
+        for i in c.layers.indices where i < o.layers.count {
+            c.layers[i].forwardSeconds = (layers[i].forwardSeconds + o.layers[i].forwardSeconds) / 2
+            c.layers[i].backwardSeconds = (layers[i].backwardSeconds + o.layers[i].backwardSeconds) / 2
+        }
+        return c
+    }
+}
+
 public enum Calibrator {
     /// Logical CPUs online.
     public static var cores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
     /// Measures transport, memory and per-layer compute. `repeats` trades time for stability.
-    public static func measure(model: ModelKind, batch: Int, repeats: Int = 5) -> Calibration {
+    /// - Parameter concurrency: threads timing the layers at once (each its own replica): the run's busy
+    ///   threads up to the core count, so that the shared memory bandwidth and any other load on the machine
+    ///   weigh on the calibration as on the run. Oversubscription beyond the cores is modelled, not measured.
+    public static func measure(model: ModelKind, batch: Int, repeats: Int = 5, concurrency: Int = 1) -> Calibration {
         BLAS.useSingleThread()
         let (copy, reduce) = memoryBandwidth(bytes: 32 << 20, repeats: repeats)
-        let sweep = pingPong(sizes: [4 << 10, 64 << 10, 512 << 10, 2 << 20, 4 << 20], rounds: max(4, repeats * 2))
+        let sweep = pingPong(sizes: [256 << 10, 1 << 20, 4 << 20, 16 << 20], rounds: max(4, repeats * 2))
         let (alpha, beta) = fit(sweep)
-        let (layers, update) = layerTimings(model: model, batch: batch, repeats: repeats)
+        let (layers, update) = concurrentLayerTimings(model: model, batch: batch, repeats: repeats,
+                                                      threads: max(1, min(concurrency, cores)))
         return Calibration(cores: cores, copyBandwidth: copy, reduceBandwidth: reduce, alpha: alpha, beta: beta,
                            pingPong: sweep, model: model, batch: batch, layers: layers, updateSeconds: update)
     }
@@ -117,6 +139,32 @@ public enum Calibrator {
         return (max(0, my - slope * mx), 1 / slope)
     }
 
+    /// `layerTimings` on `threads` threads at once; the median over threads of each figure.
+    public static func concurrentLayerTimings(model: ModelKind, batch: Int, repeats: Int, threads: Int)
+        -> ([LayerTiming], Double)
+    {
+        guard threads > 1 else { return layerTimings(model: model, batch: batch, repeats: repeats) }
+        let box = TimingBox(threads)
+        let group = DispatchGroup()
+        for t in 0..<threads {
+            group.enter()
+            Thread {
+                box.set(t, layerTimings(model: model, batch: batch, repeats: repeats))
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        let all = box.results
+        func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+        let layers = all[0].0.indices.map { l in
+            var x = all[0].0[l]
+            x.forwardSeconds = median(all.map { $0.0[l].forwardSeconds })
+            x.backwardSeconds = median(all.map { $0.0[l].backwardSeconds })
+            return x
+        }
+        return (layers, median(all.map(\.1)))
+    }
+
     /// Median forward and backward seconds of each named layer at `batch`, and of one optimizer step.
     public static func layerTimings(model: ModelKind, batch: Int, repeats: Int) -> ([LayerTiming], Double) {
         let spec = ModelSpec.make(model)
@@ -156,4 +204,13 @@ final class Baton: @unchecked Sendable {
     private var turn = 0
     func pass(to t: Int) { condition.lock(); turn = t; condition.broadcast(); condition.unlock() }
     func wait(for t: Int) { condition.lock(); while turn != t { condition.wait() }; condition.unlock() }
+}
+
+/// Per-thread calibration results.
+final class TimingBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [([LayerTiming], Double)?]
+    init(_ n: Int) { slots = Array(repeating: nil, count: n) }
+    func set(_ i: Int, _ r: ([LayerTiming], Double)) { lock.lock(); slots[i] = r; lock.unlock() }
+    var results: [([LayerTiming], Double)] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
 }

@@ -79,7 +79,8 @@ public enum Profiler {
         }
         let iteration = steady.isEmpty ? 0
             : (run.records[0][done - 1].end - run.records[0][steady.lowerBound].start) / count
-        let forward = mean(\.forward), backward = mean(\.backward)
+        // The simulated backward carries the optimizer step (the simulator has no update phase).
+        let forward = mean(\.forward), backward = mean { $0.backward + $0.update }
         // The collective itself: from the last worker's arrival to the end (the fastest worker's wait).
         var sync = 0.0
         for i in steady { sync += (0..<n).map { run.records[$0][i].sync }.min() ?? 0 }
@@ -87,7 +88,8 @@ public enum Profiler {
         let simSync = summary.syncTime
         let phases = [
             PhaseComparison(name: "forward", measured: forward, simulated: summary.forwardTime),
-            PhaseComparison(name: "backward", measured: backward, simulated: summary.backwardTime),
+            PhaseComparison(name: shape.sync == .ps ? "backward" : "backward+update", measured: backward,
+                            simulated: summary.backwardTime),
             PhaseComparison(name: "sync", measured: sync, simulated: simSync),
             PhaseComparison(name: "idle", measured: max(0, iteration - forward - backward - sync),
                             simulated: max(0, simIteration - summary.forwardTime - summary.backwardTime - simSync)),

@@ -85,9 +85,12 @@ public enum MachinePreset {
             out += "    - {from: ps\(j), to: mem, bandwidth: \(gbps(fast)), latency: \(hop), kind: pcie, duplex: half}\n"
             out += "    - {from: mem, to: ps\(j), bandwidth: \(gbps(rates.server)), latency: \(hop), kind: pcie, duplex: half}\n"
         }
-        out += "model:\n  layers:\n"
+        out += "model:\n  layers:   # backward includes the layer's share of the optimizer step (by parameters)\n"
+        let params = Double(max(1, c.layers.reduce(0) { $0 + $1.parameters }))
         for l in c.layers {
-            let f = l.forwardSeconds / Double(c.batch) * rate, b = l.backwardSeconds / Double(c.batch) * rate
+            let update = run.sync == .ps ? 0 : c.updateSeconds * Double(l.parameters) / params
+            let f = l.forwardSeconds / Double(c.batch) * rate
+            let b = (l.backwardSeconds + update) / Double(c.batch) * rate
             out += "    - {name: \(l.name), params: \(l.parameters), forward: \(flop(f)), backward: \(flop(b))}"
             out += "   # real forward \(flop(l.forwardFLOPs)), \(String(format: "%.2f", l.forwardRate * Double(c.batch) / 1e9)) GFLOP/s\n"
         }

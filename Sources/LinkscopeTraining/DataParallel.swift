@@ -130,17 +130,17 @@ public enum DataParallelTrainer {
         collective.stopRequested = { stop.isSet }
         let snapshots = config.sync == .naive ? nets.map { _ in FloatBuffer(count: elements) } : []
         for (w, net) in nets.enumerated() {
-            collective.bind(.gradients, device: w, to: net.gradients.pointer)
-            collective.bind(.weights, device: w, to: net.parameters.pointer)
-            if config.sync == .naive { collective.bind(.snapshot, device: w, to: snapshots[w].pointer) }
+            collective.bind(.gradients, device: w, to: net.gradients)
+            collective.bind(.weights, device: w, to: net.parameters)
+            if config.sync == .naive { collective.bind(.snapshot, device: w, to: snapshots[w]) }
         }
         // Parameter servers: every server holds the full-size buffers and owns only its shard's range.
         let serverWeights = plan.servers.map { _ in FloatBuffer(nets[0].parameters.array) }
         let serverSums = plan.servers.map { _ in FloatBuffer(count: elements) }
         let serverState = plan.servers.map { _ in (0..<config.optimizer.stateBuffers).map { _ in FloatBuffer(count: elements) } }
         for (j, d) in plan.servers.enumerated() {
-            collective.bind(.serverWeights, device: d, to: serverWeights[j].pointer)
-            collective.bind(.serverSum, device: d, to: serverSums[j].pointer)
+            collective.bind(.serverWeights, device: d, to: serverWeights[j])
+            collective.bind(.serverSum, device: d, to: serverSums[j])
         }
         let states = nets.map { _ in (0..<config.optimizer.stateBuffers).map { _ in FloatBuffer(count: elements) } }
 

@@ -33,6 +33,8 @@ public final class Network: @unchecked Sendable {
     var cols: [Int: FloatBuffer] = [:]
     var poolIndex: [Int: UnsafeMutablePointer<Int32>] = [:]
     let inputGradient: FloatBuffer
+    /// A vector of ones (bias gradients as matrix-vector products).
+    var ones = FloatBuffer(count: 0)
     /// Seconds each op took in the last forward / backward.
     public private(set) var forwardSeconds: [Double]
     public private(set) var backwardSeconds: [Double]
@@ -61,6 +63,7 @@ public final class Network: @unchecked Sendable {
         grads = [inputGradient.pointer]
         owned.append(input)
         let sizes = spec.outputSizes
+        ones = FloatBuffer(Array(repeating: 1, count: batch))
         for (i, op) in spec.ops.enumerated() {
             if case .relu = op {
                 values.append(values[i])
@@ -70,8 +73,10 @@ public final class Network: @unchecked Sendable {
             owned += [v, g]
             values.append(v.pointer)
             if case .conv(let s) = op {
-                cols[i] = FloatBuffer(count: s.patch * batch * s.outHeight * s.outWidth)
-                cols[-1 - i] = FloatBuffer(count: s.patch * batch * s.outHeight * s.outWidth)
+                cols[i] = FloatBuffer(count: s.columnScratch(batch: batch))
+                cols[-1 - i] = FloatBuffer(count: s.columnScratch(batch: batch))
+                let width = batch * s.outPlane
+                if ones.count < width { ones = FloatBuffer(Array(repeating: 1, count: width)) }
             }
             if case .maxPool2 = op {
                 poolIndex[i] = UnsafeMutablePointer<Int32>.allocate(capacity: sizes[i] * batch)
@@ -120,11 +125,18 @@ public final class Network: @unchecked Sendable {
 
     /// Runs every op on `input`; times each op.
     public func forward() {
-        let b = batch
-        for (i, op) in spec.ops.enumerated() {
+        for i in spec.ops.indices {
             let t0 = monotonicSeconds()
+            forwardOp(i)
+            forwardSeconds[i] = monotonicSeconds() - t0
+        }
+    }
+
+    /// Runs op `i` alone on its current input (benchmarks).
+    public func forwardOp(_ i: Int) {
+            let b = batch
             let x = values[i], y = values[i + 1], w = parameters.pointer + offsets[i]
-            switch op {
+            switch spec.ops[i] {
             case .conv(let s):
                 Convolution.forward(s, batch: b, x: x, weight: w, bias: w + s.weightCount,
                                     col: cols[i]!.pointer, y: y)
@@ -138,8 +150,6 @@ public final class Network: @unchecked Sendable {
                 Elementwise.fillColumns(y, rows: b, columns: o, values: w + a * o)
                 BLAS.gemm(transB: true, m: b, n: o, k: a, a: x, b: w, beta: 1, c: y)
             }
-            forwardSeconds[i] = monotonicSeconds() - t0
-        }
     }
 
     /// Accumulates parameter gradients from `outputGradient` (call `gradients.zero()` between steps);
@@ -154,8 +164,9 @@ public final class Network: @unchecked Sendable {
             let wantDx = i > 0 || needInput
             switch op {
             case .conv(let s):
-                Convolution.backward(s, batch: b, dy: dy, col: cols[i]!.pointer, weight: w, dWeight: dw,
-                                     dBias: dw + s.weightCount, dcol: cols[-1 - i]!.pointer, dx: wantDx ? dx : nil)
+                Convolution.backward(s, batch: b, x: x, dy: dy, col: cols[i]!.pointer, weight: w, dWeight: dw,
+                                     dBias: dw + s.weightCount, dcol: cols[-1 - i]!.pointer, ones: ones.pointer,
+                                     dx: wantDx ? dx : nil)
             case .relu:
                 Elementwise.reluBackward(y: values[i + 1], dy: dy, count: spec.outputSizesBefore(i) * b)
             case .maxPool2(let c, let h, let wd):
@@ -167,7 +178,7 @@ public final class Network: @unchecked Sendable {
                 if wantDx { Elementwise.unflatten(dy, channels: c, batch: b, plane: p, x: dx) }
             case .linear(let a, let o):
                 BLAS.gemm(transA: true, m: o, n: a, k: b, a: dy, b: x, beta: 1, c: dw)
-                Elementwise.sumColumns(dy, rows: b, columns: o, into: dw + a * o)
+                BLAS.gemv(rows: o, columns: b, a: dy, lda: o, x: ones.pointer, y: dw + a * o, transposed: true)
                 if wantDx { BLAS.gemm(m: b, n: a, k: o, a: dy, b: w, c: dx) }
             }
             backwardSeconds[i] = monotonicSeconds() - t0

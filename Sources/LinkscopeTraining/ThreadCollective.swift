@@ -28,11 +28,14 @@ public final class ThreadCollective: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     private var condition = pthread_cond_t()
     private let doneGeneration: UnsafeMutablePointer<Int>
-    private var entered: [Int]
+    /// Generation each device last entered (read without the lock while spinning; written under it).
+    private let entered: UnsafeMutablePointer<Int>
+    private let deviceCount: Int
     private var completed = 0
     private var completedGeneration = 0
     private var stopAfter = Int.max
     private var buffers: [BufferRole: [UnsafeMutablePointer<Float>?]] = [:]
+    private var owners: [FloatBuffer] = []
     private let deps: [[Int]]
     private let myTasks: [[Int]]
     /// Set from any thread (Ctrl-C): the collective of the current generation completes, then every
@@ -44,7 +47,9 @@ public final class ThreadCollective: @unchecked Sendable {
         let n = plan.schedule.count
         doneGeneration = UnsafeMutablePointer<Int>.allocate(capacity: max(n, 1))
         doneGeneration.initialize(repeating: 0, count: max(n, 1))
-        entered = Array(repeating: 0, count: plan.workers + plan.servers.count)
+        deviceCount = plan.workers + plan.servers.count
+        entered = UnsafeMutablePointer<Int>.allocate(capacity: deviceCount)
+        entered.initialize(repeating: 0, count: deviceCount)
         deps = (0..<n).map { i in
             var d = plan.schedule.dependencies(of: .init(i)).map(\.index)
             let served = Int(plan.schedule.tasks[i].servedDependency)
@@ -58,15 +63,17 @@ public final class ThreadCollective: @unchecked Sendable {
 
     deinit {
         doneGeneration.deallocate()
+        entered.deallocate()
         pthread_mutex_destroy(&mutex)
         pthread_cond_destroy(&condition)
     }
 
-    /// Registers the buffer `role` of `device` (before any `run`).
-    public func bind(_ role: BufferRole, device: Int, to pointer: UnsafeMutablePointer<Float>) {
-        var list = buffers[role] ?? Array(repeating: nil, count: entered.count)
-        list[device] = pointer
+    /// Registers the buffer `role` of `device` (before any `run`); the collective keeps it alive.
+    public func bind(_ role: BufferRole, device: Int, to buffer: FloatBuffer) {
+        var list = buffers[role] ?? Array(repeating: nil, count: deviceCount)
+        list[device] = buffer.pointer
         buffers[role] = list
+        owners.append(buffer)
     }
 
     private func pointer(_ role: BufferRole, _ device: Int) -> UnsafeMutablePointer<Float> {
@@ -85,11 +92,12 @@ public final class ThreadCollective: @unchecked Sendable {
         unlock()
         let total = plan.schedule.count
         for t in myTasks[device] {
+            // Spin briefly without yielding (a peer is usually microseconds away; yielding would hand the core
+            // to any other runnable process for a whole time slice), then sleep on the condition.
+            var spins = 0
+            while !isReady(t, g), spins < 20_000 { spins += 1 }
             lock()
-            while !(deps[t].allSatisfy { doneGeneration[$0] >= g })
-                    || !(plan.actions[t].map { $0.from >= entered.count || entered[$0.from] >= g } ?? true) {
-                pthread_cond_wait(&condition, &mutex)
-            }
+            while !isReady(t, g) { pthread_cond_wait(&condition, &mutex) }
             unlock()
             if let a = plan.actions[t] {
                 let t0 = record == nil ? 0 : monotonicSeconds()
@@ -122,6 +130,13 @@ public final class ThreadCollective: @unchecked Sendable {
         return keepGoing
     }
 
+    /// Task `t` of generation `g` may run: its dependencies are done and its sender entered the collective.
+    @inline(__always) private func isReady(_ t: Int, _ g: Int) -> Bool {
+        for d in deps[t] where doneGeneration[d] < g { return false }
+        if let a = plan.actions[t], a.from < deviceCount, entered[a.from] < g { return false }
+        return true
+    }
+
     /// Counts one completed task (lock held); the last one closes the generation and samples the stop flag.
     private func finishOne(generation g: Int) {
         completed += 1
@@ -130,7 +145,7 @@ public final class ThreadCollective: @unchecked Sendable {
 
     /// A plan without tasks (one worker) still closes each generation once every participant entered.
     private func finishEmpty(generation g: Int) {
-        if entered.allSatisfy({ $0 >= g }), completedGeneration < g { close(generation: g) }
+        if (0..<deviceCount).allSatisfy({ entered[$0] >= g }), completedGeneration < g { close(generation: g) }
         pthread_cond_broadcast(&condition)
     }
 

@@ -36,7 +36,7 @@ struct Calibrate: ParsableCommand {
     func run() throws {
         let kind = ModelKind(rawValue: model) ?? .bookMNISTCNN
         progress("measuring memory bandwidth, thread ping-pong and \(kind.rawValue) layers at batch \(batch)…")
-        let c = Calibrator.measure(model: kind, batch: batch, repeats: repeats)
+        let c = Calibrator.measure(model: kind, batch: batch, repeats: repeats, concurrency: workers)
         let shape = RunShape(model: kind, workers: workers, sync: SyncScheme(rawValue: sync) ?? .ring, servers: servers,
                              batch: batch, iterations: 3)
         let yaml = MachinePreset.yaml(c, shape, source: "calibrate")

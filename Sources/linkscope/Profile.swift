@@ -74,7 +74,8 @@ struct Profile: ParsableCommand {
         let pipelined = pipeline > 1
         let calibrationBatch = pipelined ? batch / microBatches : batch
         progress("calibrating this machine (\(kind.rawValue), batch \(calibrationBatch))…")
-        let calibration = Calibrator.measure(model: kind, batch: calibrationBatch, repeats: 5)
+        let concurrency = pipelined ? pipeline : workers
+        let before = Calibrator.measure(model: kind, batch: calibrationBatch, repeats: 3, concurrency: concurrency)
         let reporter: @Sendable (Int, Double) -> Void = { [iterations] it, loss in
             progress(String(format: "iteration %d/%d  loss %.4f", it, iterations, loss), sameLine: true)
         }
@@ -86,6 +87,7 @@ struct Profile: ParsableCommand {
             progress("training: \(pipeline)-stage pipeline, \(schedule), \(microBatches) micro-batches")
             let run = try PipelineTrainer.train(config, stop: stop, progress: reporter)
             progressDone()
+            let calibration = recalibrate(before, concurrency: concurrency)
             comparison = try compareOrFail { try Profiler.comparePipeline(run: run, calibration: calibration, config: config) }
         } else {
             let config = TrainingConfig(model: kind, workers: workers, batchPerWorker: batch, iterations: iterations,
@@ -93,6 +95,7 @@ struct Profile: ParsableCommand {
             progress("training: \(workers) worker threads, sync \(sync)\(scheme == .ps ? " (\(servers) server threads)" : "")")
             let run = try DataParallelTrainer.train(config, stop: stop, progress: reporter)
             progressDone()
+            let calibration = recalibrate(before, concurrency: concurrency)
             let shape = RunShape(model: kind, workers: workers, sync: scheme, servers: servers, batch: batch,
                                  iterations: max(3, min(iterations, 10)), chunkBytes: config.chunkElements * 4)
             comparison = try compareOrFail { try Profiler.compare(run: run, calibration: calibration, shape: shape) }
@@ -112,6 +115,13 @@ struct Profile: ParsableCommand {
         case "json": print(ProfileReport.json(comparison).serialized(), terminator: "")
         default: print(ProfileReport.text(comparison), terminator: "")
         }
+    }
+
+    /// Calibrates again after the run and averages with the calibration before it.
+    func recalibrate(_ before: Calibration, concurrency: Int) -> Calibration {
+        progress("calibrating again after the run…")
+        return before.averaged(with: Calibrator.measure(model: before.model, batch: before.batch, repeats: 3,
+                                                        concurrency: concurrency))
     }
 
     func compareOrFail(_ body: () throws -> ProfileComparison) throws -> ProfileComparison {

@@ -70,8 +70,8 @@ import Testing
         var reference = [Double](repeating: 0, count: elements)
         for b in inputs { for i in 0..<elements { reference[i] += Double(b[i]) } }
         for w in 0..<workers {
-            collective.bind(.gradients, device: w, to: inputs[w].pointer)
-            collective.bind(.snapshot, device: w, to: snapshots[w].pointer)
+            collective.bind(.gradients, device: w, to: inputs[w])
+            collective.bind(.snapshot, device: w, to: snapshots[w])
         }
         try runThreads(workers) { w in _ = collective.run(device: w, generation: 1) }
         for w in 0..<workers {
