@@ -66,7 +66,8 @@ let package = Package(
             "LinkscopeSchedule", "LinkscopeFabric", "LinkscopeTimeline", "LinkscopeScenario", "LinkscopeSim",
         ]),
         .target(name: "LinkscopeMPI", dependencies: [
-            "LinkscopeTraining", "LinkscopeKernels", .target(name: "CMPI", condition: .when(traits: ["MPI"])),
+            "LinkscopeTraining", "LinkscopeKernels", "LinkscopeTimeline",
+            .target(name: "CMPI", condition: .when(traits: ["MPI"])),
         ]),
         .target(name: "LinkscopeDashboard", dependencies: [
             "LinkscopeUnits", "LinkscopeTimeline", "CNcurses",

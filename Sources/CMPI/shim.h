@@ -8,3 +8,4 @@ static inline MPI_Op       shim_MPI_SUM(void)        { return MPI_SUM; }
 static inline MPI_Op       shim_MPI_MAX(void)        { return MPI_MAX; }
 static inline void        *shim_MPI_IN_PLACE(void)   { return MPI_IN_PLACE; }
 static inline MPI_Status  *shim_MPI_STATUS_IGNORE(void) { return MPI_STATUS_IGNORE; }
+static inline MPI_Status  *shim_MPI_STATUSES_IGNORE(void) { return MPI_STATUSES_IGNORE; }
