@@ -69,7 +69,7 @@ public enum Calibrator {
     public static func measure(model: ModelKind, batch: Int, repeats: Int = 5, concurrency: Int = 1) -> Calibration {
         BLAS.useSingleThread()
         let (copy, reduce) = memoryBandwidth(bytes: 32 << 20, repeats: repeats)
-        let sweep = pingPong(sizes: [256 << 10, 1 << 20, 4 << 20, 16 << 20], rounds: max(4, repeats * 2))
+        let sweep = pingPong(sizes: [4 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20], rounds: max(4, repeats * 2))
         let (alpha, beta) = fit(sweep)
         let (layers, update) = concurrentLayerTimings(model: model, batch: batch, repeats: repeats,
                                                       threads: max(1, min(concurrency, cores)))
@@ -126,17 +126,21 @@ public enum Calibrator {
         }
     }
 
-    /// Least-squares line t = α + S/β through the sweep (α ≥ 0).
+    /// t = α + S/β: β from the least-squares slope over the messages of 1 MiB and more (bandwidth-bound),
+    /// α from the smallest message (latency-bound: on a loaded machine mostly the receiver's wake-up).
     public static func fit(_ points: [(bytes: Int, seconds: Double)]) -> (alpha: Double, beta: Double) {
-        let n = Double(points.count)
-        let mx = points.reduce(0) { $0 + Double($1.bytes) } / n, my = points.reduce(0) { $0 + $1.seconds } / n
+        let large = points.filter { $0.bytes >= 1 << 20 }
+        let use = large.count >= 2 ? large : points
+        let n = Double(use.count)
+        let mx = use.reduce(0) { $0 + Double($1.bytes) } / n, my = use.reduce(0) { $0 + $1.seconds } / n
         var sxy = 0.0, sxx = 0.0
-        for p in points {
+        for p in use {
             sxy += (Double(p.bytes) - mx) * (p.seconds - my)
             sxx += (Double(p.bytes) - mx) * (Double(p.bytes) - mx)
         }
-        let slope = sxx > 0 ? max(sxy / sxx, 1e-15) : 1e-12
-        return (max(0, my - slope * mx), 1 / slope)
+        let slope = sxx > 0 && sxy > 0 ? sxy / sxx : (my > 0 && mx > 0 ? my / mx : 1e-10)
+        guard let small = points.min(by: { $0.bytes < $1.bytes }) else { return (0, 1 / slope) }
+        return (max(0, small.seconds - Double(small.bytes) * slope), 1 / slope)
     }
 
     /// `layerTimings` on `threads` threads at once; the median over threads of each figure.
