@@ -49,6 +49,13 @@ public enum ProfileError: Error, CustomStringConvertible, Sendable {
     }
 }
 
+/// Median of `values` (0 when empty).
+func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return 0 }
+    let v = values.sorted()
+    return v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
+}
+
 public enum Profiler {
     /// Iterations left out of the means (first touches of buffers, page faults, OpenBLAS warm-up).
     static func warmup(_ iterations: Int) -> Int { iterations >= 4 ? max(1, iterations / 5) : 0 }
@@ -71,20 +78,17 @@ public enum Profiler {
         let done = run.completedIterations
         let skip = min(warmup(done), max(0, done - 1))
         let steady = skip..<done
-        let count = Double(max(1, steady.count))
+        // Per iteration the mean over workers, then the median over iterations (robust to load spikes).
         func mean(_ f: (IterationRecord) -> Double) -> Double {
-            var s = 0.0
-            for w in 0..<n { for i in steady { s += f(run.records[w][i]) } }
-            return s / Double(n) / count
+            median(steady.map { i in (0..<n).reduce(0.0) { $0 + f(run.records[$1][i]) } / Double(n) })
         }
-        let iteration = steady.isEmpty ? 0
-            : (run.records[0][done - 1].end - run.records[0][steady.lowerBound].start) / count
+        let iteration = median(steady.map { i in
+            (0..<n).map { run.records[$0][i].end }.max()! - (0..<n).map { run.records[$0][i].start }.min()!
+        })
         // The simulated backward carries the optimizer step (the simulator has no update phase).
         let forward = mean(\.forward), backward = mean { $0.backward + $0.update }
         // The collective itself: from the last worker's arrival to the end (the fastest worker's wait).
-        var sync = 0.0
-        for i in steady { sync += (0..<n).map { run.records[$0][i].sync }.min() ?? 0 }
-        sync /= count
+        let sync = median(steady.map { i in (0..<n).map { run.records[$0][i].sync }.min() ?? 0 })
         let simSync = summary.syncTime
         let phases = [
             PhaseComparison(name: "forward", measured: forward, simulated: summary.forwardTime),
@@ -190,14 +194,12 @@ public enum Profiler {
         let done = run.completedIterations
         let skip = min(warmup(done), max(0, done - 1))
         let steady = skip..<done
-        let count = Double(max(1, steady.count))
         func mean(_ f: (IterationRecord) -> Double) -> Double {
-            var sum = 0.0
-            for st in 0..<s { for i in steady { sum += f(run.records[st][i]) } }
-            return sum / Double(s) / count
+            median(steady.map { i in (0..<s).reduce(0.0) { $0 + f(run.records[$1][i]) } / Double(s) })
         }
-        let iteration = steady.isEmpty ? 0
-            : (run.records[s - 1][done - 1].end - run.records[0][steady.lowerBound].start) / count
+        let iteration = median(steady.map { i in
+            (0..<s).map { run.records[$0][i].end }.max()! - (0..<s).map { run.records[$0][i].start }.min()!
+        })
         let forward = mean(\.forward), backward = mean(\.backward), upd = mean(\.update)
         let lastStage = run.records[s - 1]
         let samples = Double(config.microBatchSize * config.microBatches)

@@ -22,7 +22,7 @@ public enum MeasuredTimeline {
                 switch s.kind {
                 case .forward, .backward, .update: (track, category) = (compute, .compute)
                 case .transfer: (track, category) = (comm, .communication)
-                case .sync: (track, category) = (comm, .other)
+                case .sync: (track, category) = (compute, .other)  // the worker's wait in the collective
                 case .idle: continue
                 }
                 let start = Int64(((s.start - run.origin) * 1e9).rounded())

@@ -15,7 +15,7 @@ public enum ProfileReport {
             return left ? s + fill : fill + s
         }
         var out = "linkscope profile: \(c.title)\n"
-        out += "measured over \(c.steadyIterations) of \(c.iterations) iterations (the first ones warm up); "
+        out += "measured: median over \(c.steadyIterations) of \(c.iterations) iterations (the first ones warm up); "
         out += "simulated on the calibrated preset of this machine\n\n"
         for (i, r) in rows.enumerated() {
             out += pad(r.0, w0, left: true) + "  " + pad(r.1, w1) + "  " + pad(r.2, w2) + "  " + pad(r.3, w3) + "\n"

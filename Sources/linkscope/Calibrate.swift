@@ -22,15 +22,15 @@ struct Calibrate: ParsableCommand {
 
     func validate() throws {
         guard ModelKind(rawValue: model) != nil else {
-            throw InputError("--model: error: unknown model '\(model)' (book-mnist-cnn, mlp)")
+            throw ValidationError("--model: error: unknown model '\(model)' (book-mnist-cnn, mlp)")
         }
         guard SyncScheme(rawValue: sync) != nil else {
-            throw InputError("--sync: error: unknown scheme '\(sync)' (ring, tree, naive, ps)")
+            throw ValidationError("--sync: error: unknown scheme '\(sync)' (ring, tree, naive, ps)")
         }
-        guard workers >= 1, workers <= 64 else { throw InputError("--workers: error: must be between 1 and 64") }
-        guard servers >= 1, servers <= 16 else { throw InputError("--servers: error: must be between 1 and 16") }
-        guard batch >= 1, batch <= 4096 else { throw InputError("--batch: error: must be between 1 and 4096") }
-        guard repeats >= 1, repeats <= 100 else { throw InputError("--repeats: error: must be between 1 and 100") }
+        guard workers >= 1, workers <= 64 else { throw ValidationError("--workers: error: must be between 1 and 64") }
+        guard servers >= 1, servers <= 16 else { throw ValidationError("--servers: error: must be between 1 and 16") }
+        guard batch >= 1, batch <= 4096 else { throw ValidationError("--batch: error: must be between 1 and 4096") }
+        guard repeats >= 1, repeats <= 100 else { throw ValidationError("--repeats: error: must be between 1 and 100") }
     }
 
     func run() throws {

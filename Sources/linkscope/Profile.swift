@@ -37,28 +37,28 @@ struct Profile: ParsableCommand {
     @OptionGroup var flags: DashboardFlags
 
     func validate() throws {
-        guard workers >= 1, workers <= 64 else { throw InputError("--workers: error: must be between 1 and 64") }
+        guard workers >= 1, workers <= 64 else { throw ValidationError("--workers: error: must be between 1 and 64") }
         guard SyncScheme(rawValue: sync) != nil else {
-            throw InputError("--sync: error: unknown scheme '\(sync)' (ring, tree, naive, ps)")
+            throw ValidationError("--sync: error: unknown scheme '\(sync)' (ring, tree, naive, ps)")
         }
-        guard servers >= 1, servers <= 16 else { throw InputError("--servers: error: must be between 1 and 16") }
-        guard pipeline >= 1, pipeline <= 5 else { throw InputError("--pipeline: error: must be between 1 and 5 stages") }
+        guard servers >= 1, servers <= 16 else { throw ValidationError("--servers: error: must be between 1 and 16") }
+        guard pipeline >= 1, pipeline <= 5 else { throw ValidationError("--pipeline: error: must be between 1 and 5 stages") }
         guard PipelineSchedule(rawValue: schedule) != nil else {
-            throw InputError("--schedule: error: unknown pipeline schedule '\(schedule)' (gpipe, 1f1b)")
+            throw ValidationError("--schedule: error: unknown pipeline schedule '\(schedule)' (gpipe, 1f1b)")
         }
         guard ModelKind(rawValue: model) != nil else {
-            throw InputError("--model: error: unknown model '\(model)' (book-mnist-cnn, mlp)")
+            throw ValidationError("--model: error: unknown model '\(model)' (book-mnist-cnn, mlp)")
         }
-        guard batch >= 1, batch <= 4096 else { throw InputError("--batch: error: must be between 1 and 4096") }
-        guard iterations >= 1, iterations <= 100_000 else { throw InputError("--iterations: error: must be ≥ 1") }
+        guard batch >= 1, batch <= 4096 else { throw ValidationError("--batch: error: must be between 1 and 4096") }
+        guard iterations >= 1, iterations <= 100_000 else { throw ValidationError("--iterations: error: must be ≥ 1") }
         guard microBatches >= 1, microBatches <= batch, batch % microBatches == 0 else {
-            throw InputError("--micro-batches: error: must divide --batch (\(batch))")
+            throw ValidationError("--micro-batches: error: must divide --batch (\(batch))")
         }
         guard ["threads", "mpi"].contains(transport) else {
-            throw InputError("--transport: error: unknown transport '\(transport)' (threads, mpi)")
+            throw ValidationError("--transport: error: unknown transport '\(transport)' (threads, mpi)")
         }
-        guard ["text", "json"].contains(format) else { throw InputError("--format: error: text or json, not '\(format)'") }
-        if transport == "mpi", pipeline > 1 { throw InputError("--transport mpi: error: runs data-parallel only") }
+        guard ["text", "json"].contains(format) else { throw ValidationError("--format: error: text or json, not '\(format)'") }
+        if transport == "mpi", pipeline > 1 { throw ValidationError("--transport mpi: error: runs data-parallel only") }
     }
 
     func run() throws {
@@ -74,7 +74,7 @@ struct Profile: ParsableCommand {
         let pipelined = pipeline > 1
         let calibrationBatch = pipelined ? batch / microBatches : batch
         progress("calibrating this machine (\(kind.rawValue), batch \(calibrationBatch))…")
-        let concurrency = pipelined ? pipeline : workers
+        let concurrency = pipelined ? pipelineConcurrency(kind) : workers
         let before = Calibrator.measure(model: kind, batch: calibrationBatch, repeats: 3, concurrency: concurrency)
         let reporter: @Sendable (Int, Double) -> Void = { [iterations] it, loss in
             progress(String(format: "iteration %d/%d  loss %.4f", it, iterations, loss), sameLine: true)
@@ -115,6 +115,16 @@ struct Profile: ParsableCommand {
         case "json": print(ProfileReport.json(comparison).serialized(), terminator: "")
         default: print(ProfileReport.text(comparison), terminator: "")
         }
+    }
+
+    /// Threads of a pipeline busy at once: Σ stage work / the largest stage's (stages wait on each other).
+    func pipelineConcurrency(_ kind: ModelKind) -> Int {
+        let spec = ModelSpec.make(kind)
+        let config = PipelineConfig(model: kind, stages: pipeline)
+        let flops = spec.layerForwardFLOPs
+        let work = config.stageLayers(spec).map { r in r.reduce(0.0) { $0 + flops[$1] } }
+        guard let top = work.max(), top > 0 else { return 1 }
+        return max(1, Int((work.reduce(0, +) / top).rounded()))
     }
 
     /// Calibrates again after the run and averages with the calibration before it.
