@@ -4,6 +4,7 @@ import PackageDescription
 // Module map (each library imports only the ones listed before it; see README "Architecture"):
 //   Units → Topology → CostModel → Schedule → Engine → Fabric → Collectives → Planning → Timeline → Traces
 //   → Scenario → Sim → Replay → Dashboard → linkscope (CLI)
+// Real training (issue 8): CBLAS → Kernels → Training → Profile (→ MPI behind the "MPI" trait) → linkscope.
 let package = Package(
     name: "linkscope",
     platforms: [.macOS(.v13)],
@@ -11,6 +12,9 @@ let package = Package(
         .executable(name: "linkscope", targets: ["linkscope"]),
         .executable(name: "linkscope-bench", targets: ["LinkscopeBench"]),
     ],
+    // `swift build --traits MPI` adds the Open MPI transport of `profile --transport mpi`; the default build
+    // needs no MPI.
+    traits: [.trait(name: "MPI")],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -19,6 +23,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
         .target(name: "LinkscopeUnits"),
         .target(name: "LinkscopeTopology", dependencies: ["LinkscopeUnits"]),
@@ -50,18 +56,32 @@ let package = Package(
             "LinkscopeUnits", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeSchedule",
             "LinkscopeFabric", "LinkscopeCollectives", "LinkscopeCostModel", "LinkscopePlanning", "CZlib",
         ]),
+        .target(name: "LinkscopeKernels", dependencies: ["CBLAS"]),
+        .target(name: "LinkscopeTraining", dependencies: [
+            "LinkscopeKernels", "LinkscopeUnits", "LinkscopeSchedule", "LinkscopeCollectives", "LinkscopeCostModel",
+            "LinkscopeTimeline",
+        ]),
+        .target(name: "LinkscopeProfile", dependencies: [
+            "LinkscopeTraining", "LinkscopeKernels", "LinkscopeUnits", "LinkscopeTopology", "LinkscopeCostModel",
+            "LinkscopeSchedule", "LinkscopeFabric", "LinkscopeTimeline", "LinkscopeScenario", "LinkscopeSim",
+        ]),
+        .target(name: "LinkscopeMPI", dependencies: [
+            "LinkscopeTraining", "LinkscopeKernels", "LinkscopeTimeline",
+            .target(name: "CMPI", condition: .when(traits: ["MPI"])),
+        ]),
         .target(name: "LinkscopeDashboard", dependencies: [
             "LinkscopeUnits", "LinkscopeTimeline", "CNcurses",
         ]),
         .executableTarget(name: "linkscope", dependencies: [
             "LinkscopeUnits", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeSim",
             "LinkscopeScenario", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeDashboard", "LinkscopeReplay",
-            "LinkscopeCollectives",
+            "LinkscopeCollectives", "LinkscopeTraining", "LinkscopeProfile", "LinkscopeMPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "LinkscopeBench", dependencies: [
             "LinkscopeUnits", "LinkscopeEngine", "LinkscopeSchedule", "LinkscopeFabric", "LinkscopeSim",
             "LinkscopeTopology", "LinkscopeScenario", "LinkscopeTraces", "LinkscopeDashboard", "LinkscopeTimeline",
+            "LinkscopeKernels", "LinkscopeTraining",
         ]),
 
         .testTarget(name: "LinkscopeUnitsTests", dependencies: ["LinkscopeUnits"]),
@@ -86,5 +106,9 @@ let package = Package(
         .testTarget(name: "LinkscopeReplayTests", dependencies: [
             "LinkscopeReplay", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeTimeline",
         ], exclude: ["Fixtures"]),
+        .testTarget(name: "LinkscopeKernelsTests", dependencies: ["LinkscopeKernels"]),
+        .testTarget(name: "LinkscopeTrainingTests", dependencies: [
+            "LinkscopeTraining", "LinkscopeKernels", "LinkscopeProfile", "LinkscopeCollectives",
+        ]),
     ]
 )

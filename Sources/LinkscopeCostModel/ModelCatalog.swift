@@ -6,11 +6,15 @@ public struct LayerSpec: Sendable, Equatable {
     public var parameters: Int64
     public var forwardFLOPs: Double
     public var activationBytes: Int64
-    public init(name: String, parameters: Int64, forwardFLOPs: Double, activationBytes: Int64) {
+    /// Backward FLOPs per sample when measured or known; nil = 2 × forward (formulas.md §12).
+    public var backwardFLOPs: Double?
+    public init(name: String, parameters: Int64, forwardFLOPs: Double, activationBytes: Int64,
+                backwardFLOPs: Double? = nil) {
         self.name = name
         self.parameters = parameters
         self.forwardFLOPs = forwardFLOPs
         self.activationBytes = activationBytes
+        self.backwardFLOPs = backwardFLOPs
     }
 }
 

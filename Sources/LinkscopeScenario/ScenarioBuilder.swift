@@ -13,7 +13,7 @@ struct ScenarioBuilder {
     static let deviceKeys = ["id", "kind", "model", "node"]
     static let linkKeys = ["from", "to", "bandwidth", "latency", "kind", "duplex", "lanes"]
     static let modelKeys = ["preset", "layers", "dtype", "transformer"]
-    static let layerKeys = ["name", "params", "forward", "activations"]
+    static let layerKeys = ["name", "params", "forward", "backward", "activations"]
     static let trainingKeys = ["batch_per_gpu", "global_batch", "iterations", "parallelism", "sync", "overlap",
                                "optimizer", "recompute", "zero", "gpu_speed", "data_loading", "learning_rate"]
     static let parallelismKeys = ["data", "tensor", "pipeline", "micro_batches", "schedule", "virtual_stages",
@@ -327,11 +327,14 @@ struct ScenarioBuilder {
             let forward = try l["forward"].map { (n: DocNode) throws(ScenarioError) -> Double in
                 try reader.flops(n, l.path("forward"))
             } ?? 0
+            let backward = try l["backward"].map { (n: DocNode) throws(ScenarioError) -> Double in
+                try reader.flops(n, l.path("backward"))
+            }
             let activations = try l["activations"].map { (n: DocNode) throws(ScenarioError) -> Bytes in
                 try reader.bytes(n, l.path("activations"), allowZero: true)
             } ?? .zero
             layers.append(LayerSpec(name: name, parameters: Int64(params), forwardFLOPs: forward,
-                                    activationBytes: activations.count))
+                                    activationBytes: activations.count, backwardFLOPs: backward))
         }
         return ModelDescription(preset: nil, layers: layers, dtype: dtype)
     }

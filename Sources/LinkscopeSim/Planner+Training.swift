@@ -23,10 +23,11 @@ extension Planner {
         let rate = peak * (scenario.options.computeEfficiency ?? spec.efficiency)
         let batch = Double(training.batchPerGPU)
         let forward = model.layers.map { $0.forwardFLOPs * batch / rate }
-        // Backward ≈ 2 × forward (gradients w.r.t. inputs and weights), formulas.md §12, plus what
-        // recomputation repeats.
+        // Backward ≈ 2 × forward (gradients w.r.t. inputs and weights), formulas.md §12, unless the layer
+        // gives its own (a calibrated machine measures it), plus what recomputation repeats.
         let backward = model.layers.indices.map { l in
-            2 * forward[l] + Planner.recomputeFLOPs(layer: l, model: model, recompute: training.recompute) * batch / rate
+            (model.layers[l].backwardFLOPs.map { $0 * batch / rate } ?? 2 * forward[l])
+                + Planner.recomputeFLOPs(layer: l, model: model, recompute: training.recompute) * batch / rate
         }
         return ComputeCosts(forward: forward, backward: backward)
     }

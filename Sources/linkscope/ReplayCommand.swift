@@ -222,25 +222,7 @@ struct ReplayCommand: ParsableCommand {
         return out
     }
 
-    /// `DashboardFlags.show` with a pinned "A" run, opened in the A/B view.
-    func show(_ model: DashboardModel, pinned: DashboardModel) throws {
-        let interactive = CLI.isInteractive && !flags.once
-        guard flags.width >= 20, flags.height >= 5 else { throw InputError("--width/--height: error: frame too small") }
-        let opts = try flags.options(interactive: interactive)
-        if !interactive {
-            print(Dashboard.renderOnce(model: model, runner: nil, options: opts, width: flags.width, height: flags.height,
-                                       pinned: pinned))
-            return
-        }
-        do {
-            try Dashboard.run(model: model, runner: nil, options: opts, pinned: pinned)
-        } catch DashboardError.interrupted(let signal) {
-            throw ExitCode(128 + signal)
-        } catch DashboardError.terminalUnavailable {
-            print(Dashboard.renderOnce(model: model, runner: nil, options: opts, width: flags.width, height: flags.height,
-                                       pinned: pinned))
-        }
-    }
+    func show(_ model: DashboardModel, pinned: DashboardModel) throws { try flags.show(model, pinned: pinned) }
 
     func model(_ timeline: Timeline, title: String, iterations: [Double]) -> DashboardModel {
         var m = DashboardModel(timeline: timeline, title: title)

@@ -1,0 +1,2 @@
+/* pkg-config openblas adds the openblas-pthread include directory. */
+#include <cblas.h>
