@@ -352,7 +352,8 @@ struct Extractor {
         let steps = ReplayPlan.profilerSteps(t)
         // Iteration windows [start_k, start_k+1); the last step's window ends at its own end when kept.
         var windows: [(start: Int64, end: Int64, name: String)] = []
-        if dropLast {
+        // A rank with fewer than two steps has no complete window: it falls back to the whole trace below.
+        if dropLast, steps.count >= 2 {
             for k in 0..<(steps.count - 1) { windows.append((steps[k].ts, steps[k + 1].ts, steps[k].name)) }
         }
         var launchOf: [Int64: Int64] = [:]  // correlation → runtime start; lookup only
