@@ -50,6 +50,7 @@ let package = Package(
             "LinkscopeUnits", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeSchedule",
             "LinkscopeFabric", "LinkscopeCollectives", "LinkscopeCostModel", "LinkscopePlanning", "CZlib",
         ]),
+        .target(name: "LinkscopeFuzz", dependencies: ["LinkscopeUnits", "LinkscopeScenario", "LinkscopeSim"]),
         .target(name: "LinkscopeDashboard", dependencies: [
             "LinkscopeUnits", "LinkscopeTimeline", "CNcurses",
         ]),
@@ -62,6 +63,7 @@ let package = Package(
         .executableTarget(name: "LinkscopeBench", dependencies: [
             "LinkscopeUnits", "LinkscopeEngine", "LinkscopeSchedule", "LinkscopeFabric", "LinkscopeSim",
             "LinkscopeTopology", "LinkscopeScenario", "LinkscopeTraces", "LinkscopeDashboard", "LinkscopeTimeline",
+            "LinkscopeFuzz",
         ]),
 
         .testTarget(name: "LinkscopeUnitsTests", dependencies: ["LinkscopeUnits"]),
@@ -81,6 +83,7 @@ let package = Package(
         .testTarget(name: "LinkscopeSimTests", dependencies: [
             "LinkscopeSim", "LinkscopeScenario", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeTimeline",
         ]),
+        .testTarget(name: "LinkscopeFuzzTests", dependencies: ["LinkscopeFuzz", "LinkscopeScenario"]),
         .testTarget(name: "LinkscopeDashboardTests", dependencies: ["LinkscopeDashboard", "LinkscopeTimeline"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "LinkscopeReplayTests", dependencies: [
