@@ -259,10 +259,8 @@ public struct ReplayPlan: Sendable {
     /// ProfilerStep annotations of a trace (host side), first occurrence per name, by start time.
     static func profilerSteps(_ t: RankTrace) -> [(name: String, ts: Int64, end: Int64)] {
         var out: [(name: String, ts: Int64, end: Int64)] = []
-        var isStep = [Bool](repeating: false, count: t.strings.count)
-        for (i, s) in t.strings.enumerated() where s.contains("ProfilerStep") { isStep[i] = true }
-        for e in t.events where (e.kind == .annotation || e.kind == .cpu) && e.category >= 0 && !e.fromBeginEnd
-            && isStep[Int(e.name)] {
+        for i in TraceAnalysis.profilerStepEvents(in: t) {
+            let e = t.events[i]
             let name = t.strings[Int(e.name)]
             if !out.contains(where: { $0.name == name }) { out.append((name, e.ts, e.end)) }
         }
@@ -358,7 +356,7 @@ struct Extractor {
         }
         var launchOf: [Int64: Int64] = [:]  // correlation → runtime start; lookup only
         for e in t.events where e.kind == .runtime && e.correlation >= 0 { launchOf[e.correlation] = e.ts }
-        let classifier = KernelClassifier(rules: .current)
+        let classifier = KernelClassifier.standard
         var kindCache: [Int32: ReplayActivityKind] = [:]  // lookup only
 
         var raw: [(event: Int, launch: Int64, iteration: Int)] = []
