@@ -69,6 +69,7 @@ let package = Package(
             "LinkscopeTraining", "LinkscopeKernels", "LinkscopeTimeline",
             .target(name: "CMPI", condition: .when(traits: ["MPI"])),
         ]),
+        .target(name: "LinkscopeFuzz", dependencies: ["LinkscopeUnits", "LinkscopeScenario", "LinkscopeSim"]),
         .target(name: "LinkscopeDashboard", dependencies: [
             "LinkscopeUnits", "LinkscopeTimeline", "CNcurses",
         ]),
@@ -82,6 +83,7 @@ let package = Package(
             "LinkscopeUnits", "LinkscopeEngine", "LinkscopeSchedule", "LinkscopeFabric", "LinkscopeSim",
             "LinkscopeTopology", "LinkscopeScenario", "LinkscopeTraces", "LinkscopeDashboard", "LinkscopeTimeline",
             "LinkscopeKernels", "LinkscopeTraining",
+            "LinkscopeFuzz",
         ]),
 
         .testTarget(name: "LinkscopeUnitsTests", dependencies: ["LinkscopeUnits"]),
@@ -101,6 +103,7 @@ let package = Package(
         .testTarget(name: "LinkscopeSimTests", dependencies: [
             "LinkscopeSim", "LinkscopeScenario", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeTimeline",
         ]),
+        .testTarget(name: "LinkscopeFuzzTests", dependencies: ["LinkscopeFuzz", "LinkscopeScenario"]),
         .testTarget(name: "LinkscopeDashboardTests", dependencies: ["LinkscopeDashboard", "LinkscopeTimeline"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "LinkscopeReplayTests", dependencies: [

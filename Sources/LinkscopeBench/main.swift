@@ -8,14 +8,18 @@ let suites: [(String, String, ([String]) -> Void)] = [
     ("dashboard", "frame time of a 1-million-event timeline at 200x60", DashboardBench.run),
     ("analyze", "trace analysis of the shared Kineto traces", AnalyzeBench.run),
     ("kernels", "training kernels vs raw sgemm, thread all-reduce vs memcpy, training samples/s", KernelsBench.run),
+    ("fuzz", "scenario-loader fuzz in child processes: --count N (or LINKSCOPE_FUZZ_COUNT), --seed S", FuzzBench.run),
 ]
 let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.contains("--help") || arguments.contains("-h") {
+if arguments.first == "fuzz-batch" {
+    FuzzBench.batch(Array(arguments.dropFirst()))
+} else if arguments.contains("--help") || arguments.contains("-h") {
     print("usage: linkscope-bench [SUITE ...] [--args]\nsuites:")
     for (name, what, _) in suites { print("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(what)") }
 } else {
     let chosen = arguments.filter { !$0.hasPrefix("-") }
-    for (name, _, run) in suites where chosen.isEmpty || chosen.contains(name) {
+    // The fuzz run takes minutes: only when named.
+    for (name, _, run) in suites where chosen.isEmpty ? name != "fuzz" : chosen.contains(name) {
         print("== \(name)")
         run(arguments)
     }

@@ -40,9 +40,10 @@ public enum CollectiveCompiler {
         }
         try validate(request)
         if request.participants.count < 2 || request.bytes == 0 { return after }
+        try checkSize(request)
 
         let first = schedule.count
-        var emitter = Emitter(schedule: Schedule(), request: request, start: Emitter.unique(after))
+        var emitter = Emitter(schedule: Schedule(), request: coarsened(request), start: Emitter.unique(after))
         swap(&emitter.schedule, &schedule)
         defer { swap(&emitter.schedule, &schedule) }
         try emitter.emit()  // every algorithm validates before adding its first task

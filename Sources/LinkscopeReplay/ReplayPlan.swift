@@ -259,10 +259,8 @@ public struct ReplayPlan: Sendable {
     /// ProfilerStep annotations of a trace (host side), first occurrence per name, by start time.
     static func profilerSteps(_ t: RankTrace) -> [(name: String, ts: Int64, end: Int64)] {
         var out: [(name: String, ts: Int64, end: Int64)] = []
-        var isStep = [Bool](repeating: false, count: t.strings.count)
-        for (i, s) in t.strings.enumerated() where s.contains("ProfilerStep") { isStep[i] = true }
-        for e in t.events where (e.kind == .annotation || e.kind == .cpu) && e.category >= 0 && !e.fromBeginEnd
-            && isStep[Int(e.name)] {
+        for i in TraceAnalysis.profilerStepEvents(in: t) {
+            let e = t.events[i]
             let name = t.strings[Int(e.name)]
             if !out.contains(where: { $0.name == name }) { out.append((name, e.ts, e.end)) }
         }
@@ -352,12 +350,13 @@ struct Extractor {
         let steps = ReplayPlan.profilerSteps(t)
         // Iteration windows [start_k, start_k+1); the last step's window ends at its own end when kept.
         var windows: [(start: Int64, end: Int64, name: String)] = []
-        if dropLast {
+        // A rank with fewer than two steps has no complete window: it falls back to the whole trace below.
+        if dropLast, steps.count >= 2 {
             for k in 0..<(steps.count - 1) { windows.append((steps[k].ts, steps[k + 1].ts, steps[k].name)) }
         }
         var launchOf: [Int64: Int64] = [:]  // correlation → runtime start; lookup only
         for e in t.events where e.kind == .runtime && e.correlation >= 0 { launchOf[e.correlation] = e.ts }
-        let classifier = KernelClassifier(rules: .current)
+        let classifier = KernelClassifier.standard
         var kindCache: [Int32: ReplayActivityKind] = [:]  // lookup only
 
         var raw: [(event: Int, launch: Int64, iteration: Int)] = []

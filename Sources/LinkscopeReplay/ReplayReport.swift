@@ -46,6 +46,8 @@ public enum ReplayReport {
                 ("mean_original_iteration_us", .double(us(r.meanOriginalIterationSeconds))),
                 ("mean_predicted_iteration_us", .double(us(r.meanPredictedIterationSeconds))),
                 ("relative_error", .double((r.relativeError * 1e6).rounded() / 1e6)),
+                ("traced_ranks", .int(Int64(r.worldSize - r.mirrored.count))),
+                ("mirrored_ranks", .int(Int64(r.mirrored.count))),
                 ("collectives", .int(Int64(r.collectives.count))),
                 ("resimulated", .int(Int64(r.count(.resimulated)))),
                 ("kept_size_unknown", .int(Int64(r.count(.keptSizeUnknown)))),
@@ -63,7 +65,8 @@ public enum ReplayReport {
     /// unless `allCollectives`).
     public static func text(_ r: ReplayResult, allCollectives: Bool = false) -> String {
         var out = "Replay on \(r.topologyName), \(r.algorithm.rawValue), link efficiency \(Format.fixed(r.linkEfficiency, decimals: 2))"
-        out += ", \(r.worldSize) rank\(r.worldSize == 1 ? "" : "s") on GPUs \(rankText(r.gpus))\n"
+        out += ", \(r.worldSize) rank\(r.worldSize == 1 ? "" : "s") on GPUs \(rankText(r.gpus))"
+        out += r.mirrored.isEmpty ? "\n" : " (\(r.worldSize - r.mirrored.count) traced, \(r.mirrored.count) mirrored)\n"
         let given = r.ranks.map { "rank \($0.rank) (\($0.file))" }.joined(separator: ", ")
         out += "Traces: \(given)\n"
         if !r.mirrored.isEmpty {

@@ -79,13 +79,13 @@ extension Planner {
                 for (l, t) in costs.forward.enumerated() {
                     let id = job.schedule.add(.compute(device: Int32(d), seconds: t * slowdown, lane: 0),
                                               tag: TaskTag(phase: .forward, step: Int32(it), chunk: Int32(l),
-                                                           channel: Int16(rank)), after: last)
+                                                           channel: Int16(clamping: rank)), after: last)
                     last = [id]
                 }
                 for l in model.layers.indices.reversed() {
                     let id = job.schedule.add(.compute(device: Int32(d), seconds: costs.backward[l] * slowdown, lane: 0),
                                               tag: TaskTag(phase: .backward, step: Int32(it), chunk: Int32(l),
-                                                           channel: Int16(rank)), after: last)
+                                                           channel: Int16(clamping: rank)), after: last)
                     backwardDone[l].append(id)
                     last = [id]
                 }

@@ -34,6 +34,8 @@ struct Planner {
                           servers: Int, sharding: ShardingPolicy, placement: ServerPlacement,
                           layerBytes: [Int64]) throws(SimulationError) -> CollectiveRequest {
         let rootRank = gpus.firstIndex(of: rootGPU) ?? 0
+        try SimulationLimits.check(total: SimulationLimits.trafficBound(bytes: bytes, ranks: gpus.count, algorithm: algorithm),
+                                   what: "\(op.rawValue) of \(Format.bytes(bytes)) over \(gpus.count) GPUs")
         var req: CollectiveRequest
         do {
             req = try topo.request(op: op, algorithm: algorithm, bytes: bytes, gpus: gpus, rootRank: rootRank,

@@ -55,9 +55,9 @@ extension Report {
         if !sweep.isEmpty {
             fields.append(("sweep", .array(sweep.map { s in
                 var f: [(String, JSONValue)] = [
-                    ("parameters", .object(s.parameters.map { ($0.0, .string($0.1)) })),
+                    ("parameters", .object(s.parameters.map { ($0.0, Report.parameterValue($0.1)) })),
                     ("iteration_time_s", s.iterationTime.map { .double($0) } ?? .null),
-                    ("simulated_time_s", .double(s.simulatedTime)),
+                    ("simulated_time_s", s.error == nil ? .double(s.simulatedTime) : .null),
                     ("collectives", .array(s.collectives.map { c in
                         .object([("name", .string(c.name)), ("time_s", .double(c.time)), ("busbw_gbps", .double(c.busbw))])
                     })),
@@ -68,5 +68,16 @@ extension Report {
         }
         if !warnings.isEmpty { fields.append(("warnings", .array(warnings.map { .string($0) }))) }
         return .object(fields)
+    }
+}
+
+extension Report {
+    /// A sweep parameter as JSON: numbers as numbers, GPU lists as lists, anything else ("ring", "1 GiB") as text.
+    static func parameterValue(_ text: String) -> JSONValue {
+        guard let v = try? JSONValue.parse(text) else { return .string(text) }
+        switch v {
+        case .int, .double, .bool, .array: return v
+        default: return .string(text)
+        }
     }
 }

@@ -103,20 +103,23 @@ extension Report {
 
     /// CSV: one row per collective, then one per sweep combination (`section` tells which).
     public var csv: String {
-        var out = "section,name,op,algorithm,gpus,bytes,time_s,algbw_gbps,busbw_gbps,formula_time_s,iteration_time_s\n"
-        func q(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingQuotes + "\"" : s }
+        var out = "section,name,op,algorithm,gpus,bytes,time_s,algbw_gbps,busbw_gbps,formula_time_s,iteration_time_s,error\n"
+        func q(_ s: String) -> String {
+            s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingQuotes + "\"" : s
+        }
         for c in collectives {
             out += ["collective", q(c.name), c.op, c.algorithm, q(c.gpus.map(String.init).joined(separator: " ")),
-                    "\(c.bytes)", "\(c.time)", "\(c.algbw)", "\(c.busbw)", c.formulaTime.map { "\($0)" } ?? "", ""]
+                    "\(c.bytes)", "\(c.time)", "\(c.algbw)", "\(c.busbw)", c.formulaTime.map { "\($0)" } ?? "", "", ""]
                 .joined(separator: ",") + "\n"
         }
         if let it = iterationTime {
-            out += ["training", q(scenario), "", "", "", "", "", "", "", "", "\(it)"].joined(separator: ",") + "\n"
+            out += ["training", q(scenario), "", "", "", "", "", "", "", "", "\(it)", ""].joined(separator: ",") + "\n"
         }
         for s in sweep {
             let name = s.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
-            out += ["sweep", q(name), "", "", "", "", "\(s.simulatedTime)", "", "", "",
-                    s.iterationTime.map { "\($0)" } ?? ""].joined(separator: ",") + "\n"
+            // A failed combination has no numbers, only its error text.
+            out += ["sweep", q(name), "", "", "", "", s.error == nil ? "\(s.simulatedTime)" : "", "", "", "",
+                    s.iterationTime.map { "\($0)" } ?? "", q(s.error ?? "")].joined(separator: ",") + "\n"
         }
         return out
     }

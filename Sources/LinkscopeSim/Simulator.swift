@@ -55,6 +55,10 @@ public enum Simulator {
         }
         jobs += try planner.collectiveJobs()
         guard !jobs.isEmpty else { throw .invalid("nothing to simulate: add `collectives` or `training`") }
+        try SimulationLimits.check(total: jobs.reduce(0.0) { sum, job in
+            job.collectives.reduce(sum) { $0 + SimulationLimits.trafficBound(bytes: $1.bytes, ranks: $1.gpus.count,
+                                                                              algorithm: $1.algorithm) }
+        }, what: "the scenario")
 
         let topology = scenario.topology
         let fabric = FabricSimulator(topology: topology,

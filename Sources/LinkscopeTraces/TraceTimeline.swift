@@ -48,7 +48,7 @@ public enum TraceTimeline {
 
     static func kineto(_ traces: [RankTrace], includeCPU: Bool, title: String?) -> Timeline {
         var tl = Timeline(title: title ?? (traces.count == 1 ? traces[0].file : "\(traces.count) ranks"))
-        let classifier = KernelClassifier(rules: .current)
+        let classifier = KernelClassifier.standard
         func kept(_ e: TraceEvent) -> Bool {
             e.kind.isGPUActivity || (includeCPU && (e.kind == .cpu || e.kind == .runtime || e.kind == .annotation))
         }

@@ -12,7 +12,7 @@ struct Analyze: ParsableCommand {
     @Argument(help: "Trace files, one per rank (.json or .json.gz).", completion: .file(extensions: ["json", "gz"]))
     var traces: [String]
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, json or csv (one row per rank).")
     var format: OutputFormat = .text
 
     @Flag(help: "Keep every GPU event (no ProfilerStep filter).")
@@ -30,7 +30,8 @@ struct Analyze: ParsableCommand {
         let analysis = TraceAnalysis(traces: ranks, options: options)
         switch format {
         case .json: print(TraceReport.json(analysis).serialized(), terminator: "")
-        case .text, .csv: print(TraceReport.text(analysis), terminator: "")
+        case .csv: print(TraceReport.csv(analysis), terminator: "")
+        case .text: print(TraceReport.text(analysis), terminator: "")
         }
     }
 }

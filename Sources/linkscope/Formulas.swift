@@ -27,7 +27,7 @@ struct Formulas: ParsableCommand {
     @Option(help: "Parameter-server shards k for the sharded-PS row.")
     var servers: Int = 2
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, json or csv (one row per scheme).")
     var format: OutputFormat = .text
 
     func run() throws {
@@ -41,22 +41,25 @@ struct Formulas: ParsableCommand {
         do { a = try UnitParser.seconds(latency) } catch { throw InputError("--latency: error: \(error.message)") }
         let rows = CostFormulas.formulaTable(ranks: ranks, bytes: m.count, bandwidth: b.bytesPerSecond, latency: a.value,
                                              servers: servers)
+        let schemes: [JSONValue] = rows.map { r in
+            .object([("scheme", .string(r.scheme)),
+                     ("per_worker_sent", r.perWorkerSent.map { .int($0) } ?? .null),
+                     ("per_worker_received", r.perWorkerReceived.map { .int($0) } ?? .null),
+                     ("server_in", r.serverIn.map { .int($0) } ?? .null),
+                     ("network_total", r.networkTotal.map { .int($0) } ?? .null),
+                     ("time_s", .double(r.seconds))])
+        }
         switch format {
         case .json:
             let json = JSONValue.object([
                 ("ranks", .int(Int64(ranks))), ("bytes", .int(m.count)), ("bandwidth_gbps", .double(b.gigabytesPerSecond)),
-                ("latency_s", .double(a.value)),
-                ("schemes", .array(rows.map { r in
-                    .object([("scheme", .string(r.scheme)),
-                             ("per_worker_sent", r.perWorkerSent.map { .int($0) } ?? .null),
-                             ("per_worker_received", r.perWorkerReceived.map { .int($0) } ?? .null),
-                             ("server_in", r.serverIn.map { .int($0) } ?? .null),
-                             ("network_total", r.networkTotal.map { .int($0) } ?? .null),
-                             ("time_s", .double(r.seconds))])
-                })),
+                ("latency_s", .double(a.value)), ("schemes", .array(schemes)),
             ])
             print(json.serialized(), terminator: "")
-        case .text, .csv:
+        case .csv:
+            let columns = ["scheme", "per_worker_sent", "per_worker_received", "server_in", "network_total", "time_s"]
+            print(CSVTable(columns: columns, objects: schemes).rendered, terminator: "")
+        case .text:
             print("Closed-form costs for N = \(ranks), M = \(m.count) B (\(m)), B = \(b) per direction, α = \(a)")
             print("(formulas.md §3-§8; traffic in bytes per iteration; '-' where the scheme has no such quantity)\n")
             var t = TextTable(["scheme", "sent/worker", "recv/worker", "server in", "network total", "time"])

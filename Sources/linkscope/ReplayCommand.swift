@@ -55,7 +55,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .customLong("link-efficiency"), help: "Fraction of link line rate reached (0 < e ≤ 1).")
     var linkEfficiency: Double = 0.8
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, json or csv (one row per collective).")
     var format: OutputFormat = .text
 
     @Flag(help: "List every collective in the text output (default: grouped).")
@@ -84,7 +84,6 @@ struct ReplayCommand: ParsableCommand {
             throw InputError("--link-efficiency: error: must be in (0, 1], got \(linkEfficiency)")
         }
         if let n = nodes, n < 1 { throw InputError("--nodes: error: must be at least 1") }
-        if format == .csv { throw InputError("--format: error: replay writes text or json") }
         let ranks = try Traces.read(traces)
         let plan: ReplayPlan
         do { plan = try ReplayPlan(traces: ranks) } catch let e as ReplayError { throw InputError("replay: error: \(e.description)") }
@@ -95,11 +94,11 @@ struct ReplayCommand: ParsableCommand {
         do { perNode = max(1, try Topology.preset(presetName).gpuCount) } catch {
             throw InputError("--preset: error: \(error.message)")
         }
-        let gpuList = try parseGPUs(worldSize: plan.worldSize)
-        let needed = (gpuList.max() ?? 0) / perNode + 1
-        let nodeCount = nodes ?? needed
+        let placement = try place(preset: presetName, perNode: perNode, worldSize: plan.worldSize)
+        let gpuList = placement.gpus
+        if let note = placement.note { notes.append(note) }
         let topology: Topology
-        do { topology = try Topology.preset(presetName, nodes: nodeCount) } catch {
+        do { topology = try Topology.preset(presetName, nodes: placement.nodes) } catch {
             throw InputError("--preset: error: \(error.message)")
         }
         var result: ReplayResult
@@ -119,7 +118,8 @@ struct ReplayCommand: ParsableCommand {
         }
         switch format {
         case .json: print(ReplayReport.json(result).serialized(), terminator: "")
-        case .text, .csv: print(ReplayReport.text(result, allCollectives: allCollectives), terminator: "")
+        case .csv: print(Self.csv(ReplayReport.json(result)), terminator: "")
+        case .text: print(ReplayReport.text(result, allCollectives: allCollectives), terminator: "")
         }
     }
 
@@ -132,7 +132,6 @@ struct ReplayCommand: ParsableCommand {
             throw InputError("--link-efficiency: error: must be in (0, 1], got \(linkEfficiency)")
         }
         if let n = nodes, n < 1 { throw InputError("--nodes: error: must be at least 1") }
-        if format == .csv { throw InputError("--format: error: replay writes text or json") }
         let graphs: [ChakraGraph]
         do { graphs = try ChakraReader.read(paths: files) } catch {
             throw InputError(file: error.file, "byte \(error.offset): \(error.message)")
@@ -157,10 +156,11 @@ struct ReplayCommand: ParsableCommand {
         do { perNode = max(1, try Topology.preset(presetName).gpuCount) } catch {
             throw InputError("--preset: error: \(error.message)")
         }
-        let gpuList = try parseGPUs(worldSize: plan.worldSize)
-        let nodeCount = nodes ?? ((gpuList.max() ?? 0) / perNode + 1)
+        let placement = try place(preset: presetName, perNode: perNode, worldSize: plan.worldSize)
+        let gpuList = placement.gpus
+        if let note = placement.note { notes.append(note) }
         let topology: Topology
-        do { topology = try Topology.preset(presetName, nodes: nodeCount) } catch {
+        do { topology = try Topology.preset(presetName, nodes: placement.nodes) } catch {
             throw InputError("--preset: error: \(error.message)")
         }
         var result: ReplayResult
@@ -184,8 +184,15 @@ struct ReplayCommand: ParsableCommand {
         }
         switch format {
         case .json: print(ChakraReport.json(result, plan: plan).serialized(), terminator: "")
-        case .text, .csv: print(ChakraReport.text(result, plan: plan, allCollectives: allCollectives), terminator: "")
+        case .csv: print(Self.csv(ChakraReport.json(result, plan: plan)), terminator: "")
+        case .text: print(ChakraReport.text(result, plan: plan, allCollectives: allCollectives), terminator: "")
         }
+    }
+
+    /// The collectives of a replay report, one row each.
+    static func csv(_ report: JSONValue) -> String {
+        guard case .array(let rows)? = report["collectives"] else { return "" }
+        return CSVTable(objects: rows).rendered
     }
 
     /// --preset, else from deviceProperties (or kernel names), else dgx-a100 with a warning.
@@ -207,17 +214,24 @@ struct ReplayCommand: ParsableCommand {
         return "dgx-a100"
     }
 
-    func parseGPUs(worldSize: Int) throws -> [Int] {
-        guard let gpus else { return Array(0..<worldSize) }
+    /// --gpus and --nodes checked against the preset (a GPU it lacks is an error, as in `topo`).
+    func place(preset: String, perNode: Int, worldSize: Int) throws -> ReplayPlacement {
+        do {
+            return try ReplayPlacement.resolve(preset: preset, gpusPerNode: perNode, worldSize: worldSize,
+                                               gpus: try parseGPUs(), nodes: nodes)
+        } catch let e as ReplayError {
+            throw InputError("replay: error: \(e.description)")
+        }
+    }
+
+    func parseGPUs() throws -> [Int]? {
+        guard let gpus else { return nil }
         var out: [Int] = []
         for part in gpus.split(separator: ",", omittingEmptySubsequences: false) {
             let t = part.trimmingCharacters(in: .whitespaces)
             guard let v = Int(t), v >= 0 else { throw InputError("--gpus: error: '\(t)' is not a GPU number") }
             guard !out.contains(v) else { throw InputError("--gpus: error: GPU \(v) is listed twice") }
             out.append(v)
-        }
-        guard out.count == worldSize else {
-            throw InputError("--gpus: error: the job has \(worldSize) ranks but \(out.count) GPUs were given")
         }
         return out
     }

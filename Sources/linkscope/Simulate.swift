@@ -31,6 +31,8 @@ struct Simulate: ParsableCommand {
         if let trafficOut { files.append((trafficOut, run.traffic.serialized)) }
         try IO.writeAll(files)
         print(Report.render(run.report, format: format), terminator: "")
+        // A sweep combination that failed is a failed run: its error is in the report, the exit code says so.
+        if run.report.sweep.contains(where: { $0.error != nil }) { throw CheckFailed() }
     }
 }
 

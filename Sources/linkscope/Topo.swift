@@ -21,7 +21,7 @@ struct Topo: ParsableCommand {
     @Option(help: "Nodes, for a preset (joined by a fat-tree).")
     var nodes: Int = 1
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, json or csv (one row per directed link).")
     var format: OutputFormat = .text
 
     @Flag(help: "List every link, not only GPU-to-GPU NVLink and a summary of the rest.")
@@ -53,7 +53,11 @@ struct Topo: ParsableCommand {
         do { analysis = try topology.analyze(gpus: set) } catch { throw InputError("--gpus: error: \(error.message)") }
         switch format {
         case .json: print(json(topology, analysis).serialized(), terminator: "")
-        case .text, .csv: print(text(topology, analysis), terminator: "")
+        case .csv:
+            guard case .array(let links)? = json(topology, analysis)["links"] else { return }
+            print(CSVTable(columns: ["from", "to", "kind", "bandwidth_gbps", "latency_s", "lanes"], objects: links).rendered,
+                  terminator: "")
+        case .text: print(text(topology, analysis), terminator: "")
         }
     }
 

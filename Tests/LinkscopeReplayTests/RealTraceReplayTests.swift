@@ -3,10 +3,11 @@ import LinkscopeTraces
 import Testing
 @testable import LinkscopeReplay
 
-/// Replays of the shared Kineto traces (skipped when absent).
+/// Replays of the shared Kineto traces: the suite is disabled, and reported as skipped, when they are absent.
+@Suite(.disabled(if: SharedTraces.directory == nil, "shared Kineto traces not found (set LINKSCOPE_SHARED)"))
 struct RealTraceReplayTests {
-    static func replay(_ file: String, preset: String) throws -> ReplayResult? {
-        guard let path = SharedTraces.path(file) else { return nil }
+    static func replay(_ file: String, preset: String) throws -> ReplayResult {
+        let path = try #require(SharedTraces.path(file), "shared trace \(file) missing")
         let trace = try TraceReader.read(path: path)
         let plan = try ReplayPlan(traces: [trace])
         let topology = try Topology.preset(preset, nodes: max(1, (plan.worldSize + 7) / 8))
@@ -14,7 +15,7 @@ struct RealTraceReplayTests {
     }
 
     @Test func ncclDataOnItsOwnTopologyReproducesIterationTime() throws {
-        guard let r = try Self.replay("nccl_data.json.gz", preset: "dgx-a100") else { return }
+        let r = try Self.replay("nccl_data.json.gz", preset: "dgx-a100")
         #expect(r.iterations.count == 2, "ProfilerSteps #4 and #5; #6 dropped")
         #expect(r.count(.resimulated) == r.collectives.count && r.collectives.count == 14)
         #expect(r.mirrored.map(\.rank) == [1])
@@ -26,8 +27,8 @@ struct RealTraceReplayTests {
     }
 
     @Test func slowerTopologyPredictsLongerCommunication() throws {
-        guard let fast = try Self.replay("nccl_data.json.gz", preset: "dgx-a100"),
-              let slow = try Self.replay("nccl_data.json.gz", preset: "pcie-4gpu") else { return }
+        let fast = try Self.replay("nccl_data.json.gz", preset: "dgx-a100")
+        let slow = try Self.replay("nccl_data.json.gz", preset: "pcie-4gpu")
         let f = fast.collectives.reduce(0) { $0 + $1.predictedSeconds }
         let s = slow.collectives.reduce(0) { $0 + $1.predictedSeconds }
         #expect(s > 2 * f)
@@ -36,7 +37,7 @@ struct RealTraceReplayTests {
     }
 
     @Test func controlTraceKeepsCollectivesWithoutSize() throws {
-        guard let r = try Self.replay("control.json.gz", preset: "dgx-a100") else { return }
+        let r = try Self.replay("control.json.gz", preset: "dgx-a100")
         #expect(r.worldSize == 8 && r.mirrored.count == 7)
         #expect(r.count(.resimulated) == 0 && !r.collectives.isEmpty)
         print("control replay: original \(r.meanOriginalIterationSeconds * 1e3) ms, predicted "
@@ -45,8 +46,8 @@ struct RealTraceReplayTests {
     }
 
     @Test func realReplayIsDeterministic() throws {
-        guard let a = try Self.replay("nccl_data.json.gz", preset: "dgx-a100"),
-              let b = try Self.replay("nccl_data.json.gz", preset: "dgx-a100") else { return }
+        let a = try Self.replay("nccl_data.json.gz", preset: "dgx-a100")
+        let b = try Self.replay("nccl_data.json.gz", preset: "dgx-a100")
         #expect(ReplayReport.json(a).serialized() == ReplayReport.json(b).serialized())
         #expect(ReplayReport.text(a) == ReplayReport.text(b))
     }
