@@ -138,6 +138,8 @@ public struct TrainingDescription: Sendable, Equatable {
     public var dataLoading: DataLoading?
     /// The learning-rate rule (`learning_rate`), reported for the global batch.
     public var learningRate: LearningRateRule?
+    /// Scheduled resizes of a data-parallel job (`elastic`), in iteration order.
+    public var elastic: ElasticPlan?
     public init(batchPerGPU: Int, iterations: Int, parallelism: Parallelism, sync: SyncDescription, overlap: Bool,
                 optimizer: Optimizer = .momentum, recompute: Recompute = .none, zero: Int = 0,
                 gpuSpeed: [Int: Double] = [:]) {
@@ -168,6 +170,27 @@ public struct DataLoading: Sendable, Equatable {
     /// Seconds to load `samples` samples.
     public func seconds(samples: Int) -> Double {
         bandwidth.bytesPerSecond > 0 ? Double(sampleBytes.count) * Double(samples) / bandwidth.bytesPerSecond : 0
+    }
+}
+
+/// `training.elastic`: the job continues on another GPU set from iteration `at` on (book ch11,
+/// formulas.md §17). Newcomers receive the weights and optimizer state by broadcast from the first
+/// surviving GPU; the ring is rebuilt over the new set.
+public struct ElasticPlan: Sendable, Equatable {
+    public struct Resize: Sendable, Equatable {
+        public var at: Int
+        public var gpus: [Int]
+        public init(at: Int, gpus: [Int]) {
+            self.at = at
+            self.gpus = gpus
+        }
+    }
+    /// Keep the global batch (each replica's batch changes) instead of each replica's batch.
+    public var keepGlobalBatch: Bool
+    public var resizes: [Resize]
+    public init(keepGlobalBatch: Bool, resizes: [Resize]) {
+        self.keepGlobalBatch = keepGlobalBatch
+        self.resizes = resizes
     }
 }
 

@@ -15,7 +15,8 @@ struct ScenarioBuilder {
     static let modelKeys = ["preset", "layers", "dtype", "transformer"]
     static let layerKeys = ["name", "params", "forward", "activations"]
     static let trainingKeys = ["batch_per_gpu", "global_batch", "iterations", "parallelism", "sync", "overlap",
-                               "optimizer", "recompute", "zero", "gpu_speed", "data_loading", "learning_rate"]
+                               "optimizer", "recompute", "zero", "gpu_speed", "data_loading", "learning_rate",
+                               "elastic"]
     static let parallelismKeys = ["data", "tensor", "pipeline", "micro_batches", "schedule", "virtual_stages",
                                    "sequence", "split"]
     static let syncKeys = ["scheme", "algorithm", "servers", "sharding", "placement"]
@@ -352,6 +353,7 @@ struct ScenarioBuilder {
         var training = TrainingDescription(batchPerGPU: batch, iterations: iterations, parallelism: parallelism,
                                            sync: sync, overlap: overlap)
         try readMemoryKeys(f, into: &training, gpus: gpus)
+        try readElastic(f, into: &training, topology: topology)
         return training
     }
 

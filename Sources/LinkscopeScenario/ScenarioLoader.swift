@@ -34,7 +34,8 @@ import LinkscopeUnits
 /// - `training` (needs `model`): `batch_per_gpu` [64] or `global_batch`, `iterations` [3], `overlap` [true],
 ///   `optimizer: sgd|momentum|adam` [momentum], `recompute: none|selective|full` [none], `zero` [0, 0...3],
 ///   `gpu_speed: {GPU: factor}`, `data_loading: {bandwidth, sample_bytes}`, `learning_rate: {base, base_batch,
-///   rule: linear|sqrt [linear], warmup [0]}`, `parallelism: {data [GPUs / (tensor·pipeline)], tensor [1], pipeline [1],
+///   rule: linear|sqrt [linear], warmup [0]}`, `elastic: {keep: local-batch|global-batch, resizes: [{at, gpus}]}`,
+///   `parallelism: {data [GPUs / (tensor·pipeline)], tensor [1], pipeline [1],
 ///   micro_batches [1, or min(4·pipeline, batch) when pipelined], schedule: vanilla|gpipe|1f1b|interleaved
 ///   [gpipe], virtual_stages [1; 2 interleaved], sequence [false], split [balanced]}`
 ///   with data·tensor·pipeline = the job's GPU count (docs/training.md);

@@ -49,6 +49,8 @@ public enum Simulator {
                 jobs.append(job)
                 parallel = info
             }
+        } else if let t = scenario.training, let plan = t.elastic, !plan.resizes.isEmpty {
+            jobs += try elasticJobs(scenario: scenario, plan: plan, planner: &planner)
         } else if let (job, c) = try planner.trainingJob() {
             jobs.append(job)
             costs = c
@@ -99,7 +101,8 @@ public enum Simulator {
                                 model: model, acc: acc, report: &report)
                 report.iterationTime = result.makespan / Double(job.iterations)
                 report.memory = planner.memoryPerGPU(layout: parallel.layout, model: model, training: training)
-            } else if job.iterations > 0, let training = scenario.training, let model = scenario.model, let costs {
+            } else if job.iterations > 0, let training = (job.segment ?? scenario).training, let model = scenario.model,
+                      let costs = job.costs ?? costs {
                 report.training = summary(job: job, result: result, training: training, model: model, costs: costs,
                                           collectives: Array(report.collectives.suffix(job.collectives.count)),
                                           acc: acc, planner: planner)
@@ -110,7 +113,8 @@ public enum Simulator {
                     report.training = t
                 }
                 report.iterationTime = result.makespan / Double(job.iterations)
-                let layout = ParallelLayout(parallelism: training.parallelism, jobGPUs: scenario.gpus, model: model)
+                let layout = ParallelLayout(parallelism: training.parallelism, jobGPUs: (job.segment ?? scenario).gpus,
+                                            model: model)
                 report.memory = planner.memoryPerGPU(layout: layout, model: model, training: training)
             }
             offset += result.makespan
