@@ -34,12 +34,22 @@ extension Report {
             }
         }
         for (m, ids) in groups.sorted(by: { $0.0.stage < $1.0.stage }) {
-            table.add(["\(m.stage)", Report.gpuList(ids), Format.bytes(m.weights), Format.bytes(m.gradients),
-                       Format.bytes(m.optimizer), Format.bytes(m.activations), Format.bytes(m.peakBytes),
-                       Format.bytes(m.capacityBytes), m.fits ? "yes" : "OUT OF MEMORY"])
+            table.add(["\(m.stage)", Report.gpuList(ids), Report.decimalBytes(m.weights),
+                       Report.decimalBytes(m.gradients), Report.decimalBytes(m.optimizer),
+                       Report.decimalBytes(m.activations), Report.decimalBytes(m.peakBytes),
+                       Report.decimalBytes(m.capacityBytes), m.fits ? "yes" : "OUT OF MEMORY"])
         }
         out += table.render(indent: "  ")
         return out
+    }
+
+    /// Bytes in decimal units only (GB = 1e9), so that a column never mixes GB and GiB.
+    static func decimalBytes(_ count: Int64) -> String {
+        let v = Double(count)
+        for (unit, name) in [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")] where v >= unit {
+            return Format.number(v / unit) + " " + name
+        }
+        return "\(count) B"
     }
 
     /// The `pipeline` section: the bubble measured on the timeline next to its closed form.
@@ -50,7 +60,7 @@ extension Report {
         var table = TextTable(["", "value"])
         table.add(["bubble (idle / iteration, simulated)", Format.percent(p.bubbleFraction)])
         table.add(["bubble (closed form)", Format.percent(p.formulaBubbleFraction)])
-        table.add(["activation per boundary and micro-batch", Format.bytes(p.boundaryBytes)])
+        table.add(["activation per boundary and micro-batch", Report.decimalBytes(p.boundaryBytes)])
         out += table.render(indent: "  ")
         return out
     }
