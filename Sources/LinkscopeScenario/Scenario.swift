@@ -18,6 +18,8 @@ public struct Scenario: Sendable {
     public var options: SimulationOptions
     /// One fully validated scenario per sweep combination (empty without `sweep`).
     public var sweep: [SweepPoint]
+    /// Training jobs that share the fabric (`jobs:`), simulated together.
+    public var jobs: [JobDescription] = []
 
     public init(name: String, file: String, cluster: ClusterDescription, topology: Topology, gpus: [Int],
                 model: ModelDescription? = nil, training: TrainingDescription? = nil,
@@ -155,6 +157,20 @@ public struct TrainingDescription: Sendable, Equatable {
     }
     /// Samples per iteration over all data-parallel replicas.
     public var globalBatch: Int { batchPerGPU * parallelism.data }
+}
+
+/// One entry of `jobs:`: a training job with its own GPUs, model and training keys.
+public struct JobDescription: Sendable, Equatable {
+    public var name: String
+    public var gpus: [Int]
+    public var model: ModelDescription
+    public var training: TrainingDescription
+    public init(name: String, gpus: [Int], model: ModelDescription, training: TrainingDescription) {
+        self.name = name
+        self.gpus = gpus
+        self.model = model
+        self.training = training
+    }
 }
 
 /// `training.data_loading`: one input pipeline feeding every replica (book ch1: throughput =

@@ -194,4 +194,25 @@ extension ScenarioBuilder {
         }
         t.elastic = ElasticPlan(keepGlobalBatch: keepGlobal, resizes: resizes)
     }
+
+    /// `jobs: [{name, gpus *required*, model *required*, training *required*}]`: training jobs sharing the
+    /// fabric (and, where their GPU sets overlap, the GPUs).
+    func buildJobs(_ node: DocNode, path: String, topology: Topology) throws(ScenarioError) -> [JobDescription] {
+        var jobs: [JobDescription] = []
+        let all = Array(0..<topology.gpuCount)
+        for (i, item) in try reader.list(node, path).enumerated() {
+            let f = try reader.mapping(item, "\(path)[\(i)]", allowed: ["name", "gpus", "model", "training"])
+            let gpus = try gpuSet(try f.required("gpus"), f.path("gpus"), from: all, topology: topology,
+                                  setName: "the topology")
+            let model = try buildModel(try f.required("model"), path: f.path("model"))
+            let training = try buildTraining(try f.required("training"), path: f.path("training"), gpus: gpus,
+                                             topology: topology, model: model)
+            if training.elastic != nil, let t = f["training"] {
+                throw reader.error(t, f.path("training.elastic"), "elastic resizes are not supported inside 'jobs'")
+            }
+            jobs.append(JobDescription(name: try f.string("name") ?? "job\(i)", gpus: gpus, model: model,
+                                       training: training))
+        }
+        return jobs
+    }
 }

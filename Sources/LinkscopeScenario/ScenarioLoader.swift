@@ -47,6 +47,8 @@ import LinkscopeUnits
 ///   first N of them], servers [1], sharding, placement, group}]` (algorithm/op pairs: `AlgorithmSupport`).
 /// - `simulation: {link_efficiency (0, 1] [1], chunk [4 MiB], compute_efficiency (0, 1] [the GPU's]}`; numbers
 ///   may be written as percentages (`80%`).
+/// - `jobs: [{name [jobN], gpus *required*, model *required*, training *required*}]`: training jobs sharing the
+///   fabric (docs/training.md).
 /// - `sweep: {dotted.path[index]: [values]}`; see `load(yaml:file:)`.
 ///
 /// At least one of `collectives` or `training` is required. Null values (`~`, empty) mean "use the default".

@@ -31,4 +31,6 @@ struct Job {
     /// Elastic training: the scenario this segment of the run trains (its GPUs and batch), and its compute.
     var segment: Scenario? = nil
     var costs: ComputeCosts? = nil
+    /// `jobs:` merged into this schedule.
+    var shared: SharedJobs? = nil
 }

@@ -43,6 +43,30 @@ extension Report {
         return out
     }
 
+    /// The `jobs` section: each job's iteration time alone and when sharing the cluster.
+    var jobsText: String {
+        guard !jobs.isEmpty else { return "" }
+        var out = "\nJobs sharing the fabric\n"
+        var table = TextTable(["job", "gpus", "iteration alone", "iteration shared", "slowdown", "samples/s"])
+        table.alignments[0] = .left
+        for j in jobs {
+            table.add([j.name, Report.gpuList(j.gpus), Format.duration(j.aloneIterationTime),
+                       Format.duration(j.sharedIterationTime), Format.fixed(j.slowdown, decimals: 3) + "×",
+                       Format.number(j.samplesPerSecond)])
+        }
+        out += table.render(indent: "  ")
+        return out
+    }
+
+    var jobsJSON: JSONValue {
+        .array(jobs.map { j in
+            .object([("name", .string(j.name)), ("gpus", .array(j.gpus.map { .int(Int64($0)) })),
+                     ("iterations", .int(Int64(j.iterations))), ("alone_iteration_time_s", .double(j.aloneIterationTime)),
+                     ("shared_iteration_time_s", .double(j.sharedIterationTime)), ("slowdown", .double(j.slowdown)),
+                     ("samples_per_s", .double(j.samplesPerSecond))])
+        })
+    }
+
     /// Bytes in decimal units only (GB = 1e9), so that a column never mixes GB and GiB.
     static func decimalBytes(_ count: Int64) -> String {
         let v = Double(count)

@@ -56,12 +56,13 @@ public enum Simulator {
             costs = c
         }
         jobs += try planner.collectiveJobs()
-        guard !jobs.isEmpty else { throw .invalid("nothing to simulate: add `collectives` or `training`") }
 
         let topology = scenario.topology
         let fabric = FabricSimulator(topology: topology,
                                      options: FabricOptions(recordLinkHistory: options.recordLinkHistory,
                                                             linkEfficiency: scenario.options.linkEfficiency))
+        if !scenario.jobs.isEmpty { jobs.append(try sharedJobs(scenario, fabric: fabric)) }
+        guard !jobs.isEmpty else { throw .invalid("nothing to simulate: add `collectives` or `training`") }
         var acc = Accounting(topology: topology)
         var builder = options.recordTimeline ? TimelineBuilder(topology: topology, title: scenario.name,
                                                                         transferSpans: options.transferSpans) : nil
@@ -70,17 +71,8 @@ public enum Simulator {
         var offset = 0.0
 
         for job in jobs {
-            let result: ExecutionResult
-            do {
-                result = try fabric.run(job.schedule)
-            } catch {
-                switch error {
-                case .noRoute(let a, let b):
-                    throw .noRoute(from: topology.devices[a].name, to: topology.devices[b].name, name: job.label)
-                case .unknownDevice(let d):
-                    throw .invalid("\(job.label): unknown device index \(d)")
-                }
-            }
+            let result = try execute(job.schedule, label: job.label, fabric: fabric, topology: topology)
+            if let shared = job.shared { report.jobs = shared.results(result) }
             let perCollective = acc.add(job: job, result: result, offset: offset)
             for (meta, agg) in zip(job.collectives, perCollective) {
                 let time = agg.end - agg.start

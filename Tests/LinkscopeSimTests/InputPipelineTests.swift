@@ -65,3 +65,26 @@ private func loaderScenario(gpus: Int, loader: String?) -> String {
     #expect(abs(ratio - 0.5) < 1e-9)
     #expect(report.training?.batchPerGPU == 48)
 }
+
+/// Book ch12: two jobs whose parameter-server traffic crosses the same PCIe uplinks slow each other down;
+/// two jobs on disjoint links do not.
+@Test func jobsSharingTheFabric() throws {
+    func scenario(_ a: String, _ b: String, bSync: String = "{algorithm: ring}") -> String {
+        """
+        name: shared
+        cluster: {preset: dgx1-v100}
+        jobs:
+          - {name: a, gpus: \(a), model: {preset: resnet50, dtype: fp16}, training: {batch_per_gpu: 32, iterations: 2, overlap: false, sync: {scheme: parameter-server, placement: hosts}}}
+          - {name: b, gpus: \(b), model: {preset: resnet50, dtype: fp16}, training: {batch_per_gpu: 32, iterations: 2, overlap: false, sync: \(bSync)}}
+        """
+    }
+    // PS job a on GPUs 0,2,4,6 and ring job b on 1,3,5,7: b's rings stay on NVLink, a's pushes on PCIe.
+    let apart = try simulate(scenario("[0, 2, 4, 6]", "[1, 3, 5, 7]")).report.jobs
+    #expect(apart.count == 2)
+    #expect(apart.allSatisfy { abs($0.slowdown - 1) < 1e-9 })
+    let together = try simulate(scenario("[0, 2, 4, 6]", "[1, 3, 5, 7]",
+                                         bSync: "{scheme: parameter-server, placement: hosts}")).report.jobs
+    #expect(together.allSatisfy { $0.slowdown > 1.2 })
+    // Job a alone is the same job in both runs.
+    #expect(together[0].aloneIterationTime == apart[0].aloneIterationTime)
+}
