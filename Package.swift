@@ -49,6 +49,7 @@ let package = Package(
         .target(name: "LinkscopeReplay", dependencies: [
             "LinkscopeUnits", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeSchedule",
             "LinkscopeFabric", "LinkscopeCollectives", "LinkscopeCostModel", "LinkscopePlanning", "CZlib",
+            "LinkscopeSim",
         ]),
         .target(name: "LinkscopeDashboard", dependencies: [
             "LinkscopeUnits", "LinkscopeTimeline", "CNcurses",
@@ -84,7 +85,8 @@ let package = Package(
         .testTarget(name: "LinkscopeDashboardTests", dependencies: ["LinkscopeDashboard", "LinkscopeTimeline"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "LinkscopeReplayTests", dependencies: [
-            "LinkscopeReplay", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeTimeline",
+            "LinkscopeReplay", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeTimeline", "LinkscopeSim",
+            "LinkscopeScenario",
         ], exclude: ["Fixtures"]),
     ]
 )
