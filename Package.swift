@@ -55,6 +55,7 @@ let package = Package(
         .target(name: "LinkscopeReplay", dependencies: [
             "LinkscopeUnits", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeSchedule",
             "LinkscopeFabric", "LinkscopeCollectives", "LinkscopeCostModel", "LinkscopePlanning", "CZlib",
+            "LinkscopeSim",
         ]),
         .target(name: "LinkscopeKernels", dependencies: ["CBLAS"]),
         .target(name: "LinkscopeTraining", dependencies: [
@@ -107,7 +108,8 @@ let package = Package(
         .testTarget(name: "LinkscopeDashboardTests", dependencies: ["LinkscopeDashboard", "LinkscopeTimeline"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "LinkscopeReplayTests", dependencies: [
-            "LinkscopeReplay", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeTimeline",
+            "LinkscopeReplay", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeTimeline", "LinkscopeSim",
+            "LinkscopeScenario",
         ], exclude: ["Fixtures"]),
         .testTarget(name: "LinkscopeKernelsTests", dependencies: ["LinkscopeKernels"]),
         .testTarget(name: "LinkscopeTrainingTests", dependencies: [

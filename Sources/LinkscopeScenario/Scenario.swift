@@ -18,6 +18,8 @@ public struct Scenario: Sendable {
     public var options: SimulationOptions
     /// One fully validated scenario per sweep combination (empty without `sweep`).
     public var sweep: [SweepPoint]
+    /// Training jobs that share the fabric (`jobs:`), simulated together.
+    public var jobs: [JobDescription] = []
 
     public init(name: String, file: String, cluster: ClusterDescription, topology: Topology, gpus: [Int],
                 model: ModelDescription? = nil, training: TrainingDescription? = nil,
@@ -138,6 +140,8 @@ public struct TrainingDescription: Sendable, Equatable {
     public var dataLoading: DataLoading?
     /// The learning-rate rule (`learning_rate`), reported for the global batch.
     public var learningRate: LearningRateRule?
+    /// Scheduled resizes of a data-parallel job (`elastic`), in iteration order.
+    public var elastic: ElasticPlan?
     public init(batchPerGPU: Int, iterations: Int, parallelism: Parallelism, sync: SyncDescription, overlap: Bool,
                 optimizer: Optimizer = .momentum, recompute: Recompute = .none, zero: Int = 0,
                 gpuSpeed: [Int: Double] = [:]) {
@@ -155,6 +159,20 @@ public struct TrainingDescription: Sendable, Equatable {
     public var globalBatch: Int { batchPerGPU * parallelism.data }
 }
 
+/// One entry of `jobs:`: a training job with its own GPUs, model and training keys.
+public struct JobDescription: Sendable, Equatable {
+    public var name: String
+    public var gpus: [Int]
+    public var model: ModelDescription
+    public var training: TrainingDescription
+    public init(name: String, gpus: [Int], model: ModelDescription, training: TrainingDescription) {
+        self.name = name
+        self.gpus = gpus
+        self.model = model
+        self.training = training
+    }
+}
+
 /// `training.data_loading`: one input pipeline feeding every replica (book ch1: throughput =
 /// min(load, N × train)). Each iteration loads the global batch; loading prefetches the next batch while
 /// the current one trains.
@@ -168,6 +186,27 @@ public struct DataLoading: Sendable, Equatable {
     /// Seconds to load `samples` samples.
     public func seconds(samples: Int) -> Double {
         bandwidth.bytesPerSecond > 0 ? Double(sampleBytes.count) * Double(samples) / bandwidth.bytesPerSecond : 0
+    }
+}
+
+/// `training.elastic`: the job continues on another GPU set from iteration `at` on (book ch11,
+/// formulas.md §17). Newcomers receive the weights and optimizer state by broadcast from the first
+/// surviving GPU; the ring is rebuilt over the new set.
+public struct ElasticPlan: Sendable, Equatable {
+    public struct Resize: Sendable, Equatable {
+        public var at: Int
+        public var gpus: [Int]
+        public init(at: Int, gpus: [Int]) {
+            self.at = at
+            self.gpus = gpus
+        }
+    }
+    /// Keep the global batch (each replica's batch changes) instead of each replica's batch.
+    public var keepGlobalBatch: Bool
+    public var resizes: [Resize]
+    public init(keepGlobalBatch: Bool, resizes: [Resize]) {
+        self.keepGlobalBatch = keepGlobalBatch
+        self.resizes = resizes
     }
 }
 

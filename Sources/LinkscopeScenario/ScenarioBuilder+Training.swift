@@ -154,4 +154,65 @@ extension ScenarioBuilder {
             t.gpuSpeed[g] = try reader.double(e.value, keyPath, in: 0...100, lowerExclusive: true)
         }
     }
+
+    /// `elastic: {keep: local-batch|global-batch [local-batch], resizes: [{at, gpus}]}`: data parallel only.
+    func readElastic(_ f: Fields, into t: inout TrainingDescription, topology: Topology) throws(ScenarioError) {
+        guard let node = f["elastic"] else { return }
+        let e = try reader.mapping(node, f.path("elastic"), allowed: ["keep", "resizes"])
+        let p = t.parallelism
+        if p.tensor > 1 || p.pipeline > 1 || t.zero > 0 {
+            throw reader.error(node, f.path("elastic"), "elastic resizes apply to data-parallel jobs (tensor 1, "
+                + "pipeline 1, zero 0)")
+        }
+        var keepGlobal = false
+        if let k = e["keep"] {
+            let text = try reader.string(k, e.path("keep"))
+            guard text == "local-batch" || text == "global-batch" else {
+                throw reader.error(k, e.path("keep"), "unknown batch policy '\(text)'; expected one of local-batch, "
+                    + "global-batch")
+            }
+            keepGlobal = text == "global-batch"
+        }
+        var resizes: [ElasticPlan.Resize] = []
+        let all = Array(0..<topology.gpus.count)
+        for (i, item) in try reader.list(try e.required("resizes"), e.path("resizes")).enumerated() {
+            let path = "\(e.path("resizes"))[\(i)]"
+            let r = try reader.mapping(item, path, allowed: ["at", "gpus"])
+            let atNode = try r.required("at")
+            let at = try reader.int(atNode, r.path("at"), in: 1...max(1, t.iterations - 1))
+            if let last = resizes.last, at <= last.at {
+                throw reader.error(atNode, r.path("at"), "resizes must be in increasing iteration order "
+                    + "(\(at) after \(last.at))")
+            }
+            let gpus = try gpuSet(try r.required("gpus"), r.path("gpus"), from: all, topology: topology,
+                                  setName: "the cluster")
+            if keepGlobal && t.globalBatch % gpus.count != 0 {
+                throw reader.error(try r.required("gpus"), r.path("gpus"), "the global batch \(t.globalBatch) does not "
+                    + "divide over \(gpus.count) GPUs (keep: global-batch)")
+            }
+            resizes.append(ElasticPlan.Resize(at: at, gpus: gpus))
+        }
+        t.elastic = ElasticPlan(keepGlobalBatch: keepGlobal, resizes: resizes)
+    }
+
+    /// `jobs: [{name, gpus *required*, model *required*, training *required*}]`: training jobs sharing the
+    /// fabric (and, where their GPU sets overlap, the GPUs).
+    func buildJobs(_ node: DocNode, path: String, topology: Topology) throws(ScenarioError) -> [JobDescription] {
+        var jobs: [JobDescription] = []
+        let all = Array(0..<topology.gpuCount)
+        for (i, item) in try reader.list(node, path).enumerated() {
+            let f = try reader.mapping(item, "\(path)[\(i)]", allowed: ["name", "gpus", "model", "training"])
+            let gpus = try gpuSet(try f.required("gpus"), f.path("gpus"), from: all, topology: topology,
+                                  setName: "the topology")
+            let model = try buildModel(try f.required("model"), path: f.path("model"))
+            let training = try buildTraining(try f.required("training"), path: f.path("training"), gpus: gpus,
+                                             topology: topology, model: model)
+            if training.elastic != nil, let t = f["training"] {
+                throw reader.error(t, f.path("training.elastic"), "elastic resizes are not supported inside 'jobs'")
+            }
+            jobs.append(JobDescription(name: try f.string("name") ?? "job\(i)", gpus: gpus, model: model,
+                                       training: training))
+        }
+        return jobs
+    }
 }

@@ -7,7 +7,8 @@ struct ScenarioBuilder {
     let reader: Reader
     let file: String
 
-    static let topKeys = ["name", "cluster", "gpus", "model", "training", "collectives", "simulation", "sweep"]
+    static let topKeys = ["name", "cluster", "gpus", "model", "training", "collectives", "simulation", "sweep",
+                          "jobs"]
     static let clusterKeys = ["preset", "nodes", "fabric", "devices", "links"]
     static let fabricKeys = ["kind", "nic_bandwidth", "latency", "oversubscription"]
     static let deviceKeys = ["id", "kind", "model", "node"]
@@ -15,7 +16,8 @@ struct ScenarioBuilder {
     static let modelKeys = ["preset", "layers", "dtype", "transformer"]
     static let layerKeys = ["name", "params", "forward", "backward", "activations"]
     static let trainingKeys = ["batch_per_gpu", "global_batch", "iterations", "parallelism", "sync", "overlap",
-                               "optimizer", "recompute", "zero", "gpu_speed", "data_loading", "learning_rate"]
+                               "optimizer", "recompute", "zero", "gpu_speed", "data_loading", "learning_rate",
+                               "elastic"]
     static let parallelismKeys = ["data", "tensor", "pipeline", "micro_batches", "schedule", "virtual_stages",
                                    "sequence", "split"]
     static let syncKeys = ["scheme", "algorithm", "servers", "sharding", "placement"]
@@ -68,11 +70,16 @@ struct ScenarioBuilder {
         let options = try top["simulation"].map { (n: DocNode) throws(ScenarioError) -> SimulationOptions in
             try buildOptions(n, path: "simulation")
         } ?? SimulationOptions()
-        if training == nil && collectives.isEmpty {
+        let jobs = try top["jobs"].map { (n: DocNode) throws(ScenarioError) -> [JobDescription] in
+            try buildJobs(n, path: "jobs", topology: topology)
+        } ?? []
+        if training == nil && collectives.isEmpty && jobs.isEmpty {
             throw reader.error(root, "", "nothing to simulate: add 'collectives' or 'training' (with a 'model')")
         }
-        return Scenario(name: name, file: file, cluster: cluster, topology: topology, gpus: gpus, model: model,
-                        training: training, collectives: collectives, options: options)
+        var scenario = Scenario(name: name, file: file, cluster: cluster, topology: topology, gpus: gpus, model: model,
+                                training: training, collectives: collectives, options: options)
+        scenario.jobs = jobs
+        return scenario
     }
 
     var defaultName: String {
@@ -355,6 +362,7 @@ struct ScenarioBuilder {
         var training = TrainingDescription(batchPerGPU: batch, iterations: iterations, parallelism: parallelism,
                                            sync: sync, overlap: overlap)
         try readMemoryKeys(f, into: &training, gpus: gpus)
+        try readElastic(f, into: &training, topology: topology)
         return training
     }
 

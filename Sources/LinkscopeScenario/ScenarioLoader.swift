@@ -34,7 +34,8 @@ import LinkscopeUnits
 /// - `training` (needs `model`): `batch_per_gpu` [64] or `global_batch`, `iterations` [3], `overlap` [true],
 ///   `optimizer: sgd|momentum|adam` [momentum], `recompute: none|selective|full` [none], `zero` [0, 0...3],
 ///   `gpu_speed: {GPU: factor}`, `data_loading: {bandwidth, sample_bytes}`, `learning_rate: {base, base_batch,
-///   rule: linear|sqrt [linear], warmup [0]}`, `parallelism: {data [GPUs / (tensor·pipeline)], tensor [1], pipeline [1],
+///   rule: linear|sqrt [linear], warmup [0]}`, `elastic: {keep: local-batch|global-batch, resizes: [{at, gpus}]}`,
+///   `parallelism: {data [GPUs / (tensor·pipeline)], tensor [1], pipeline [1],
 ///   micro_batches [1, or min(4·pipeline, batch) when pipelined], schedule: vanilla|gpipe|1f1b|interleaved
 ///   [gpipe], virtual_stages [1; 2 interleaved], sequence [false], split [balanced]}`
 ///   with data·tensor·pipeline = the job's GPU count (docs/training.md);
@@ -46,6 +47,8 @@ import LinkscopeUnits
 ///   first N of them], servers [1], sharding, placement, group}]` (algorithm/op pairs: `AlgorithmSupport`).
 /// - `simulation: {link_efficiency (0, 1] [1], chunk [4 MiB], compute_efficiency (0, 1] [the GPU's]}`; numbers
 ///   may be written as percentages (`80%`).
+/// - `jobs: [{name [jobN], gpus *required*, model *required*, training *required*}]`: training jobs sharing the
+///   fabric (docs/training.md).
 /// - `sweep: {dotted.path[index]: [values]}`; see `load(yaml:file:)`.
 ///
 /// At least one of `collectives` or `training` is required. Null values (`~`, empty) mean "use the default".

@@ -1,5 +1,6 @@
 import LinkscopeCollectives
 import LinkscopeCostModel
+import LinkscopeScenario
 import LinkscopeSchedule
 
 /// What a collective inside a job is, for reports and timelines.
@@ -27,4 +28,9 @@ struct Job {
     /// Collectives priced without flows (`TensorParallelPricing`), charged by `Accounting`.
     var analyticLoads: [AnalyticLoad] = []
     var analyticGroups: [AnalyticGroup] = []
+    /// Elastic training: the scenario this segment of the run trains (its GPUs and batch), and its compute.
+    var segment: Scenario? = nil
+    var costs: ComputeCosts? = nil
+    /// `jobs:` merged into this schedule.
+    var shared: SharedJobs? = nil
 }

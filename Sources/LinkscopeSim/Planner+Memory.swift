@@ -56,12 +56,12 @@ enum MemoryReport {
         let over = memory.filter { !$0.fits }
         guard let worst = over.max(by: { $0.peakBytes < $1.peakBytes }) else { return [] }
         return ["OUT OF MEMORY on \(over.count) of \(memory.count) GPUs: GPU \(worst.gpu) needs "
-            + "\(Format.bytes(worst.peakBytes)) of \(Format.bytes(worst.capacityBytes)) (" + breakdown(worst)
-            + "); the timings assume it fit"]
+            + "\(Report.decimalBytes(worst.peakBytes)) of \(Report.decimalBytes(worst.capacityBytes)) ("
+            + breakdown(worst) + "); the timings assume it fit"]
     }
 
     static func breakdown(_ m: MemoryResult) -> String {
-        "weights \(Format.bytes(m.weights)), gradients \(Format.bytes(m.gradients)), optimizer "
-            + "\(Format.bytes(m.optimizer)), activations \(Format.bytes(m.activations))"
+        "weights \(Report.decimalBytes(m.weights)), gradients \(Report.decimalBytes(m.gradients)), optimizer "
+            + "\(Report.decimalBytes(m.optimizer)), activations \(Report.decimalBytes(m.activations))"
     }
 }

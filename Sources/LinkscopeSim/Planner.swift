@@ -10,7 +10,8 @@ import LinkscopeUnits
 struct Planner {
     let scenario: Scenario
     let topo: CollectivePlanner
-    private var nextCollectiveID: Int32 = 0
+    /// Id of the next collective; jobs merged into one schedule start from distinct values.
+    var nextCollectiveID: Int32 = 0
 
     init(scenario: Scenario) {
         self.scenario = scenario

@@ -50,6 +50,7 @@ extension Report {
             f += Report.hybridTrainingFields(t)
             fields.append(("training", .object(f)))
         }
+        if !jobs.isEmpty { fields.append(("jobs", jobsJSON)) }
         if let p = pipeline { fields.append(("pipeline", p.json)) }
         if !memory.isEmpty { fields.append(("memory", .array(memory.map(\.json)))) }
         if !sweep.isEmpty {

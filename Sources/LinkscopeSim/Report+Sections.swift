@@ -34,12 +34,46 @@ extension Report {
             }
         }
         for (m, ids) in groups.sorted(by: { $0.0.stage < $1.0.stage }) {
-            table.add(["\(m.stage)", Report.gpuList(ids), Format.bytes(m.weights), Format.bytes(m.gradients),
-                       Format.bytes(m.optimizer), Format.bytes(m.activations), Format.bytes(m.peakBytes),
-                       Format.bytes(m.capacityBytes), m.fits ? "yes" : "OUT OF MEMORY"])
+            table.add(["\(m.stage)", Report.gpuList(ids), Report.decimalBytes(m.weights),
+                       Report.decimalBytes(m.gradients), Report.decimalBytes(m.optimizer),
+                       Report.decimalBytes(m.activations), Report.decimalBytes(m.peakBytes),
+                       Report.decimalBytes(m.capacityBytes), m.fits ? "yes" : "OUT OF MEMORY"])
         }
         out += table.render(indent: "  ")
         return out
+    }
+
+    /// The `jobs` section: each job's iteration time alone and when sharing the cluster.
+    var jobsText: String {
+        guard !jobs.isEmpty else { return "" }
+        var out = "\nJobs sharing the fabric\n"
+        var table = TextTable(["job", "gpus", "iteration alone", "iteration shared", "slowdown", "samples/s"])
+        table.alignments[0] = .left
+        for j in jobs {
+            table.add([j.name, Report.gpuList(j.gpus), Format.duration(j.aloneIterationTime),
+                       Format.duration(j.sharedIterationTime), Format.fixed(j.slowdown, decimals: 3) + "×",
+                       Format.number(j.samplesPerSecond)])
+        }
+        out += table.render(indent: "  ")
+        return out
+    }
+
+    var jobsJSON: JSONValue {
+        .array(jobs.map { j in
+            .object([("name", .string(j.name)), ("gpus", .array(j.gpus.map { .int(Int64($0)) })),
+                     ("iterations", .int(Int64(j.iterations))), ("alone_iteration_time_s", .double(j.aloneIterationTime)),
+                     ("shared_iteration_time_s", .double(j.sharedIterationTime)), ("slowdown", .double(j.slowdown)),
+                     ("samples_per_s", .double(j.samplesPerSecond))])
+        })
+    }
+
+    /// Bytes in decimal units only (GB = 1e9), so that a column never mixes GB and GiB.
+    static func decimalBytes(_ count: Int64) -> String {
+        let v = Double(count)
+        for (unit, name) in [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")] where v >= unit {
+            return Format.number(v / unit) + " " + name
+        }
+        return "\(count) B"
     }
 
     /// The `pipeline` section: the bubble measured on the timeline next to its closed form.
@@ -50,7 +84,7 @@ extension Report {
         var table = TextTable(["", "value"])
         table.add(["bubble (idle / iteration, simulated)", Format.percent(p.bubbleFraction)])
         table.add(["bubble (closed form)", Format.percent(p.formulaBubbleFraction)])
-        table.add(["activation per boundary and micro-batch", Format.bytes(p.boundaryBytes)])
+        table.add(["activation per boundary and micro-batch", Report.decimalBytes(p.boundaryBytes)])
         out += table.render(indent: "  ")
         return out
     }

@@ -58,6 +58,7 @@ extension Report {
             }
             out += table.render(indent: "  ")
         }
+        out += jobsText
         out += memoryText
         out += pipelineText
         if !sweep.isEmpty {

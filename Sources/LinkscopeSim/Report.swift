@@ -14,6 +14,8 @@ public struct Report: Sendable {
     public var memory: [MemoryResult]
     public var sweep: [SweepResult]
     public var training: TrainingSummary?
+    /// `jobs:` sharing the fabric: each one's iteration time shared vs alone.
+    public var jobs: [JobResult] = []
     public var topologyName: String
     public var warnings: [String]
 
@@ -129,6 +131,18 @@ public struct SweepResult: Sendable {
         self.collectives = collectives
         self.error = error
     }
+}
+
+/// One job of `jobs:`: its iteration time alone on the cluster and when sharing it with the others.
+public struct JobResult: Sendable, Equatable {
+    public var name: String
+    public var gpus: [Int]
+    public var iterations: Int
+    public var aloneIterationTime: Double
+    public var sharedIterationTime: Double
+    public var samplesPerSecond: Double
+    /// Shared ÷ alone (1 = no interference).
+    public var slowdown: Double { aloneIterationTime > 0 ? sharedIterationTime / aloneIterationTime : 1 }
 }
 
 /// What one training iteration consisted of (data-parallel training).

@@ -49,21 +49,24 @@ public enum Simulator {
                 jobs.append(job)
                 parallel = info
             }
+        } else if let t = scenario.training, let plan = t.elastic, !plan.resizes.isEmpty {
+            jobs += try elasticJobs(scenario: scenario, plan: plan, planner: &planner)
         } else if let (job, c) = try planner.trainingJob() {
             jobs.append(job)
             costs = c
         }
         jobs += try planner.collectiveJobs()
-        guard !jobs.isEmpty else { throw .invalid("nothing to simulate: add `collectives` or `training`") }
-        try SimulationLimits.check(total: jobs.reduce(0.0) { sum, job in
-            job.collectives.reduce(sum) { $0 + SimulationLimits.trafficBound(bytes: $1.bytes, ranks: $1.gpus.count,
-                                                                              algorithm: $1.algorithm) }
-        }, what: "the scenario")
 
         let topology = scenario.topology
         let fabric = FabricSimulator(topology: topology,
                                      options: FabricOptions(recordLinkHistory: options.recordLinkHistory,
                                                             linkEfficiency: scenario.options.linkEfficiency))
+        if !scenario.jobs.isEmpty { jobs.append(try sharedJobs(scenario, fabric: fabric)) }
+        guard !jobs.isEmpty else { throw .invalid("nothing to simulate: add `collectives` or `training`") }
+        try SimulationLimits.check(total: jobs.reduce(0.0) { sum, job in
+            job.collectives.reduce(sum) { $0 + SimulationLimits.trafficBound(bytes: $1.bytes, ranks: $1.gpus.count,
+                                                                              algorithm: $1.algorithm) }
+        }, what: "the scenario")
         var acc = Accounting(topology: topology)
         var builder = options.recordTimeline ? TimelineBuilder(topology: topology, title: scenario.name,
                                                                         transferSpans: options.transferSpans) : nil
@@ -72,17 +75,8 @@ public enum Simulator {
         var offset = 0.0
 
         for job in jobs {
-            let result: ExecutionResult
-            do {
-                result = try fabric.run(job.schedule)
-            } catch {
-                switch error {
-                case .noRoute(let a, let b):
-                    throw .noRoute(from: topology.devices[a].name, to: topology.devices[b].name, name: job.label)
-                case .unknownDevice(let d):
-                    throw .invalid("\(job.label): unknown device index \(d)")
-                }
-            }
+            let result = try execute(job.schedule, label: job.label, fabric: fabric, topology: topology)
+            if let shared = job.shared { report.jobs = shared.results(result) }
             let perCollective = acc.add(job: job, result: result, offset: offset)
             for (meta, agg) in zip(job.collectives, perCollective) {
                 let time = agg.end - agg.start
@@ -103,7 +97,8 @@ public enum Simulator {
                                 model: model, acc: acc, report: &report)
                 report.iterationTime = result.makespan / Double(job.iterations)
                 report.memory = planner.memoryPerGPU(layout: parallel.layout, model: model, training: training)
-            } else if job.iterations > 0, let training = scenario.training, let model = scenario.model, let costs {
+            } else if job.iterations > 0, let training = (job.segment ?? scenario).training, let model = scenario.model,
+                      let costs = job.costs ?? costs {
                 report.training = summary(job: job, result: result, training: training, model: model, costs: costs,
                                           collectives: Array(report.collectives.suffix(job.collectives.count)),
                                           acc: acc, planner: planner)
@@ -114,7 +109,8 @@ public enum Simulator {
                     report.training = t
                 }
                 report.iterationTime = result.makespan / Double(job.iterations)
-                let layout = ParallelLayout(parallelism: training.parallelism, jobGPUs: scenario.gpus, model: model)
+                let layout = ParallelLayout(parallelism: training.parallelism, jobGPUs: (job.segment ?? scenario).gpus,
+                                            model: model)
                 report.memory = planner.memoryPerGPU(layout: layout, model: model, training: training)
             }
             offset += result.makespan

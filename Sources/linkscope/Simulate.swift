@@ -1,4 +1,7 @@
 import ArgumentParser
+import Foundation
+import LinkscopeReplay
+import LinkscopeScenario
 import LinkscopeSim
 import LinkscopeTimeline
 
@@ -18,6 +21,10 @@ struct Simulate: ParsableCommand {
     @Option(name: .customLong("traffic-out"), help: "Write the traffic analysis JSON (what `check` compares).")
     var trafficOut: String?
 
+    @Option(name: .customLong("chakra-out"),
+            help: "Write the training workload as Chakra execution traces, one .et file per rank, into this folder.")
+    var chakraOut: String?
+
     @Flag(name: .customLong("trace-transfers"),
           help: "In the trace, one slice per transfer (every chunk and hop) instead of one per GPU and collective phase.")
     var traceTransfers = false
@@ -29,7 +36,9 @@ struct Simulate: ParsableCommand {
         var files: [(path: String, contents: String)] = []
         if let traceOut, let timeline = run.timeline { files.append((traceOut, ChromeTraceWriter.write(timeline))) }
         if let trafficOut { files.append((trafficOut, run.traffic.serialized)) }
+        let chakra = try chakraOut.map { dir in try ChakraFiles.make(s, folder: dir) } ?? []
         try IO.writeAll(files)
+        try ChakraFiles.write(chakra)
         print(Report.render(run.report, format: format), terminator: "")
         // A sweep combination that failed is a failed run: its error is in the report, the exit code says so.
         if run.report.sweep.contains(where: { $0.error != nil }) { throw CheckFailed() }
@@ -42,6 +51,33 @@ extension Report {
         case .text: return report.text
         case .json: return report.json.serialized()
         case .csv: return report.csv
+        }
+    }
+}
+
+/// `--chakra-out`: the workload as `.et` files, built before anything is written.
+enum ChakraFiles {
+    static func make(_ s: Scenario, folder: String) throws -> [(path: String, bytes: [UInt8])] {
+        let workload: [RankWorkload]
+        do throws(SimulationError) { workload = try Simulator.workload(s) } catch {
+            throw InputError(file: s.file, error.description)
+        }
+        let base = URL(fileURLWithPath: s.file).deletingPathExtension().lastPathComponent
+        return ChakraExport.graphs(workload, name: base).map { g in
+            (URL(fileURLWithPath: folder).appendingPathComponent(g.file).path, ChakraProtobuf.encodeFile(g))
+        }
+    }
+
+    static func write(_ files: [(path: String, bytes: [UInt8])]) throws {
+        guard let first = files.first else { return }
+        let folder = URL(fileURLWithPath: first.path).deletingLastPathComponent().path
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw InputError(file: folder, "cannot create the folder")
+        }
+        for f in files {
+            guard FileManager.default.createFile(atPath: f.path, contents: Data(f.bytes)) else {
+                throw InputError(file: f.path, "cannot write output file")
+            }
         }
     }
 }

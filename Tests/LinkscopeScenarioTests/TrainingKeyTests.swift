@@ -54,3 +54,15 @@ struct TrainingKeyTests {
                     column: 23, path: "model", contains: "give one of 'preset', 'layers' or 'transformer'")
     }
 }
+
+extension TrainingKeyTests {
+    @Test func elasticErrors() {
+        expectError(training("iterations: 4\n  elastic: {resizes: [{at: 4, gpus: [0, 1]}]}"), line: 5, column: 28,
+                    path: "training.elastic.resizes[0].at", contains: "from 1 to 3")
+        expectError(training("iterations: 4\n  elastic: {keep: global-batch, resizes: [{at: 2, gpus: [0, 1, 2]}]}"),
+                    line: 5, column: 57, path: "training.elastic.resizes[0].gpus",
+                    contains: "does not divide over 3 GPUs")
+        expectError(training("parallelism: {pipeline: 2}\n  elastic: {resizes: [{at: 1, gpus: [0, 1]}]}"), line: 5,
+                    column: 12, path: "training.elastic", contains: "data-parallel jobs")
+    }
+}

@@ -35,3 +35,56 @@ private func loaderScenario(gpus: Int, loader: String?) -> String {
     // Square-root scaling of 0.1 at batch 256 to the global batch 1024: 0.2.
     #expect(fed8.learningRate.map { abs($0 - 0.2) < 1e-12 } == true)
 }
+
+/// Book ch11: shrinking costs a rebuilt ring only; growing broadcasts weights + optimizer state
+/// (mixed-precision momentum: 2 + 4 + 4 bytes per parameter) from the first survivor to the newcomers.
+@Test func elasticResizeBroadcastsStateToNewcomers() throws {
+    let yaml = """
+    name: elastic
+    cluster: {preset: dgx1-v100}
+    model: {preset: resnet50, dtype: fp16}
+    training:
+      global_batch: 384
+      iterations: 6
+      optimizer: momentum
+      elastic:
+        keep: global-batch
+        resizes:
+          - {at: 2, gpus: [0, 1, 2, 3]}
+          - {at: 4, gpus: [0, 1, 2, 3, 4, 5, 6, 7]}
+    """
+    let report = try simulate(yaml).report
+    let resize = report.collectives.filter { $0.name.hasPrefix("elastic resize") }
+    #expect(resize.count == 1)
+    #expect(resize.first?.gpus == [0, 4, 5, 6, 7])
+    let state: Int64 = 25_557_032 * 10
+    #expect(resize.first?.bytes == state)
+    // Segments: 2 iterations on 8 GPUs, 2 on 4, 2 on 8: GPUs 4-7 compute half as long as 0-3.
+    let compute = Dictionary(uniqueKeysWithValues: report.gpus.map { ($0.id, $0.compute) })
+    let ratio = try #require(compute[4]) / (try #require(compute[0]))
+    #expect(abs(ratio - 0.5) < 1e-9)
+    #expect(report.training?.batchPerGPU == 48)
+}
+
+/// Book ch12: two jobs whose parameter-server traffic crosses the same PCIe uplinks slow each other down;
+/// two jobs on disjoint links do not.
+@Test func jobsSharingTheFabric() throws {
+    func scenario(_ a: String, _ b: String, bSync: String = "{algorithm: ring}") -> String {
+        """
+        name: shared
+        cluster: {preset: dgx1-v100}
+        jobs:
+          - {name: a, gpus: \(a), model: {preset: resnet50, dtype: fp16}, training: {batch_per_gpu: 32, iterations: 2, overlap: false, sync: {scheme: parameter-server, placement: hosts}}}
+          - {name: b, gpus: \(b), model: {preset: resnet50, dtype: fp16}, training: {batch_per_gpu: 32, iterations: 2, overlap: false, sync: \(bSync)}}
+        """
+    }
+    // PS job a on GPUs 0,2,4,6 and ring job b on 1,3,5,7: b's rings stay on NVLink, a's pushes on PCIe.
+    let apart = try simulate(scenario("[0, 2, 4, 6]", "[1, 3, 5, 7]")).report.jobs
+    #expect(apart.count == 2)
+    #expect(apart.allSatisfy { abs($0.slowdown - 1) < 1e-9 })
+    let together = try simulate(scenario("[0, 2, 4, 6]", "[1, 3, 5, 7]",
+                                         bSync: "{scheme: parameter-server, placement: hosts}")).report.jobs
+    #expect(together.allSatisfy { $0.slowdown > 1.2 })
+    // Job a alone is the same job in both runs.
+    #expect(together[0].aloneIterationTime == apart[0].aloneIterationTime)
+}
