@@ -39,7 +39,7 @@ public enum Convolution {
     public static func im2col(_ s: ConvShape, batch: Int, first: Int = 0, count: Int? = nil, x: UnsafePointer<Float>,
                               col: UnsafeMutablePointer<Float>) {
         walk(s, batch: batch, first: first, count: count ?? batch) { image, column, n in
-            for i in 0..<n { col[column + i] = x[image + i] }
+            (col + column).update(from: x + image, count: n)
         }
     }
 
@@ -47,7 +47,8 @@ public enum Convolution {
     public static func col2im(_ s: ConvShape, batch: Int, first: Int = 0, count: Int? = nil, col: UnsafePointer<Float>,
                               dx: UnsafeMutablePointer<Float>) {
         walk(s, batch: batch, first: first, count: count ?? batch) { image, column, n in
-            for i in 0..<n { dx[image + i] += col[column + i] }
+            let d = dx + image, q = col + column
+            for i in 0..<n { d[i] += q[i] }
         }
     }
 
