@@ -38,45 +38,34 @@ public enum Convolution {
     /// Unfolds samples `first ..< first + count` of `x[C][batch][H][W]` into `col[C·K·K][count·OH·OW]`.
     public static func im2col(_ s: ConvShape, batch: Int, first: Int = 0, count: Int? = nil, x: UnsafePointer<Float>,
                               col: UnsafeMutablePointer<Float>) {
-        let n = count ?? batch
-        let oh = s.outHeight, ow = s.outWidth, k = s.kernel
-        let plane = s.height * s.width
-        let cols = n * oh * ow
-        for c in 0..<s.inChannels {
-            for kh in 0..<k {
-                for kw in 0..<k {
-                    let row = col + ((c * k + kh) * k + kw) * cols
-                    for b in 0..<n {
-                        let src = x + (c * batch + first + b) * plane + kh * s.width + kw
-                        let dst = row + b * oh * ow
-                        for y in 0..<oh {
-                            let d = dst + y * ow, q = src + y * s.width
-                            for i in 0..<ow { d[i] = q[i] }
-                        }
-                    }
-                }
-            }
+        walk(s, batch: batch, first: first, count: count ?? batch) { image, column, n in
+            (col + column).update(from: x + image, count: n)
         }
     }
 
     /// Folds `col` of samples `first ..< first + count` back, accumulating into `dx[C][batch][H][W]`.
     public static func col2im(_ s: ConvShape, batch: Int, first: Int = 0, count: Int? = nil, col: UnsafePointer<Float>,
                               dx: UnsafeMutablePointer<Float>) {
-        let n = count ?? batch
+        walk(s, batch: batch, first: first, count: count ?? batch) { image, column, n in
+            let d = dx + image, q = col + column
+            for i in 0..<n { d[i] += q[i] }
+        }
+    }
+
+    /// Visits every (image row, im2col row) pair of the unfolding as offsets: `body(image, column, OW)`.
+    @inline(__always)
+    static func walk(_ s: ConvShape, batch: Int, first: Int, count n: Int, _ body: (Int, Int, Int) -> Void) {
         let oh = s.outHeight, ow = s.outWidth, k = s.kernel
         let plane = s.height * s.width
         let cols = n * oh * ow
         for c in 0..<s.inChannels {
             for kh in 0..<k {
                 for kw in 0..<k {
-                    let row = col + ((c * k + kh) * k + kw) * cols
+                    let row = ((c * k + kh) * k + kw) * cols
                     for b in 0..<n {
-                        let dst = dx + (c * batch + first + b) * plane + kh * s.width + kw
-                        let src = row + b * oh * ow
-                        for y in 0..<oh {
-                            let d = dst + y * s.width, q = src + y * ow
-                            for i in 0..<ow { d[i] += q[i] }
-                        }
+                        let image = (c * batch + first + b) * plane + kh * s.width + kw
+                        let column = row + b * oh * ow
+                        for y in 0..<oh { body(image + y * s.width, column + y * ow, ow) }
                     }
                 }
             }

@@ -21,7 +21,8 @@ public struct Calibration: Sendable {
     public var copyBandwidth: Double
     /// Single-thread `y += x` over large buffers, bytes of `x` per second.
     public var reduceBandwidth: Double
-    /// Thread transport: one-way time of an S-byte message = α + S/β (least squares over a ping-pong sweep).
+    /// Thread transport: one-way time of an S-byte message = α + S/β: β from a ping-pong sweep, α the
+    /// hand-over latency between busy threads (`Calibrator.busyWakeLatency`).
     public var alpha: Double
     public var beta: Double
     public var pingPong: [(bytes: Int, seconds: Double)]
@@ -70,7 +71,8 @@ public enum Calibrator {
         BLAS.useSingleThread()
         let (copy, reduce) = memoryBandwidth(bytes: 32 << 20, repeats: repeats)
         let sweep = pingPong(sizes: [4 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20], rounds: max(4, repeats * 2))
-        let (alpha, beta) = fit(sweep)
+        let (_, beta) = fit(sweep)
+        let alpha = busyWakeLatency(threads: max(2, min(concurrency, cores)), rounds: max(8, repeats * 4))
         let (layers, update) = concurrentLayerTimings(model: model, batch: batch, repeats: repeats,
                                                       threads: max(1, min(concurrency, cores)))
         return Calibration(cores: cores, copyBandwidth: copy, reduceBandwidth: reduce, alpha: alpha, beta: beta,
@@ -124,6 +126,42 @@ public enum Calibrator {
             times.sort()
             return (size, times[times.count / 2])
         }
+    }
+
+    /// α as training threads see it: the delay between one thread handing over a message and the waiting
+    /// thread running again, when both have been computing (`threads` busy threads, one GEMM burst of about a
+    /// millisecond between hand-overs). On a quiet machine this is microseconds; when other processes compete
+    /// for the cores it is the scheduler's time slice, and it is what a collective's or a pipeline's hand-overs
+    /// pay. Median over `rounds`.
+    public static func busyWakeLatency(threads: Int, rounds: Int) -> Double {
+        let n = 192
+        let baton = Baton()
+        let stamps = LatencyBox()
+        let group = DispatchGroup()
+        for t in 0..<threads {
+            group.enter()
+            Thread {
+                let a = FloatBuffer(count: n * n), b = FloatBuffer(count: n * n), c = FloatBuffer(count: n * n)
+                for r in 0..<rounds {
+                    // Busy like a training step; the receiver of this round computes less so that it is already
+                    // blocked when the message comes, and its wait measures a wake-up.
+                    let receiver = t == (r + 1) % threads
+                    for _ in 0..<(receiver ? 1 : 4) {
+                        BLAS.gemm(m: n, n: n, k: n, a: a.pointer, b: b.pointer, c: c.pointer)
+                    }
+                    if t == r % threads {
+                        stamps.handOver(at: monotonicSeconds())
+                        baton.pass(to: (r + 1) % threads)
+                    } else if receiver {
+                        baton.wait(for: t)
+                        stamps.woke(at: monotonicSeconds())
+                    }
+                }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        return stamps.median
     }
 
     /// t = α + S/β: β from the least-squares slope over the messages of 1 MiB and more (bandwidth-bound),
@@ -217,4 +255,19 @@ final class TimingBox: @unchecked Sendable {
     init(_ n: Int) { slots = Array(repeating: nil, count: n) }
     func set(_ i: Int, _ r: ([LayerTiming], Double)) { lock.lock(); slots[i] = r; lock.unlock() }
     var results: [([LayerTiming], Double)] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
+}
+
+/// Hand-over and wake-up times of `busyWakeLatency`.
+final class LatencyBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last = 0.0
+    private var samples: [Double] = []
+    func handOver(at t: Double) { lock.lock(); last = t; lock.unlock() }
+    func woke(at t: Double) { lock.lock(); samples.append(max(0, t - last)); lock.unlock() }
+    var median: Double {
+        lock.lock(); defer { lock.unlock() }
+        guard !samples.isEmpty else { return 0 }
+        let v = samples.sorted()
+        return v[v.count / 2]
+    }
 }
