@@ -83,6 +83,10 @@ let package = Package(
         ]),
         .testTarget(name: "LinkscopeDashboardTests", dependencies: ["LinkscopeDashboard", "LinkscopeTimeline"],
                     exclude: ["Snapshots"]),
+        .testTarget(name: "LinkscopeNCCLTests", dependencies: [
+            "LinkscopeCostModel", "LinkscopePlanning", "LinkscopeCollectives", "LinkscopeFabric", "LinkscopeTopology",
+            "LinkscopeSchedule", "LinkscopeUnits",
+        ]),
         .testTarget(name: "LinkscopeReplayTests", dependencies: [
             "LinkscopeReplay", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeTimeline",
         ], exclude: ["Fixtures"]),
