@@ -1,5 +1,6 @@
 import LinkscopeCollectives
 import LinkscopeCostModel
+import LinkscopePlanning
 import LinkscopeSchedule
 
 /// What a collective inside a job is, for reports and timelines.
@@ -14,6 +15,10 @@ struct CollectiveMeta {
     var concurrentGroup: String?
     /// True for the gradient sync of a training iteration (reported in the training summary).
     var isTrainingSync: Bool
+    /// The NCCL-like model's plan, when the collective runs under it.
+    var nccl: NCCLPlan? = nil
+    /// Priced analytically (one delay) instead of as flows; its wire bytes, charged to links.
+    var analyticalTraffic: Int64? = nil
 }
 
 /// One schedule run by the fabric on its own: a training run, or one collective (or one group of
@@ -24,4 +29,6 @@ struct Job {
     var collectives: [CollectiveMeta] = []
     /// Devices whose compute lane work belongs to the job's GPUs.
     var iterations: Int = 0
+    /// Link bytes and busy seconds of analytically priced collectives (the fabric does not see them).
+    var linkCharges: [(link: Int, bytes: Int64, busy: Double)] = []
 }
