@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(name: "linkscope", dependencies: [
             "LinkscopeUnits", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeSim",
             "LinkscopeScenario", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeDashboard", "LinkscopeReplay",
-            "LinkscopeCollectives",
+            "LinkscopeCollectives", "LinkscopePlanning", "LinkscopeFabric", "LinkscopeSchedule",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "LinkscopeBench", dependencies: [
