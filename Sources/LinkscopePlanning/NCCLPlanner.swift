@@ -312,8 +312,10 @@ public struct NCCLPlanner {
                 let wait = max(0, tau - served)
                 simulated = slots * slot + Double(ringSteps - 1) * max(0, alpha - wait - (c - 1) * slot) + (alpha - wait)
             } else {
-                // The first piece crosses `hops` stages (served at the contended rate), the rest follow a slot apart.
-                simulated = Double(hops) * (alpha + served) + (slots - Double(hops)) * slot
+                // The first piece crosses `hops` stages, the rest follow a slot apart. While a tree fills, a GPU's
+                // link carries only the up (or down) streams, so the first piece moves at twice the steady rate.
+                let firstPiece = cost.algorithm == .tree ? served / 2 : served
+                simulated = Double(hops) * (alpha + firstPiece) + (slots - Double(hops)) * slot
             }
             extraLatency = simulated - slots * tau
         }
