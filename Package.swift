@@ -78,6 +78,7 @@ let package = Package(
             "LinkscopeUnits", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeSim",
             "LinkscopeScenario", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeDashboard", "LinkscopeReplay",
             "LinkscopeCollectives", "LinkscopeTraining", "LinkscopeProfile", "LinkscopeMPI",
+            "LinkscopePlanning", "LinkscopeFabric", "LinkscopeSchedule",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "LinkscopeBench", dependencies: [
@@ -107,6 +108,10 @@ let package = Package(
         .testTarget(name: "LinkscopeFuzzTests", dependencies: ["LinkscopeFuzz", "LinkscopeScenario"]),
         .testTarget(name: "LinkscopeDashboardTests", dependencies: ["LinkscopeDashboard", "LinkscopeTimeline"],
                     exclude: ["Snapshots"]),
+        .testTarget(name: "LinkscopeNCCLTests", dependencies: [
+            "LinkscopeCostModel", "LinkscopePlanning", "LinkscopeCollectives", "LinkscopeFabric", "LinkscopeTopology",
+            "LinkscopeSchedule", "LinkscopeUnits",
+        ]),
         .testTarget(name: "LinkscopeReplayTests", dependencies: [
             "LinkscopeReplay", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeTimeline", "LinkscopeSim",
             "LinkscopeScenario",

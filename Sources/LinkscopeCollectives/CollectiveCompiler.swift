@@ -35,6 +35,7 @@ public enum CollectiveCompiler {
     /// - Complexity: O(tasks added + dependencies).
     public static func compile(_ request: CollectiveRequest, into schedule: inout Schedule,
                                after: [TaskID] = []) throws(CollectiveError) -> [TaskID] {
+        if let nccl = request.nccl { return try compileNCCL(request, nccl, into: &schedule, after: after) }
         guard supportedAlgorithms(for: request.op).contains(request.algorithm) else {
             throw .unsupported(op: request.op, algorithm: request.algorithm)
         }
@@ -47,6 +48,24 @@ public enum CollectiveCompiler {
         swap(&emitter.schedule, &schedule)
         defer { swap(&emitter.schedule, &schedule) }
         try emitter.emit()  // every algorithm validates before adding its first task
+        return emitter.finish(from: first)
+    }
+
+    /// The NCCL lowering: the model's latency as one delay, then the channels' transfers (see `NCCLLowering`).
+    static func compileNCCL(_ request: CollectiveRequest, _ nccl: NCCLLowering, into schedule: inout Schedule,
+                            after: [TaskID]) throws(CollectiveError) -> [TaskID] {
+        try validate(request)
+        if request.participants.count < 2 || request.bytes == 0 { return after }
+        let first = schedule.count
+        var start = Emitter.unique(after)
+        if nccl.startDelay > 0 {
+            let tag = TaskTag(collective: request.collectiveID)
+            start = [schedule.add(.delay(seconds: nccl.startDelay), tag: tag, after: start)]
+        }
+        var emitter = Emitter(schedule: Schedule(), request: request, start: start)
+        swap(&emitter.schedule, &schedule)
+        defer { swap(&emitter.schedule, &schedule) }
+        try emitter.emitNCCL(nccl)
         return emitter.finish(from: first)
     }
 
@@ -111,7 +130,9 @@ extension Emitter {
         for i in first..<end {
             for d in schedule.dependencies(of: TaskID(i)) where d.index >= first { used[d.index - first] = true }
         }
-        let sinks = used.indices.filter { !used[$0] }.map { TaskID(first + $0) }
+        // NCCL pacing gates carry no collective tag and end nothing (see `Emitter.transfer`).
+        let sinks = used.indices.filter { !used[$0] && schedule.tasks[first + $0].tag.collective >= 0 }
+            .map { TaskID(first + $0) }
         guard sinks.count > 64 else { return sinks }
         let id = schedule.add(.delay(seconds: 0), tag: tag(.none, step: 0, chunk: 0, channel: 0), after: sinks)
         return [id]

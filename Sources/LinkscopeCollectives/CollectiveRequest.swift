@@ -47,6 +47,8 @@ public struct CollectiveRequest: Sendable {
     public var reductionSecondsPerByte: Double
     /// Written into every task's tag.
     public var collectiveID: Int32
+    /// The NCCL-like lowering (channels, protocol, pacing); nil = the idealised algorithm named by `algorithm`.
+    public var nccl: NCCLLowering? = nil
 
     public init(op: CollectiveOp, algorithm: Algorithm, bytes: Int64, participants: [Int], root: Int = 0,
                 rings: [[Int]] = [], trees: [WeightedTree] = [], groups: [[Int]] = [], servers: [Int] = [],

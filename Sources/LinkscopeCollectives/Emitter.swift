@@ -23,6 +23,8 @@ struct Emitter {
     /// and a pipelined tree would degenerate into store-and-forward. Algorithms emit each stream's
     /// pieces in time order (step, then chunk). Looked up only, never iterated (determinism).
     var lastOnStream: [StreamKey: TaskID] = [:]
+    /// NCCL pacing: the slot delay of the last piece on each stream (see `transfer`).
+    var paceOnStream: [StreamKey: TaskID] = [:]
     var ranks: Int { devices.count }
 
     struct StreamKey: Hashable {
@@ -60,10 +62,23 @@ struct Emitter {
         guard bytes > 0, a != b else { return deps }
         let key = StreamKey(from: a, to: b, channel: channel, path: path)
         let previous = lastOnStream[key].flatMap { deps.contains($0) ? nil : $0 }
-        let id = schedule.add(.transfer(from: a, to: b, bytes: bytes, path: path),
+        let wire = request.nccl?.wireBytes(bytes) ?? bytes
+        // NCCL pacing: a stream starts a piece at most once per slot of `pacing` seconds (a delay
+        // that starts with the piece gates the next one), holding the channel to its modelled rate.
+        var deps = deps
+        var pace = 0.0
+        if let pacing = request.nccl?.pacing, channel < pacing.count, pacing[channel] > 0 {
+            pace = pacing[channel]
+            if let gate = paceOnStream[key] { deps = Self.unique(deps + [gate]) }
+        }
+        let id = schedule.add(.transfer(from: a, to: b, bytes: wire, path: path),
                               tag: tag(phase, step: step, chunk: chunk, channel: channel), after: deps,
                               afterServed: previous)
         lastOnStream[key] = id
+        if pace > 0 {
+            // Tagged with no collective: a slot gate is not part of the collective's time or its sinks.
+            paceOnStream[key] = schedule.add(.delay(seconds: pace), tag: TaskTag(), after: deps, afterServed: previous)
+        }
         return [id]
     }
 

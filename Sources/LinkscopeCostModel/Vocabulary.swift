@@ -26,6 +26,21 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable {
     case spanningTrees = "spanning-trees"
     case hybridPCIe = "hybrid-pcie"
     case ps
+    /// NVLink SHARP (NCCL's NVLS; NVSwitch nodes from Hopper on), NCCL-like model only.
+    case nvls
+    /// What NCCL's tuner would pick (algorithm and protocol), NCCL-like model.
+    case auto
+
+    /// The NCCL algorithm this name runs as under the NCCL-like model; nil = not an NCCL algorithm
+    /// (`auto` → nil too: the tuner picks).
+    public var ncclAlgorithm: NCCLAlgorithm? {
+        switch self {
+        case .ring: return .ring
+        case .tree, .doubleBinaryTree: return .tree
+        case .nvls: return .nvls
+        default: return nil
+        }
+    }
 }
 
 /// How a sharded parameter server splits the model (formulas.md §4).

@@ -139,7 +139,7 @@ struct ChakraScheduleBuilder {
                let done = execution.compile(op: op, bytes: pc.bytes, gpus: groupGPUs, root: pc.root, id: Int32(c),
                                             into: &schedule, after: after, warnings: &warnings) {
                 sinks = done.sinks
-                used[c] = done.algorithm.rawValue
+                used[c] = done.algorithm
             }
             if sinks == nil { modes[c] = .keptUnsupported }
         }

@@ -12,6 +12,8 @@ struct ReplayExecution {
     let algorithm: Algorithm
     let chunkBytes: Int64
     let planner: CollectivePlanner
+    /// The NCCL-like model for `auto` and `nvls` (docs/nccl-model.md); the fabric then runs on its topology.
+    let nccl: NCCLPlanner?
     /// Ops already warned about (each fallback is reported once).
     private var fallbackWarned: [CollectiveOp] = []
 
@@ -20,6 +22,7 @@ struct ReplayExecution {
         self.algorithm = algorithm
         self.chunkBytes = chunkBytes
         planner = CollectivePlanner(topology: topology)
+        nccl = algorithm == .auto || algorithm == .nvls ? NCCLPlanner(topology: topology) : nil
     }
 
     /// Devices of GPU numbers `gpus` for a job of `worldSize` ranks, checked.
@@ -49,7 +52,8 @@ struct ReplayExecution {
 
     /// Runs `schedule` on the fabric at `linkEfficiency` × line rate.
     func execute(_ schedule: Schedule, linkEfficiency: Double) throws(ReplayError) -> ExecutionResult {
-        let sim = FabricSimulator(topology: topology, options: FabricOptions(linkEfficiency: linkEfficiency))
+        // Under the NCCL-like model links start from NCCL's effective bandwidths; `linkEfficiency` scales those.
+        let sim = FabricSimulator(topology: nccl?.topology ?? topology, options: FabricOptions(linkEfficiency: linkEfficiency))
         do {
             return try sim.run(schedule)
         } catch {
@@ -67,9 +71,25 @@ struct ReplayExecution {
     /// direct. Returns the final tasks and the algorithm used, or nil when nothing could compile.
     mutating func compile(op: CollectiveOp, bytes: Int64, gpus: [Int], root: Int, id: Int32,
                           into schedule: inout Schedule, after: [TaskID], warnings: inout [String])
-        -> (sinks: [TaskID], algorithm: Algorithm)?
+        -> (sinks: [TaskID], algorithm: String)?
     {
-        var alg = algorithm
+        if let nccl, gpus.count >= 2 {
+            // NCCL's pick (or the given NVLS, else the pick) as paced channel flows.
+            let plan = nccl.plan(op: op, bytes: bytes, gpus: gpus, root: root < gpus.count ? root : 0,
+                                 algorithm: algorithm.ncclAlgorithm)
+                ?? nccl.plan(op: op, bytes: bytes, gpus: gpus, root: root < gpus.count ? root : 0)
+            if let plan {
+                var req = CollectiveRequest(op: op, algorithm: algorithm, bytes: bytes,
+                                            participants: gpus.compactMap { nccl.topology.device(ofGPU: $0) },
+                                            root: root < gpus.count ? root : 0, chunkBytes: plan.chunkBytes,
+                                            collectiveID: id)
+                req.nccl = plan.lowering
+                if let sinks = try? CollectiveCompiler.compile(req, into: &schedule, after: after) {
+                    return (sinks, "\(plan.cost.algorithm.rawValue)/\(plan.cost.proto.rawValue)")
+                }
+            }
+        }
+        var alg = algorithm == .auto || algorithm == .nvls ? .ring : algorithm
         let supported = CollectiveCompiler.supportedAlgorithms(for: op)
         if !supported.contains(alg), let first = supported.first {
             if !fallbackWarned.contains(op) {
@@ -80,7 +100,7 @@ struct ReplayExecution {
         }
         if let sinks = try? compileOnce(op: op, algorithm: alg, bytes: bytes, gpus: gpus, root: root, id: id,
                                         into: &schedule, after: after) {
-            return (sinks, alg)
+            return (sinks, alg.rawValue)
         }
         let fallback: Algorithm = supported.contains(.ring) ? .ring : .direct
         guard fallback != alg,
@@ -88,7 +108,7 @@ struct ReplayExecution {
                                            into: &schedule, after: after)
         else { return nil }
         warnings.append("collective #\(id) (\(op.rawValue)): \(alg.rawValue) cannot run on these GPUs; used \(fallback.rawValue)")
-        return (sinks, fallback)
+        return (sinks, fallback.rawValue)
     }
 
     private func compileOnce(op: CollectiveOp, algorithm: Algorithm, bytes: Int64, gpus: [Int], root: Int, id: Int32,

@@ -158,7 +158,7 @@ struct ScheduleBuilder {
                let done = execution.compile(op: op, bytes: pc.bytes, gpus: groupGPUs, root: 0, id: Int32(c),
                                             into: &schedule, after: after, warnings: &warnings) {
                 sinks = done.sinks
-                used[c] = done.algorithm.rawValue
+                used[c] = done.algorithm
             }
             if sinks == nil { modes[c] = .keptUnsupported }
         }

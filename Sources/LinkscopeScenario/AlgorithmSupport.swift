@@ -17,6 +17,8 @@ public enum AlgorithmSupport {
         case .spanningTrees: return [.allreduce, .reduce, .broadcast]
         case .hybridPCIe: return [.allreduce, .broadcast]
         case .ps: return [.allreduce]
+        case .nvls: return [.allreduce, .allgather, .reducescatter]
+        case .auto: return [.allreduce, .reduce, .broadcast, .allgather, .reducescatter, .alltoall, .sendrecv]
         }
     }
 

@@ -246,6 +246,10 @@ public struct CollectiveDescription: Sendable, Equatable {
     public var placement: ServerPlacement
     /// Entries with the same non-nil group run at the same time (contention studies).
     public var concurrentGroup: String?
+    /// NCCL protocol (`protocol:`); nil when not given.
+    public var proto: ProtocolChoice? = nil
+    /// NCCL channels (`channels:`); nil = the scenario's, else NCCL's graph search.
+    public var channels: Int? = nil
     public init(op: CollectiveOp, algorithm: Algorithm, sizes: [Bytes], root: Int = 0, gpus: [Int]? = nil,
                 servers: Int = 1, sharding: ShardingPolicy = .balanced, placement: ServerPlacement = .gpus,
                 concurrentGroup: String? = nil) {
@@ -269,6 +273,14 @@ public struct SimulationOptions: Sendable, Equatable {
     public var chunkBytes: Bytes
     /// Fraction of peak FLOP/s that compute achieves.
     public var computeEfficiency: Double?
+    /// `model:` ideal (default) or nccl.
+    public var collectiveModel: CollectiveModel = .ideal
+    /// `collectives:` flows (default), analytical or auto, for NCCL-modelled collectives.
+    public var collectiveFidelity: CollectiveFidelity = .flows
+    /// `channels:` for every NCCL-modelled collective (like NCCL_MIN/MAX_NCHANNELS); nil = NCCL's search.
+    public var channels: Int? = nil
+    /// True when the scenario set `link_efficiency` (then it overrides NCCL's effective bandwidths).
+    public var linkEfficiencyGiven: Bool = false
     public init(linkEfficiency: Double = 1, chunkBytes: Bytes = .mebibytes(4), computeEfficiency: Double? = nil) {
         self.linkEfficiency = linkEfficiency
         self.chunkBytes = chunkBytes

@@ -22,9 +22,9 @@ struct ScenarioBuilder {
                                    "sequence", "split"]
     static let syncKeys = ["scheme", "algorithm", "servers", "sharding", "placement"]
     static let collectiveKeys = ["op", "algorithm", "sizes", "size", "root", "gpus", "servers", "sharding",
-                                 "placement", "group"]
+                                 "placement", "group", "protocol", "channels"]
     static let sizeRangeKeys = ["from", "to", "factor"]
-    static let simulationKeys = ["link_efficiency", "chunk", "compute_efficiency"]
+    static let simulationKeys = ["link_efficiency", "chunk", "compute_efficiency", "model", "collectives", "channels"]
 
     /// Most sizes one `sizes: {from, to, factor}` range may produce.
     static let maxSizes = 64
@@ -505,9 +505,16 @@ struct ScenarioBuilder {
         let servers = try serverCount(f, gpus: gpus, placement: placement, topology: topology, what: "GPU")
         let sharding = try f.choice("sharding", "sharding policy", default: ShardingPolicy.balanced)
         let group = try f.string("group")
-        return CollectiveDescription(op: op, algorithm: algorithm, sizes: sizes, root: root,
-                                     gpus: f["gpus"] != nil ? gpus : nil, servers: servers, sharding: sharding,
-                                     placement: placement, concurrentGroup: group)
+        var description = CollectiveDescription(op: op, algorithm: algorithm, sizes: sizes, root: root,
+                                                gpus: f["gpus"] != nil ? gpus : nil, servers: servers,
+                                                sharding: sharding, placement: placement, concurrentGroup: group)
+        description.proto = try f.choice("protocol", "protocol", ProtocolChoice.self)
+        if let n = f["channels"] { description.channels = try reader.int(n, f.path("channels"), in: 1...64) }
+        if description.proto != nil || description.channels != nil, algorithm.ncclAlgorithm == nil && algorithm != .auto {
+            throw reader.error(f["protocol"] ?? f["channels"] ?? node, path, "protocol and channels apply to NCCL's "
+                + "algorithms (ring, tree, double-binary-tree, nvls, auto), not '\(algorithm.rawValue)'")
+        }
+        return description
     }
 
     /// `[1 MiB, 1 GiB]`, or nccl-tests style `{from: 1 MiB, to: 1 GiB, factor: 2}`.
@@ -550,6 +557,10 @@ struct ScenarioBuilder {
             options.linkEfficiency = try reader.double(n, f.path("link_efficiency"), in: 0...1, lowerExclusive: true)
         }
         if let n = f["chunk"] { options.chunkBytes = try reader.bytes(n, f.path("chunk")) }
+        options.linkEfficiencyGiven = f["link_efficiency"] != nil
+        options.collectiveModel = try f.choice("model", "collective model", default: CollectiveModel.ideal)
+        options.collectiveFidelity = try f.choice("collectives", "collective fidelity", default: CollectiveFidelity.flows)
+        if let n = f["channels"] { options.channels = try reader.int(n, f.path("channels"), in: 1...64) }
         if let n = f["compute_efficiency"] {
             options.computeEfficiency = try reader.double(n, f.path("compute_efficiency"), in: 0...1,
                                                           lowerExclusive: true)

@@ -1,6 +1,7 @@
 import LinkscopeCollectives
 import LinkscopeCostModel
 import LinkscopeScenario
+import LinkscopePlanning
 import LinkscopeSchedule
 
 /// What a collective inside a job is, for reports and timelines.
@@ -15,6 +16,10 @@ struct CollectiveMeta {
     var concurrentGroup: String?
     /// True for the gradient sync of a training iteration (reported in the training summary).
     var isTrainingSync: Bool
+    /// The NCCL-like model's plan, when the collective runs under it.
+    var nccl: NCCLPlan? = nil
+    /// Priced analytically (one delay) instead of as flows; its wire bytes, charged to links.
+    var analyticalTraffic: Int64? = nil
 }
 
 /// One schedule run by the fabric on its own: a training run, or one collective (or one group of
@@ -33,4 +38,6 @@ struct Job {
     var costs: ComputeCosts? = nil
     /// `jobs:` merged into this schedule.
     var shared: SharedJobs? = nil
+    /// Link bytes and busy seconds of analytically priced collectives (the fabric does not see them).
+    var linkCharges: [(link: Int, bytes: Int64, busy: Double)] = []
 }

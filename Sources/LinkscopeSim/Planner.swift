@@ -10,12 +10,15 @@ import LinkscopeUnits
 struct Planner {
     let scenario: Scenario
     let topo: CollectivePlanner
+    /// The NCCL-like model, when any collective of the scenario uses it (see `Planner+NCCL`).
+    let nccl: NCCLPlanner?
     /// Id of the next collective; jobs merged into one schedule start from distinct values.
     var nextCollectiveID: Int32 = 0
 
     init(scenario: Scenario) {
         self.scenario = scenario
         topo = CollectivePlanner(topology: scenario.topology, linkEfficiency: scenario.options.linkEfficiency)
+        nccl = Planner.ncclPlanner(for: scenario)
     }
 
     var topology: Topology { scenario.topology }
@@ -131,6 +134,10 @@ struct Planner {
         throws(SimulationError)
     {
         let gpus = entry.gpus ?? scenario.gpus
+        if nccl != nil, Planner.usesNCCL(entry, options: scenario.options) {
+            try addNCCL(entry: entry, size: size, gpus: gpus, to: &job, after: after)
+            return
+        }
         let req = try request(op: entry.op, algorithm: entry.algorithm, bytes: size.count, gpus: gpus,
                               rootGPU: entry.root, servers: entry.servers, sharding: entry.sharding,
                               placement: entry.placement, layerBytes: [])

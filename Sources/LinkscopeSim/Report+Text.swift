@@ -7,6 +7,7 @@ extension Report {
         out += "topology: \(topologyName)   simulated time: \(Format.duration(simulatedTime))   events: \(events)\n"
         if let it = iterationTime { out += "iteration time: \(Format.duration(it))\n" }
         for w in warnings { out += "warning: \(w)\n" }
+        if let m = collectiveModel { out += "collective model: \(m)\n" }
         if let t = training {
             out += "\nTraining: \(t.model) (\(t.parameters) parameters, \(Format.bytes(t.gradientBytes)) of gradients), "
             out += "\(t.workers) workers × batch \(t.batchPerGPU), sync \(t.sync)\n"

@@ -18,6 +18,8 @@ public struct Report: Sendable {
     public var jobs: [JobResult] = []
     public var topologyName: String
     public var warnings: [String]
+    /// The collective model and bandwidth basis, when the NCCL-like model ran (nil = the idealised model).
+    public var collectiveModel: String? = nil
 
     public init(scenario: String, topologyName: String) {
         self.scenario = scenario

@@ -57,10 +57,13 @@ public enum Simulator {
         }
         jobs += try planner.collectiveJobs()
 
-        let topology = scenario.topology
+        // Under the NCCL-like model links run at the bandwidth it assumes (NCCL's effective figures, or line
+        // rate × link_efficiency when given), already applied to its topology.
+        let topology = planner.nccl?.topology ?? scenario.topology
         let fabric = FabricSimulator(topology: topology,
                                      options: FabricOptions(recordLinkHistory: options.recordLinkHistory,
-                                                            linkEfficiency: scenario.options.linkEfficiency))
+                                                            linkEfficiency: planner.nccl == nil
+                                                                ? scenario.options.linkEfficiency : 1))
         if !scenario.jobs.isEmpty { jobs.append(try sharedJobs(scenario, fabric: fabric)) }
         guard !jobs.isEmpty else { throw .invalid("nothing to simulate: add `collectives` or `training`") }
         try SimulationLimits.check(total: jobs.reduce(0.0) { sum, job in
@@ -72,18 +75,32 @@ public enum Simulator {
                                                                         transferSpans: options.transferSpans) : nil
         let bridge = FormulaBridge(topo: planner.topo)
         var report = Report(scenario: scenario.name, topologyName: topology.name)
+        if let nccl = planner.nccl {
+            report.collectiveModel = "NCCL-like (NCCL v2.30.7 tuner), \(scenario.options.collectiveFidelity.rawValue); "
+                + nccl.basis.description
+        }
         var offset = 0.0
 
         for job in jobs {
-            let result = try execute(job.schedule, label: job.label, fabric: fabric, topology: topology)
+            var result = try execute(job.schedule, label: job.label, fabric: fabric, topology: topology)
             if let shared = job.shared { report.jobs = shared.results(result) }
+            for c in job.linkCharges {  // analytically priced collectives
+                result.linkBytes[c.link] += c.bytes
+                result.linkBusy[c.link] += c.busy
+            }
             let perCollective = acc.add(job: job, result: result, offset: offset)
-            for (meta, agg) in zip(job.collectives, perCollective) {
+            for (meta, var agg) in zip(job.collectives, perCollective) {
                 let time = agg.end - agg.start
-                let formula = bridge.prediction(for: meta, usedPairs: agg.pairs)
+                var formula = bridge.prediction(for: meta, usedPairs: agg.pairs)
+                var algorithm = meta.algorithm.rawValue
+                if let plan = meta.nccl {  // the model's own time is the formula; the report names the pick
+                    formula = (plan.modelTime, plan.algorithmBandwidth, plan.latency)
+                    algorithm += " (\(plan.summary)\(meta.analyticalTraffic != nil ? ", analytical" : ""))"
+                    if let t = meta.analyticalTraffic { agg.traffic = t }
+                }
                 let algbw = time > 0 ? Double(meta.bytes) / time / 1e9 : 0
                 report.collectives.append(CollectiveResult(
-                    name: meta.name, op: meta.op.rawValue, algorithm: meta.algorithm.rawValue, gpus: meta.gpus,
+                    name: meta.name, op: meta.op.rawValue, algorithm: algorithm, gpus: meta.gpus,
                     bytes: meta.bytes, time: time, algbw: algbw,
                     busbw: algbw * meta.op.busBandwidthFactor(ranks: meta.gpus.count),
                     formulaTime: formula.time, formulaBandwidth: formula.bandwidth, formulaLatency: formula.latency,

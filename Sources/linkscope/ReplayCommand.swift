@@ -49,11 +49,14 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "GPU of each rank, comma-separated (default: 0..<world size).")
     var gpus: String?
 
-    @Option(help: "Collective algorithm for re-simulated collectives.")
-    var algorithm: String = "ring"
+    @Option(help: "Collective algorithm for re-simulated collectives: auto (default: the NCCL-like model, NCCL's tuner pick; docs/nccl-model.md), nvls, or an idealised algorithm (ring, tree, ...).")
+    var algorithm: String = "auto"
 
-    @Option(name: .customLong("link-efficiency"), help: "Fraction of link line rate reached (0 < e ≤ 1).")
-    var linkEfficiency: Double = 0.8
+    @Option(name: .customLong("link-efficiency"), help: "Fraction of link bandwidth reached (0 < e ≤ 1); default 0.8 of line rate for the idealised algorithms, 1 for auto/nvls (NCCL's effective bandwidths already).")
+    var linkEfficiencyOption: Double?
+
+    /// NCCL's effective bandwidths already include its protocol overheads: no further discount by default.
+    var linkEfficiency: Double { linkEfficiencyOption ?? (algorithm == "auto" || algorithm == "nvls" ? 1 : 0.8) }
 
     @Option(help: "Output format: text, json or csv (one row per collective).")
     var format: OutputFormat = .text
