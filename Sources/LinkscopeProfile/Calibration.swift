@@ -67,14 +67,15 @@ public enum Calibrator {
     /// - Parameter concurrency: threads timing the layers at once (each its own replica): the run's busy
     ///   threads up to the core count, so that the shared memory bandwidth and any other load on the machine
     ///   weigh on the calibration as on the run. Oversubscription beyond the cores is modelled, not measured.
-    public static func measure(model: ModelKind, batch: Int, repeats: Int = 5, concurrency: Int = 1) -> Calibration {
+    public static func measure(model: ModelKind, batch: Int, repeats: Int = 5, concurrency: Int = 1,
+                               replicas: Int = 1) -> Calibration {
         BLAS.useSingleThread()
         let (copy, reduce) = memoryBandwidth(bytes: 32 << 20, repeats: repeats)
         let sweep = pingPong(sizes: [4 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20], rounds: max(4, repeats * 2))
         let (_, beta) = fit(sweep)
         let alpha = busyWakeLatency(threads: max(2, min(concurrency, cores)), rounds: max(8, repeats * 4))
         let (layers, update) = concurrentLayerTimings(model: model, batch: batch, repeats: repeats,
-                                                      threads: max(1, min(concurrency, cores)))
+                                                      threads: max(1, min(concurrency, cores)), replicas: replicas)
         return Calibration(cores: cores, copyBandwidth: copy, reduceBandwidth: reduce, alpha: alpha, beta: beta,
                            pingPong: sweep, model: model, batch: batch, layers: layers, updateSeconds: update)
     }
@@ -182,16 +183,16 @@ public enum Calibrator {
     }
 
     /// `layerTimings` on `threads` threads at once; the median over threads of each figure.
-    public static func concurrentLayerTimings(model: ModelKind, batch: Int, repeats: Int, threads: Int)
-        -> ([LayerTiming], Double)
+    public static func concurrentLayerTimings(model: ModelKind, batch: Int, repeats: Int, threads: Int,
+                                              replicas: Int = 1) -> ([LayerTiming], Double)
     {
-        guard threads > 1 else { return layerTimings(model: model, batch: batch, repeats: repeats) }
+        guard threads > 1 else { return layerTimings(model: model, batch: batch, repeats: repeats, replicas: replicas) }
         let box = TimingBox(threads)
         let group = DispatchGroup()
         for t in 0..<threads {
             group.enter()
             Thread {
-                box.set(t, layerTimings(model: model, batch: batch, repeats: repeats))
+                box.set(t, layerTimings(model: model, batch: batch, repeats: repeats, replicas: replicas))
                 group.leave()
             }.start()
         }
@@ -208,25 +209,39 @@ public enum Calibrator {
     }
 
     /// Median forward and backward seconds of each named layer at `batch`, and of one optimizer step.
-    public static func layerTimings(model: ModelKind, batch: Int, repeats: Int) -> ([LayerTiming], Double) {
+    /// - Parameter replicas: micro-batches in flight (pipeline): that many replicas sharing the weights run
+    ///   all forwards, then all backwards, as a GPipe stage does, so their activations compete for the caches
+    ///   as in the run; each layer's time is the mean over replicas.
+    public static func layerTimings(model: ModelKind, batch: Int, repeats: Int, replicas: Int = 1)
+        -> ([LayerTiming], Double)
+    {
         let spec = ModelSpec.make(model)
-        let net = Network(spec: spec, batch: batch, seed: 3)
-        for i in 0..<(spec.inputSize * batch) { net.input[i] = Float((i * 7919) % 255) / 255 }
-        for i in 0..<(batch * spec.classes) { net.outputGradient[i] = 0 }
+        let first = Network(spec: spec, batch: batch, seed: 3)
+        let nets = [first] + (1..<max(1, replicas)).map { _ in Network(spec: spec, batch: batch, sharing: first) }
+        for net in nets {
+            for i in 0..<(spec.inputSize * batch) { net.input[i] = Float((i * 7919) % 255) / 255 }
+        }
         var fwd: [[Double]] = Array(repeating: [], count: spec.layerNames.count), bwd = fwd
         var updates: [Double] = []
         let optimizer = Optimizer(kind: .sgd, learningRate: 0, momentum: 0.9)
-        let state = FloatBuffer(count: net.parameters.count)
+        let state = FloatBuffer(count: first.parameters.count)
+        let m = Double(nets.count)
         for r in 0..<(repeats + 1) {
-            net.forward()
-            for i in 0..<(batch * spec.classes) { net.outputGradient[i] = 1e-3 }
-            net.backward()
+            var f = Array(repeating: 0.0, count: spec.layerNames.count), b = f
+            for net in nets {
+                net.forward()
+                for (l, t) in net.layerSeconds.forward.enumerated() { f[l] += t / m }
+            }
+            for net in nets.reversed() {
+                for i in 0..<(batch * spec.classes) { net.outputGradient[i] = 1e-3 }
+                net.backward()
+                for (l, t) in net.layerSeconds.backward.enumerated() { b[l] += t / m }
+            }
             let u0 = monotonicSeconds()
-            optimizer.apply(weights: net.parameters.pointer, gradients: net.gradients.pointer, state: [state.pointer],
-                            range: 0..<net.parameters.count, step: 1)
+            optimizer.apply(weights: first.parameters.pointer, gradients: first.gradients.pointer, state: [state.pointer],
+                            range: 0..<first.parameters.count, step: 1)
             let u1 = monotonicSeconds()
             guard r > 0 else { continue }  // first pass warms caches and page tables
-            let (f, b) = net.layerSeconds
             for l in f.indices { fwd[l].append(f[l]); bwd[l].append(b[l]) }
             updates.append(u1 - u0)
         }

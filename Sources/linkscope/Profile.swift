@@ -75,7 +75,9 @@ struct Profile: ParsableCommand {
         let calibrationBatch = pipelined ? batch / microBatches : batch
         progress("calibrating this machine (\(kind.rawValue), batch \(calibrationBatch))…")
         let concurrency = pipelined ? pipelineConcurrency(kind) : workers
-        let before = Calibrator.measure(model: kind, batch: calibrationBatch, repeats: 3, concurrency: concurrency)
+        let replicas = pipelined ? microBatches : 1
+        let before = Calibrator.measure(model: kind, batch: calibrationBatch, repeats: 3, concurrency: concurrency,
+                                        replicas: replicas)
         let reporter: @Sendable (Int, Double) -> Void = { [iterations] it, loss in
             progress(String(format: "iteration %d/%d  loss %.4f", it, iterations, loss), sameLine: true)
         }
@@ -87,7 +89,7 @@ struct Profile: ParsableCommand {
             progress("training: \(pipeline)-stage pipeline, \(schedule), \(microBatches) micro-batches")
             let run = try PipelineTrainer.train(config, stop: stop, progress: reporter)
             progressDone()
-            let calibration = recalibrate(before, concurrency: concurrency)
+            let calibration = recalibrate(before, concurrency: concurrency, replicas: replicas)
             comparison = try compareOrFail { try Profiler.comparePipeline(run: run, calibration: calibration, config: config) }
         } else {
             let config = TrainingConfig(model: kind, workers: workers, batchPerWorker: batch, iterations: iterations,
@@ -95,7 +97,7 @@ struct Profile: ParsableCommand {
             progress("training: \(workers) worker threads, sync \(sync)\(scheme == .ps ? " (\(servers) server threads)" : "")")
             let run = try DataParallelTrainer.train(config, stop: stop, progress: reporter)
             progressDone()
-            let calibration = recalibrate(before, concurrency: concurrency)
+            let calibration = recalibrate(before, concurrency: concurrency, replicas: replicas)
             let shape = RunShape(model: kind, workers: workers, sync: scheme, servers: servers, batch: batch,
                                  iterations: max(3, min(iterations, 10)), chunkBytes: config.chunkElements * 4)
             comparison = try compareOrFail { try Profiler.compare(run: run, calibration: calibration, shape: shape) }
@@ -128,10 +130,10 @@ struct Profile: ParsableCommand {
     }
 
     /// Calibrates again after the run and averages with the calibration before it.
-    func recalibrate(_ before: Calibration, concurrency: Int) -> Calibration {
+    func recalibrate(_ before: Calibration, concurrency: Int, replicas: Int) -> Calibration {
         progress("calibrating again after the run…")
         return before.averaged(with: Calibrator.measure(model: before.model, batch: before.batch, repeats: 3,
-                                                        concurrency: concurrency))
+                                                        concurrency: concurrency, replicas: replicas))
     }
 
     func compareOrFail(_ body: () throws -> ProfileComparison) throws -> ProfileComparison {

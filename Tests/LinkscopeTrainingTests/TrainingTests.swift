@@ -82,6 +82,38 @@ import Testing
         }
     }
 
+    /// Parameter server with k shard threads: pushes sum on the servers, workers pull what the servers hold.
+    @Test(arguments: [1, 2, 3])
+    func parameterServerPullsTheSum(servers: Int) throws {
+        let workers = 3, elements = 5_003
+        let plan = try CollectivePlan(scheme: .ps, workers: workers, elements: elements, servers: servers,
+                                      chunkElements: 700)
+        let collective = ThreadCollective(plan: plan)
+        let grads = (0..<workers).map { w in FloatBuffer((0..<elements).map { Float(($0 + 3 * w) % 17) - 8 }) }
+        let weights = (0..<workers).map { _ in FloatBuffer(count: elements) }
+        let sums = plan.servers.map { _ in FloatBuffer(count: elements) }
+        let held = plan.servers.map { _ in FloatBuffer(count: elements) }
+        for w in 0..<workers {
+            collective.bind(.gradients, device: w, to: grads[w])
+            collective.bind(.weights, device: w, to: weights[w])
+        }
+        for (j, d) in plan.servers.enumerated() {
+            collective.bind(.serverSum, device: d, to: sums[j])
+            collective.bind(.serverWeights, device: d, to: held[j])
+        }
+        let devices = Array(0..<workers) + plan.servers
+        try runThreads(devices.count) { i in
+            _ = collective.run(device: devices[i], generation: 1, onShardReady: { j in
+                let r = plan.shards[j]
+                (held[j].pointer + r.lowerBound).update(from: sums[j].pointer + r.lowerBound, count: r.count)
+            })
+        }
+        for i in 0..<elements {
+            let reference = (0..<workers).reduce(Float(0)) { $0 + grads[$1][i] }
+            for w in 0..<workers { #expect(weights[w][i] == reference) }
+        }
+    }
+
     @Test func scheduleMovesWhatTheSimulatorCounts() throws {
         // Ring over N moves 2(N−1)/N of the buffer per rank, N ranks: 2(N−1)·M in all.
         let plan = try CollectivePlan(scheme: .ring, workers: 4, elements: 1_000_000, chunkElements: 1 << 16)
