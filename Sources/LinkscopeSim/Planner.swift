@@ -99,8 +99,9 @@ struct Planner {
 
     /// Jobs for the `collectives:` section: one per (entry, size); entries sharing a `group` run
     /// together, size by size, in one job (contention).
-    mutating func collectiveJobs() throws(SimulationError) -> [Job] {
+    mutating func collectiveJobs(tasksBefore: Int = 0) throws(SimulationError) -> [Job] {
         var jobs: [Job] = []
+        var tasks = tasksBefore
         var handledGroups: [String] = []
         for (i, entry) in scenario.collectives.enumerated() {
             if let g = entry.concurrentGroup {
@@ -113,12 +114,16 @@ struct Planner {
                     for m in members where s < m.sizes.count {
                         try add(entry: m, size: m.sizes[s], to: &job, after: [])
                     }
+                    tasks += job.schedule.count
+                    try SimulationLimits.check(tasks: Double(tasks), what: "the scenario")
                     jobs.append(job)
                 }
             } else {
                 for size in entry.sizes {
                     var job = Job(label: "collectives[\(i)]")
                     try add(entry: entry, size: size, to: &job, after: [])
+                    tasks += job.schedule.count
+                    try SimulationLimits.check(tasks: Double(tasks), what: "the scenario")
                     jobs.append(job)
                 }
             }

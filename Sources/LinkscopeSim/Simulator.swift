@@ -40,6 +40,7 @@ public enum Simulator {
     public static func run(_ scenario: Scenario, options: RunOptions = RunOptions()) throws(SimulationError)
         -> SimulationRun
     {
+        try SimulationLimits.check(tasks: SimulationLimits.trainingTasks(scenario), what: "the training job")
         var planner = Planner(scenario: scenario)
         var jobs: [Job] = []
         var costs: ComputeCosts?
@@ -47,7 +48,7 @@ public enum Simulator {
             jobs.append(job)
             costs = c
         }
-        jobs += try planner.collectiveJobs()
+        jobs += try planner.collectiveJobs(tasksBefore: jobs.reduce(0) { $0 + $1.schedule.count })
         guard !jobs.isEmpty else { throw .invalid("nothing to simulate: add `collectives` or `training`") }
         try SimulationLimits.check(total: jobs.reduce(0.0) { sum, job in
             job.collectives.reduce(sum) { $0 + SimulationLimits.trafficBound(bytes: $1.bytes, ranks: $1.gpus.count,
