@@ -9,7 +9,8 @@ struct Formulas: ParsableCommand {
         discussion: """
             Lists every all-reduce / sync scheme for N ranks and M bytes: per-worker and per-server traffic
             (exact integers) and the alpha-beta time (docs/cost-model.md §3-§8). Example (the book's MNIST CNN):
-              linkscope formulas --ranks 8 --size 4805528B --bandwidth 25GB/s --latency 0.3us
+              linkscope formulas --ranks 8 --size 4805528B --bandwidth 25GB/s \\
+                --latency 0.3us
             """)
 
     @Option(name: [.customShort("n"), .long], help: "Ranks N (data-parallel workers).")
