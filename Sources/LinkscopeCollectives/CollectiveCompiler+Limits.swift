@@ -45,7 +45,7 @@ extension CollectiveCompiler {
         }
     }
 
-    /// The request with a coarser `chunkBytes` when its chunks would multiply into more than 1/16 of the
+    /// The request with a coarser `chunkBytes` when its chunks would multiply into more than 1/64 of the
     /// transfer budget (terabyte messages in 4 MiB pieces: minutes of simulation for no insight). Pieces then grow
     /// so the collective stays near that size; ordinary sizes keep their chunking.
     static func coarsened(_ r: CollectiveRequest) -> CollectiveRequest {
@@ -55,7 +55,7 @@ extension CollectiveCompiler {
         let segmented: Set<Algorithm> = [.ring, .halvingDoubling, .direct, .naive, .hierarchical, .hybridPCIe]
         let message = segmented.contains(r.algorithm) && [.allreduce, .allgather, .reducescatter, .alltoall].contains(r.op)
             ? r.bytes / n : r.bytes
-        let target = Double(transferBudget) / 16
+        let target = Double(transferBudget) / 64
         let pieces = Double(message) / Double(max(1, r.chunkBytes))
         guard pieces * perChunk > target else { return r }
         let allowed = max(1, (target / perChunk).rounded(.down))
