@@ -38,6 +38,7 @@ struct DashboardFlags: ParsableArguments {
     func show(_ model: DashboardModel, runner: (any WhatIfRunner)?) throws {
         let interactive = CLI.isInteractive && !once
         guard width >= 20, height >= 5 else { throw InputError("--width/--height: error: frame too small") }
+        if once { try Self.checkFrame(width: width, height: height) }
         let opts = try options(interactive: interactive)
         if !interactive {
             print(Dashboard.renderOnce(model: model, runner: runner, options: opts, width: width, height: height))
@@ -49,6 +50,14 @@ struct DashboardFlags: ParsableArguments {
             throw ExitCode(128 + signal)
         } catch DashboardError.terminalUnavailable {
             print(Dashboard.renderOnce(model: model, runner: runner, options: opts, width: width, height: height))
+        }
+    }
+
+    /// A `--once` frame smaller than the dashboard's minimum would only say "too small, press q": an error instead.
+    static func checkFrame(width: Int, height: Int) throws {
+        guard width >= Layout.minimumWidth, height >= Layout.minimumHeight else {
+            throw InputError("--width/--height: error: the dashboard needs at least \(Layout.minimumWidth)×"
+                             + "\(Layout.minimumHeight), got \(width)×\(height)")
         }
     }
 }

@@ -240,6 +240,7 @@ struct ReplayCommand: ParsableCommand {
     func show(_ model: DashboardModel, pinned: DashboardModel) throws {
         let interactive = CLI.isInteractive && !flags.once
         guard flags.width >= 20, flags.height >= 5 else { throw InputError("--width/--height: error: frame too small") }
+        if flags.once { try DashboardFlags.checkFrame(width: flags.width, height: flags.height) }
         let opts = try flags.options(interactive: interactive)
         if !interactive {
             print(Dashboard.renderOnce(model: model, runner: nil, options: opts, width: flags.width, height: flags.height,
