@@ -173,6 +173,13 @@ for cmd in simulate tui view analyze replay check topo formulas; do
   done < "$tmp/examples"
 done
 
+# topo agrees with the simulator on NVSwitch systems: packed rings reach 150 GB/s on a DGX-2, so trees do not
+# "beat the ring by 6x"; tree counts read naturally.
+"$bin" topo dgx2 > "$tmp/dgx2.txt"
+grep -q "ring rate (packed NVLink rings together): 150 GB/s" "$tmp/dgx2.txt" && ! grep -q "trees beat" "$tmp/dgx2.txt" \
+  && ok || bad "topo dgx2: ring and tree figures disagree: $(grep -E 'ring rate|beat' "$tmp/dgx2.txt")"
+"$bin" topo dgx1-v100 --gpus 0,1 | grep -q "(1 trees)" && bad "topo: '(1 trees)'" || ok
+
 # Nothing a user reads refers outside the repository.
 if grep -rnE '\.\./shared|shared/spec|formulas\.md|interface\.md' README.md docs scenarios >"$tmp/refs" 2>/dev/null; then
   bad "references outside the repository: $(head -3 "$tmp/refs")"
