@@ -14,7 +14,8 @@ extension Report {
             var f: [(String, JSONValue)] = [
                 ("name", .string(c.name)), ("op", .string(c.op)), ("algorithm", .string(c.algorithm)),
                 ("gpus", .array(c.gpus.map { .int(Int64($0)) })), ("bytes", .int(c.bytes)),
-                ("time_s", .double(c.time)), ("algbw_gbps", .double(c.algbw)), ("busbw_gbps", .double(c.busbw)),
+                ("time_s", .double(c.time)), ("algbw_gbps", c.hasBandwidth ? .double(c.algbw) : .null),
+                ("busbw_gbps", c.hasBandwidth ? .double(c.busbw) : .null),
                 ("formula_time_s", c.formulaTime.map { .double($0) } ?? .null),
                 ("formula_bandwidth_gbps", .double(c.formulaBandwidth.isFinite ? c.formulaBandwidth / 1e9 : 0)),
                 ("traffic_bytes", .int(c.trafficBytes)), ("start_s", .double(c.start)),

@@ -25,15 +25,18 @@ extension Report {
         let standalone = collectives.filter { !$0.isTrainingSync }
         if !standalone.isEmpty {
             out += "\nCollectives (nccl-tests conventions: algbw = S/t, busbw = algbw × factor; GB = 1e9)\n"
-            var table = TextTable(["op", "algorithm", "gpus", "size", "time", "algbw GB/s", "busbw GB/s", "formula",
-                                   "sim/formula"])
+            let sizes = Format.bytesColumn(standalone.map(\.bytes))
+            var table = TextTable(["op", "algorithm", "gpus", "size (\(sizes.family))", "time", "algbw GB/s", "busbw GB/s",
+                                   "formula", "sim/formula"])
             table.alignments[1] = .left
             table.alignments[2] = .left
-            for c in standalone {
+            for (c, size) in zip(standalone, sizes.texts) {
                 let ratio = c.formulaTime.map { $0 > 0 ? Format.fixed(c.time / $0, decimals: 3) : "-" } ?? "-"
                 table.add([c.op + (c.concurrentGroup.map { " [\($0)]" } ?? ""), c.algorithm, Report.gpuList(c.gpus),
-                           Format.bytes(c.bytes), Format.duration(c.time), Format.fixed(c.algbw, decimals: 2),
-                           Format.fixed(c.busbw, decimals: 2), c.formulaTime.map(Format.duration) ?? "-", ratio])
+                           size, Format.duration(c.time),
+                           c.hasBandwidth ? Format.fixed(c.algbw, decimals: 2) : "-",
+                           c.hasBandwidth ? Format.fixed(c.busbw, decimals: 2) : "-",
+                           c.formulaTime.map(Format.duration) ?? "-", ratio])
             }
             out += table.render(indent: "  ")
         }
@@ -111,7 +114,7 @@ extension Report {
         }
         for c in collectives {
             out += ["collective", q(c.name), c.op, c.algorithm, q(c.gpus.map(String.init).joined(separator: " ")),
-                    "\(c.bytes)", "\(c.time)", "\(c.algbw)", "\(c.busbw)", c.formulaTime.map { "\($0)" } ?? "", "", ""]
+                    "\(c.bytes)", "\(c.time)", c.hasBandwidth ? "\(c.algbw)" : "", c.hasBandwidth ? "\(c.busbw)" : "", c.formulaTime.map { "\($0)" } ?? "", "", ""]
                 .joined(separator: ",") + "\n"
         }
         if let it = iterationTime {
