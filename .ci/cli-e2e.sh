@@ -31,6 +31,9 @@ expect_error wrong-type '^.*/wrong-type\.yaml:3:[0-9]+: error: ' $'name: x\nclus
 expect_error gpu-range '^.*/gpu-range\.yaml:3:[0-9]+: error: .*GPU' $'name: x\ncluster: {preset: dgx1-v100}\ngpus: [0, 1, 9]\ncollectives:\n  - {op: allreduce, algorithm: ring, sizes: [1 MiB]}'
 expect_error zero-bw '^.*/zero-bw\.yaml:[0-9]+:[0-9]+: error: ' $'name: x\ncluster:\n  devices: [{id: a, kind: gpu}, {id: b, kind: gpu}]\n  links: [{from: a, to: b, bandwidth: 0 GB/s, latency: 1 us, kind: nvlink}]\ncollectives:\n  - {op: allreduce, algorithm: ring, sizes: [1 MiB]}'
 expect_error disconnected '^.*/disconnected\.yaml:[0-9]+:[0-9]+: error: .*disconnected' $'name: x\ncluster:\n  devices: [{id: a, kind: gpu}, {id: b, kind: gpu}, {id: c, kind: gpu}]\n  links: [{from: a, to: b, bandwidth: 10 GB/s, latency: 1 us, kind: nvlink}]\ncollectives:\n  - {op: allreduce, algorithm: ring, sizes: [1 MiB]}'
+# Errors found while planning point at the entry that asked (file:line:col), not only at the file.
+expect_error planning-collective '^.*/planning-collective\.yaml:4:5: error: spanning-trees needs GPUs joined by NVLink.*\(at collectives\[1\]\)' $'cluster: {preset: pcie-4gpu}\ncollectives:\n  - {op: allreduce, algorithm: ring, size: 1 MiB}\n  - {op: allreduce, algorithm: spanning-trees, size: 1 MiB}'
+expect_error planning-training '^.*/planning-training\.yaml:[0-9]+:[0-9]+: error: .*\(at training.sync\)' $'cluster: {preset: pcie-4gpu}\nmodel: {preset: book-mnist-cnn}\ntraining:\n  iterations: 1\n  sync: {algorithm: spanning-trees}'
 
 # Missing file, bad arguments: exit 2.
 "$bin" simulate "$tmp/nope.yaml" >/dev/null 2>"$tmp/stderr"; code=$?

@@ -41,6 +41,7 @@ extension Report {
                 ("batch_per_gpu", .int(Int64(t.batchPerGPU))), ("iterations", .int(Int64(t.iterations))),
                 ("sync", .string(t.sync)), ("forward_s", .double(t.forwardTime)),
                 ("backward_s", .double(t.backwardTime)), ("sync_s", .double(t.syncTime)),
+                ("sync_total_s", .double(t.syncTotal)), ("sync_exposed_s", .double(t.syncExposed)),
                 ("samples_per_s", .double(t.samplesPerSecond)), ("per_worker_sent", .int(t.perWorkerSent)),
                 ("per_worker_received", .int(t.perWorkerReceived)),
             ]

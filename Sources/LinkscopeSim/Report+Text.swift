@@ -13,7 +13,9 @@ extension Report {
             var table = TextTable(["per iteration", "value"])
             table.add(["forward", Format.duration(t.forwardTime)])
             table.add(["backward", Format.duration(t.backwardTime)])
-            table.add(["gradient sync", Format.duration(t.syncTime)])
+            table.add(["gradient sync, total (all buckets)", Format.duration(t.syncTotal)])
+            table.add(["gradient sync, exposed (not hidden by compute)", Format.duration(t.syncExposed)])
+            table.add(["gradient sync window (first to last bucket)", Format.duration(t.syncTime)])
             if let it = iterationTime { table.add(["iteration", Format.duration(it)]) }
             table.add(["throughput", Format.number(t.samplesPerSecond) + " samples/s"])
             table.add(["bytes sent per worker", "\(t.perWorkerSent)"])
@@ -41,7 +43,8 @@ extension Report {
             out += table.render(indent: "  ")
         }
         if !gpus.isEmpty {
-            out += "\nGPUs\n"
+            out += training.map { "\nGPUs (totals over all \($0.iterations) iterations and collectives)\n" }
+                ?? "\nGPUs (totals over the run)\n"
             var table = TextTable(["gpu", "compute", "comm", "idle", "overlap", "sent", "received"])
             for g in gpus {
                 table.add(["\(g.id)", Format.duration(g.compute), Format.duration(g.communication), Format.duration(g.idle),

@@ -121,6 +121,7 @@ public struct TrainingSummary: Sendable, Equatable {
     public var sync: String
     public var forwardTime: Double
     public var backwardTime: Double
+    /// Sync window per iteration: first gradient bucket's start to the last one's end.
     public var syncTime: Double
     public var samplesPerSecond: Double
     /// Per-worker bytes sent/received per iteration, and per-server bytes (parameter servers).
@@ -128,4 +129,8 @@ public struct TrainingSummary: Sendable, Equatable {
     public var perWorkerReceived: Int64
     public var perServerReceived: Int64?
     public var perServerSent: Int64?
+    /// Time the gradient collectives spend running per iteration, summed over buckets (total sync time).
+    public var syncTotal: Double = 0
+    /// Per iteration, the part of the time not hidden behind compute: iteration − forward − backward (exposed).
+    public var syncExposed: Double = 0
 }

@@ -27,9 +27,9 @@ enum SimulationLimits {
         }
     }
 
-    /// Most tasks (transfers, computations, joins) one run may compile: about ten seconds of simulation in a
+    /// Most tasks (transfers, computations, joins) one run may compile: a few seconds of simulation in a
     /// release build (3 M events/s, a few events per task).
-    static let maximumTasks = 6_000_000
+    static let maximumTasks = 4_000_000
 
     /// Throws when `tasks` compiled so far exceed `maximumTasks`.
     static func check(tasks: Double, what: String) throws(SimulationError) {

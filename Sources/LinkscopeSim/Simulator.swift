@@ -44,7 +44,10 @@ public enum Simulator {
         var planner = Planner(scenario: scenario)
         var jobs: [Job] = []
         var costs: ComputeCosts?
-        if let (job, c) = try planner.trainingJob() {
+        let training: (Job, ComputeCosts)?
+        do { training = try planner.trainingJob() } catch { throw error.path == nil ? .at(path: "training.sync", error) : error }
+        if let (job, c) = training {
+            try SimulationLimits.check(tasks: Double(job.schedule.count), what: "the training job")
             jobs.append(job)
             costs = c
         }
@@ -154,6 +157,7 @@ public enum Simulator {
         let servers = job.collectives.first?.request.servers ?? []
         let isPS = job.collectives.first?.algorithm == .ps
         let iterationTime = result.makespan / Double(iterations)
+        let spent = collectives.reduce(0.0) { $0 + ($1.end - $1.start) } / Double(iterations)
         let sync = isPS
             ? "parameter-server (\(servers.count) server\(servers.count == 1 ? "" : "s"))"
             : "allreduce \(training.sync.algorithm.rawValue)"
@@ -165,6 +169,7 @@ public enum Simulator {
             perWorkerSent: acc.jobSent(firstDevice) / Int64(iterations),
             perWorkerReceived: acc.jobReceived(firstDevice) / Int64(iterations),
             perServerReceived: isPS ? servers.first.map { acc.jobReceived($0) / Int64(iterations) } : nil,
-            perServerSent: isPS ? servers.first.map { acc.jobSent($0) / Int64(iterations) } : nil)
+            perServerSent: isPS ? servers.first.map { acc.jobSent($0) / Int64(iterations) } : nil,
+            syncTotal: spent, syncExposed: max(0, iterationTime - costs.forwardTotal - costs.backwardTotal))
     }
 }

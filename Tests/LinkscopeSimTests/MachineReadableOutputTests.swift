@@ -86,3 +86,22 @@ struct QuantityVocabularyTests {
         #expect(text.contains("67.11 MB"))
     }
 }
+
+/// Sync time is reported as total (time spent) and exposed, beside the window.
+struct SyncTimeVocabularyTests {
+    @Test func overlappedSyncReportsTotalExposedAndWindow() throws {
+        let report = try simulate("""
+            cluster: {preset: dgx1-v100}
+            model: {preset: resnet50}
+            training: {iterations: 1, overlap: true, batch_per_gpu: 32, sync: {algorithm: ring}}
+            """).report
+        let t = try #require(report.training)
+        let it = try #require(report.iterationTime)
+        // The window spans the backward pass; the buckets themselves run for much less.
+        #expect(t.syncTotal > 0 && t.syncTotal <= t.syncTime + 1e-12)
+        #expect(abs(t.syncExposed - max(0, it - t.forwardTime - t.backwardTime)) < 1e-12)
+        #expect(report.json["training"]?["sync_total_s"] == .double(t.syncTotal))
+        #expect(report.text.contains("gradient sync, exposed"))
+        #expect(report.text.contains("GPUs (totals over all 1 iterations"))
+    }
+}
