@@ -87,6 +87,9 @@ tmux resize-window -t "$SESSION" -x 70 -y 20 2>/dev/null; sleep 0.6; capture
 check "too-small message on resize" "terminal too small"
 tmux resize-window -t "$SESSION" -x 80 -y 24 2>/dev/null; sleep 0.6; capture
 check "redraws at 80x24" "GPU 0"
+check "header keeps the throughput at 80x24" "samples/s"
+check "header keeps the iteration time at 80x24" "iter "
+check_not "no message size on a training run" " 0 B"
 # At 80x24 the help overlay is shorter than the key map: it must scroll to its last line.
 send '?'
 check "help at 80x24" "Help: keys"
