@@ -183,6 +183,11 @@ grep -q "ring rate (packed NVLink rings together): 150 GB/s" "$tmp/dgx2.txt" && 
   && ok || bad "topo dgx2: ring and tree figures disagree: $(grep -E 'ring rate|beat' "$tmp/dgx2.txt")"
 "$bin" topo dgx1-v100 --gpus 0,1 | grep -q "(1 trees)" && bad "topo: '(1 trees)'" || ok
 
+# A --once frame below the dashboard's 80x24 minimum is an error, not a "press q to quit" frame with exit 0.
+"$bin" tui --once --height 16 >"$tmp/stdout" 2>"$tmp/stderr"; code=$?
+[ $code -eq 2 ] && grep -q "80×24" "$tmp/stderr" && ! grep -q "press q" "$tmp/stdout" && ok || bad "tui --once --height 16: exit $code"
+"$bin" tui --once --width 80 --height 24 | head -1 | grep -q "samples/s" && ok || bad "tui --once 80x24: header lost the throughput"
+
 # Nothing a user reads refers outside the repository.
 if grep -rnE '\.\./shared|shared/spec|formulas\.md|interface\.md' README.md docs scenarios >"$tmp/refs" 2>/dev/null; then
   bad "references outside the repository: $(head -3 "$tmp/refs")"
