@@ -31,6 +31,9 @@ expect_error wrong-type '^.*/wrong-type\.yaml:3:[0-9]+: error: ' $'name: x\nclus
 expect_error gpu-range '^.*/gpu-range\.yaml:3:[0-9]+: error: .*GPU' $'name: x\ncluster: {preset: dgx1-v100}\ngpus: [0, 1, 9]\ncollectives:\n  - {op: allreduce, algorithm: ring, sizes: [1 MiB]}'
 expect_error zero-bw '^.*/zero-bw\.yaml:[0-9]+:[0-9]+: error: ' $'name: x\ncluster:\n  devices: [{id: a, kind: gpu}, {id: b, kind: gpu}]\n  links: [{from: a, to: b, bandwidth: 0 GB/s, latency: 1 us, kind: nvlink}]\ncollectives:\n  - {op: allreduce, algorithm: ring, sizes: [1 MiB]}'
 expect_error disconnected '^.*/disconnected\.yaml:[0-9]+:[0-9]+: error: .*disconnected' $'name: x\ncluster:\n  devices: [{id: a, kind: gpu}, {id: b, kind: gpu}, {id: c, kind: gpu}]\n  links: [{from: a, to: b, bandwidth: 10 GB/s, latency: 1 us, kind: nvlink}]\ncollectives:\n  - {op: allreduce, algorithm: ring, sizes: [1 MiB]}'
+# Errors found while planning point at the entry that asked (file:line:col), not only at the file.
+expect_error planning-collective '^.*/planning-collective\.yaml:4:5: error: spanning-trees needs GPUs joined by NVLink.*\(at collectives\[1\]\)' $'cluster: {preset: pcie-4gpu}\ncollectives:\n  - {op: allreduce, algorithm: ring, size: 1 MiB}\n  - {op: allreduce, algorithm: spanning-trees, size: 1 MiB}'
+expect_error planning-training '^.*/planning-training\.yaml:[0-9]+:[0-9]+: error: .*\(at training.sync\)' $'cluster: {preset: pcie-4gpu}\nmodel: {preset: book-mnist-cnn}\ntraining:\n  iterations: 1\n  sync: {algorithm: spanning-trees}'
 
 # Missing file, bad arguments: exit 2.
 "$bin" simulate "$tmp/nope.yaml" >/dev/null 2>"$tmp/stderr"; code=$?
@@ -90,7 +93,7 @@ PY
 "$bin" topo dgx1-v100 --gpus 0,9 >/dev/null 2>"$tmp/stderr"; code=$?
 [ $code -eq 2 ] && ok || bad "topo with GPU 9: exit $code"
 
-# formulas: the book's MNIST CNN at N = 8 (formulas.md §21 A), exact integers.
+# formulas: the book's MNIST CNN at N = 8 (docs/cost-model.md §21 A), exact integers.
 "$bin" formulas --ranks 8 --size 4805528B --bandwidth 25GB/s > "$tmp/formulas.txt"
 for n in 38444224 76888448 8409674 67277392 33638696 269109568; do
   grep -q "$n" "$tmp/formulas.txt" && ok || bad "formulas: $n missing"
@@ -101,6 +104,97 @@ done
 # Byte-identical reruns.
 "$bin" simulate scenarios/custom-graph.yaml --trace-out "$tmp/trace2.json" --format json > "$tmp/report2.json"
 cmp -s "$tmp/trace.json" "$tmp/trace2.json" && cmp -s "$tmp/report.json" "$tmp/report2.json" && ok || bad "reruns differ"
+
+# Hand-made Kineto traces of a 2-rank job (and a rank 0 of another job) for analyze and replay.
+python3 - "$tmp" <<'PY'
+import json, sys
+def trace(rank, world, path):
+    ev = []
+    for k in range(3):
+        ev.append({"ph": "X", "cat": "user_annotation", "name": f"ProfilerStep#{k}", "pid": 1, "tid": 1, "ts": k * 1000, "dur": 1000})
+        ev.append({"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": 1, "tid": 1, "ts": k * 1000 + 5, "dur": 2, "args": {"correlation": k + 1}})
+        ev.append({"ph": "X", "cat": "kernel", "name": "gemm", "pid": 0, "tid": 7, "ts": k * 1000 + 10, "dur": 300, "args": {"stream": 7, "correlation": k + 1, "device": 0}})
+    json.dump({"distributedInfo": {"backend": "nccl", "rank": rank, "world_size": world}, "traceEvents": ev}, open(path, "w"))
+trace(0, 2, sys.argv[1] + "/rank0.json"); trace(1, 2, sys.argv[1] + "/rank1.json"); trace(0, 4, sys.argv[1] + "/other-job-rank0.json")
+PY
+
+# --format csv is honoured (not text) by every command with a table, and CSV agrees with JSON.
+csv_matches_json() {  # NAME JSON_FILE CSV_FILE PYTHON_SELECTOR
+  python3 - "$2" "$3" "$4" <<'PY' && ok || bad "$1: csv does not match json"
+import csv, json, sys
+j = json.load(open(sys.argv[1])); rows = list(csv.DictReader(open(sys.argv[2])))
+objs = eval(sys.argv[3])
+assert rows and len(rows) == len(objs), (len(rows), len(objs))
+for r, o in zip(rows, objs):
+    for k, v in r.items():
+        if k not in o: continue
+        want = o[k]
+        if want is None: assert v == "", (k, v)
+        elif isinstance(want, list): assert v == " ".join(str(x) for x in want), (k, v, want)
+        elif isinstance(want, bool): assert v == ("true" if want else "false"), (k, v)
+        elif isinstance(want, (int, float)): assert abs(float(v) - want) <= 1e-9 * max(1, abs(want)), (k, v, want)
+        else: assert v == want, (k, v, want)
+PY
+}
+"$bin" formulas --ranks 8 --size 4805528B --bandwidth 25GB/s --format json > "$tmp/f.json"
+"$bin" formulas --ranks 8 --size 4805528B --bandwidth 25GB/s --format csv > "$tmp/f.csv"
+csv_matches_json formulas "$tmp/f.json" "$tmp/f.csv" 'j["schemes"]'
+"$bin" topo dgx1-v100 --gpus 0,1,5,6 --format json > "$tmp/t.json"; "$bin" topo dgx1-v100 --gpus 0,1,5,6 --format csv > "$tmp/t.csv"
+csv_matches_json topo "$tmp/t.json" "$tmp/t.csv" 'j["links"]'
+"$bin" analyze "$tmp/rank0.json" "$tmp/rank1.json" --format json > "$tmp/a.json"
+"$bin" analyze "$tmp/rank0.json" "$tmp/rank1.json" --format csv > "$tmp/a.csv"
+csv_matches_json analyze "$tmp/a.json" "$tmp/a.csv" 'j'
+"$bin" replay "$tmp/rank0.json" "$tmp/rank1.json" --preset dgx1-v100 --format json > "$tmp/r.json"
+"$bin" replay "$tmp/rank0.json" "$tmp/rank1.json" --preset dgx1-v100 --format csv > "$tmp/r.csv"; code=$?
+[ $code -eq 0 ] && ok || bad "replay csv: exit $code"
+
+# replay: a GPU the preset lacks is an error, as in topo.
+"$bin" replay "$tmp/rank0.json" "$tmp/rank1.json" --preset dgx1-v100 --gpus 0,9 >/dev/null 2>"$tmp/stderr"; code=$?
+[ $code -eq 2 ] && grep -q "GPU 9 does not exist" "$tmp/stderr" && ok || bad "replay --gpus 0,9: exit $code"
+
+# analyze: files of unrelated jobs are labelled by file and warned about; linkscope's own trace is refused.
+"$bin" analyze "$tmp/rank0.json" "$tmp/other-job-rank0.json" > "$tmp/a.txt"; code=$?
+[ $code -eq 0 ] && grep -q "different jobs" "$tmp/a.txt" && grep -q "0 other-job-rank0.json" "$tmp/a.txt" && ok \
+  || bad "analyze of unrelated jobs: no warning"
+"$bin" analyze "$tmp/trace.json" >/dev/null 2>"$tmp/stderr"; code=$?
+[ $code -eq 2 ] && grep -q "linkscope view" "$tmp/stderr" && ok || bad "analyze of a linkscope trace: exit $code"
+
+# A sweep point that fails: error text in CSV and JSON, exit 1.
+printf 'cluster: {preset: pcie-4gpu}\ncollectives: [{op: allreduce, algorithm: ring, size: 1 MiB}]\nsweep:\n  collectives[0].algorithm: [ring, spanning-trees]\n' > "$tmp/sweep.yaml"
+"$bin" simulate "$tmp/sweep.yaml" --format csv > "$tmp/sweep.csv"; code=$?
+[ $code -eq 1 ] && grep -q "spanning-trees.*NVLink" "$tmp/sweep.csv" && ok || bad "failed sweep point: exit $code"
+
+# Every example in every command's --help runs as written (from the repository root).
+for cmd in simulate tui view analyze replay check topo formulas; do
+  # An example may continue on the next line after a trailing backslash, as in a shell.
+  "$bin" $cmd --help | awk '/^[ \t]+(Example: )?linkscope /{line=$0; while (line ~ /\\$/ && (getline next_line) > 0) { sub(/\\$/, "", line); line=line next_line } print line}' \
+    | sed -E 's/^\s+(Example: )?linkscope //; s/\s+#.*$//; s/\s+/ /g' > "$tmp/examples"
+  while IFS= read -r example; do
+    [ -n "$example" ] || continue
+    eval "\"$bin\" $example" >/dev/null 2>"$tmp/stderr"; code=$?
+    [ $code -eq 0 ] && ok || bad "help example 'linkscope $example' (from $cmd --help): exit $code $(head -2 "$tmp/stderr")"
+  done < "$tmp/examples"
+done
+
+# topo agrees with the simulator on NVSwitch systems: packed rings reach 150 GB/s on a DGX-2, so trees do not
+# "beat the ring by 6x"; tree counts read naturally.
+"$bin" topo dgx2 > "$tmp/dgx2.txt"
+grep -q "ring rate (packed NVLink rings together): 150 GB/s" "$tmp/dgx2.txt" && ! grep -q "trees beat" "$tmp/dgx2.txt" \
+  && ok || bad "topo dgx2: ring and tree figures disagree: $(grep -E 'ring rate|beat' "$tmp/dgx2.txt")"
+"$bin" topo dgx1-v100 --gpus 0,1 | grep -q "(1 trees)" && bad "topo: '(1 trees)'" || ok
+
+# A --once frame below the dashboard's 80x24 minimum is an error, not a "press q to quit" frame with exit 0.
+"$bin" tui --once --height 16 >"$tmp/stdout" 2>"$tmp/stderr"; code=$?
+[ $code -eq 2 ] && grep -q "80×24" "$tmp/stderr" && ! grep -q "press q" "$tmp/stdout" && ok || bad "tui --once --height 16: exit $code"
+"$bin" tui --once --width 80 --height 24 | head -1 | grep -q "samples/s" && ok || bad "tui --once 80x24: header lost the throughput"
+
+# Nothing a user reads refers outside the repository.
+if grep -rnE '\.\./shared|shared/spec|formulas\.md|interface\.md' README.md docs scenarios >"$tmp/refs" 2>/dev/null; then
+  bad "references outside the repository: $(head -3 "$tmp/refs")"
+else ok; fi
+for cmd in "" simulate tui view analyze replay check topo formulas; do
+  "$bin" $cmd --help 2>&1 | grep -qE '\.\./shared|formulas\.md|interface\.md' && bad "$cmd --help refers outside" || ok
+done
 
 echo "cli-e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Drives `BINARY tui` (built-in default scenario) in tmux at 120x40 and asserts on captured panes:
-# row labels, legend, zoom, pan, select + details, help, what-if algorithm switch, quit, exit status,
+# Drives `BINARY tui` (built-in default scenario) in tmux at 120x40, then 80x24, and asserts on captured panes:
+# row labels, legend, zoom, pan, select + details, help (scrolling at 80x24), what-if algorithm switch, quit, exit status,
 # and a sane terminal afterwards. Usage: .ci/dashboard-tmux-test.sh .build/debug/linkscope
 set -u
 BIN=${1:?usage: $0 BINARY}
@@ -87,6 +87,22 @@ tmux resize-window -t "$SESSION" -x 70 -y 20 2>/dev/null; sleep 0.6; capture
 check "too-small message on resize" "terminal too small"
 tmux resize-window -t "$SESSION" -x 80 -y 24 2>/dev/null; sleep 0.6; capture
 check "redraws at 80x24" "GPU 0"
+check "header keeps the throughput at 80x24" "samples/s"
+check "header keeps the iteration time at 80x24" "iter "
+check_not "no message size on a training run" " 0 B"
+# At 80x24 the help overlay is shorter than the key map: it must scroll to its last line.
+send '?'
+check "help at 80x24" "Help: keys"
+check "help says it scrolls" "PgUp PgDn scroll"
+check_not "help at 80x24 starts at the top" "Ctrl-L"
+send NPage
+send NPage
+check "help scrolled to the last key" "Ctrl-L"
+send PPage
+send PPage
+check "help scrolled back" "this help"
+send Escape
+check_not "help closes at 80x24" "Help: keys"
 send q
 if wait_for "STTY-DONE" 10; then
     check "exit status 0" "EXIT=0"

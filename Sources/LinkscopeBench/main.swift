@@ -1,4 +1,5 @@
 import Foundation
+import LinkscopeFuzz
 // linkscope-bench: release-build benchmarks. `swift run -c release linkscope-bench [NAME ...]`.
 // Each suite prints its own numbers; with no argument every suite runs.
 let suites: [(String, String, ([String]) -> Void)] = [
@@ -13,6 +14,10 @@ let suites: [(String, String, ([String]) -> Void)] = [
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "fuzz-batch" {
     FuzzBench.batch(Array(arguments.dropFirst()))
+} else if arguments.first == "fuzz-show", arguments.count >= 3, let seed = UInt64(arguments[1]), let i = Int(arguments[2]) {
+    // Prints input number i of a fuzz run, to reproduce a finding with `linkscope simulate`.
+    print(ScenarioFuzzer.input(i, seeds: FuzzCase.exampleSeeds(packageRoot: FileManager.default.currentDirectoryPath),
+                               base: seed), terminator: "")
 } else if arguments.contains("--help") || arguments.contains("-h") {
     print("usage: linkscope-bench [SUITE ...] [--args]\nsuites:")
     for (name, what, _) in suites { print("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(what)") }

@@ -45,16 +45,22 @@ extension CollectiveCompiler {
         }
     }
 
-    /// The request with a coarser `chunkBytes` when its chunks would multiply into more than four transfer
-    /// budgets (petabyte messages in 4 MiB pieces): pieces then grow so the whole collective stays near a
-    /// quarter of one budget. Ordinary sizes are left as they are.
+    /// The request with a coarser `chunkBytes` when its chunks would multiply into more than 1/64 of the
+    /// transfer budget (terabyte messages in 4 MiB pieces: minutes of simulation for no insight). Pieces then grow
+    /// so the collective stays near that size; ordinary sizes keep their chunking.
     static func coarsened(_ r: CollectiveRequest) -> CollectiveRequest {
         let perChunk = max(1, minimumTransfers(r))
-        let pieces = Double(r.bytes) / Double(max(1, r.chunkBytes))
-        guard pieces * perChunk > 4 * Double(transferBudget) else { return r }
-        let allowed = max(1, (Double(transferBudget) / 4 / perChunk).rounded(.down))
+        let n = Int64(max(1, r.participants.count))
+        // Segment-based algorithms cut the message into n segments before chunking them.
+        let segmented: Set<Algorithm> = [.ring, .halvingDoubling, .direct, .naive, .hierarchical, .hybridPCIe]
+        let message = segmented.contains(r.algorithm) && [.allreduce, .allgather, .reducescatter, .alltoall].contains(r.op)
+            ? r.bytes / n : r.bytes
+        let target = Double(transferBudget) / 64
+        let pieces = Double(message) / Double(max(1, r.chunkBytes))
+        guard pieces * perChunk > target else { return r }
+        let allowed = max(1, (target / perChunk).rounded(.down))
         var out = r
-        out.chunkBytes = Int64(min(Double(Int64.max / 2), (Double(r.bytes) / allowed).rounded(.up)))
+        out.chunkBytes = max(r.chunkBytes, Int64(min(Double(Int64.max / 2), (Double(message) / allowed).rounded(.up))))
         return out
     }
 

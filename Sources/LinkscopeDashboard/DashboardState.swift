@@ -28,6 +28,8 @@ public struct DashboardState: Sendable, Hashable {
     public var selection: SpanRef?
     public var showDetails = false
     public var showHelp = false
+    /// First help line shown: the overlay scrolls when the terminal is shorter than the key map (80×24).
+    public var helpScroll = 0
     /// Committed name filter (regex, case-insensitive; substring when the regex does not parse).
     public var filter = ""
     /// Text being typed after `/`, nil when not typing.
@@ -122,8 +124,14 @@ extension DashboardState {
         if filterInput != nil { return applyFilterInput(key) }
         if showHelp {
             switch key {
-            case .escape, .char("?"), .char("q"), .function(1), .enter: showHelp = false
+            case .escape, .char("?"), .char("q"), .function(1), .enter: showHelp = false; helpScroll = 0
             case .control("c"), .function(10): return .quit
+            case .down, .char("j"): helpScroll += 1
+            case .up, .char("k"): helpScroll = max(0, helpScroll - 1)
+            case .pageDown, .char(" "): helpScroll += 10
+            case .pageUp: helpScroll = max(0, helpScroll - 10)
+            case .home: helpScroll = 0
+            case .end: helpScroll = Int.max / 2
             default: break
             }
             return nil

@@ -39,13 +39,18 @@ extension Renderer {
                        height: height)
         buf.fill(box)
         buf.box(box, title: "Help: keys (Esc closes)", glyphs: glyphs)
-        for (i, (k, action)) in lines.prefix(max(0, height - 3)).enumerated() {
+        // Scrolls (↑/↓, PgUp/PgDn) when the screen is shorter than the key map; the last row says where it is.
+        let visible = max(0, height - 3)
+        let first = min(max(0, state.helpScroll), max(0, lines.count - visible))
+        for (i, (k, action)) in lines.dropFirst(first).prefix(visible).enumerated() {
             let y = box.y + 1 + i
             let keys = glyphs.ascii ? k.replacingArrows() : k
             buf.text(box.x + 2, y, keys, Style(.accent, bold: true), maxWidth: keyWidth - 1)
             buf.text(box.x + 2 + keyWidth, y, action, Style(.normal), maxWidth: box.width - keyWidth - 4)
         }
-        let hint = "linkscope: ? for help, q to quit"
+        let hint = visible < lines.count
+            ? "lines \(first + 1)-\(first + visible) of \(lines.count): ↑↓ PgUp PgDn scroll"
+            : "linkscope: ? for help, q to quit"
         buf.text(box.x + 2, box.maxY - 2, hint, Style(.dim), maxWidth: box.width - 4)
     }
 

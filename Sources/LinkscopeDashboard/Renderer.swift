@@ -152,16 +152,20 @@ public struct Renderer: Sendable {
     func drawHeader(_ buf: inout ScreenBuffer, _ layout: Layout) {
         let r = layout.header
         buf.fill(Rect(x: r.x, y: r.y, width: r.width, height: 1), " ", Style(.title, reverse: true))
-        var parts: [String] = [" linkscope", model.title]
+        let separator = " " + (glyphs.ascii ? "|" : "│") + " "
         let st = model.stats
-        parts.append(st.timeLabel + " " + Format.duration(st.simulatedSeconds))
+        // Key figures first; the title gives way (clipped) so that they stay visible at 80 columns.
+        var figures: [String] = [st.timeLabel + " " + Format.duration(st.simulatedSeconds)]
         if let it = st.iterationSeconds {
-            parts.append("iter " + Format.duration(it) + (st.iterations.map { " ×\($0)" } ?? ""))
+            figures.append("iter " + Format.duration(it) + (st.iterations.map { " ×\($0)" } ?? ""))
         }
-        if let tp = st.throughputText { parts.append(tp) }
+        if let tp = st.throughputText { figures.append(tp) }
+        let fixed = " linkscope".count + 2 * separator.count + figures.joined(separator: separator).count
+        let room = max(8, r.width - fixed)
+        let title = model.title.count > room ? String(model.title.prefix(room - 1)) + "…" : model.title
+        var parts = [" linkscope", title] + figures
         if let s = model.settings { parts.append(Renderer.settingsText(s)) }
-        buf.text(r.x, r.y, parts.joined(separator: " " + (glyphs.ascii ? "|" : "│") + " "),
-                 Style(.title, bold: true, reverse: true), maxWidth: r.width)
+        buf.text(r.x, r.y, parts.joined(separator: separator), Style(.title, bold: true, reverse: true), maxWidth: r.width)
         // Meters.
         let gpus = model.gpus
         let cols = layout.meterColumns
@@ -211,9 +215,17 @@ public struct Renderer: Sendable {
     }
 
     static func settingsText(_ s: WhatIfSettings) -> String {
-        var t = "\(s.scheme) \(s.algorithm) · \(s.gpus.count) GPUs · \(Format.bytes(s.messageBytes)) · \(s.preset)"
+        var t = schemeText(s) + " · \(s.gpus.count) GPUs"
+        // Training runs have no single message size: no "0 B".
+        if s.messageBytes > 0 { t += " · \(Format.bytes(s.messageBytes))" }
+        t += " · \(s.preset)"
         for p in s.parameters { t += " · \(p.name)=\(p.value)" }
         return t
+    }
+
+    /// "allreduce ring", or "parameter-server" alone: a parameter server has no ring or tree.
+    static func schemeText(_ s: WhatIfSettings) -> String {
+        s.scheme == "parameter-server" || s.algorithm == "ps" ? "parameter-server" : "\(s.scheme) \(s.algorithm)"
     }
 
     // MARK: tabs and status
@@ -227,7 +239,7 @@ public struct Renderer: Sendable {
         }
         var right: [String] = []
         // The header line cuts the settings off on narrow screens: repeat the essentials here.
-        if r.width < 140, let s = model.settings { right.append("\(s.scheme) \(s.algorithm) · \(s.gpus.count) GPUs") }
+        if r.width < 140, let s = model.settings { right.append(Renderer.schemeText(s) + " · \(s.gpus.count) GPUs") }
         if state.abView && pinned != nil { right.append("A/B") } else if pinned != nil { right.append("pinned A") }
         if !state.filter.isEmpty { right.append("filter /\(state.filter)/") }
         let hiddenNames = SpanCategory.allCases.filter { state.hidden[Int($0.rawValue)] }.map(\.name)

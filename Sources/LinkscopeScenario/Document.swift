@@ -169,14 +169,22 @@ enum DocumentParser {
         return nil
     }
 
+    /// A position inside the text: libyaml reports errors at the end of input one line past the last one.
+    static func clamped(line: Int, column: Int, in yaml: String) -> TextPosition {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        let count = max(1, yaml.hasSuffix("\n") ? lines.count - 1 : lines.count)
+        guard line > count else { return TextPosition(line: max(1, line), column: max(1, column)) }
+        return TextPosition(line: count, column: (lines.count >= count ? lines[count - 1].count : 0) + 1)
+    }
+
     static func syntaxError(_ error: YamlError, yaml: String, file: String) -> ScenarioError {
         func make(_ context: YamlError.Context?, _ problem: String, _ mark: Mark) -> ScenarioError {
             var message = "invalid YAML: \(problem)"
             if let context {
                 message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
             }
-            return ScenarioError(file: file, line: max(1, mark.line), column: max(1, mark.column), path: "",
-                                 message: message)
+            let at = clamped(line: mark.line, column: mark.column, in: yaml)
+            return ScenarioError(file: file, line: at.line, column: at.column, path: "", message: message)
         }
         switch error {
         case .scanner(let context, let problem, let mark, _): return make(context, problem, mark)

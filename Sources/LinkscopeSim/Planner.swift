@@ -103,8 +103,9 @@ struct Planner {
 
     /// Jobs for the `collectives:` section: one per (entry, size); entries sharing a `group` run
     /// together, size by size, in one job (contention).
-    mutating func collectiveJobs() throws(SimulationError) -> [Job] {
+    mutating func collectiveJobs(tasksBefore: Int = 0) throws(SimulationError) -> [Job] {
         var jobs: [Job] = []
+        var tasks = tasksBefore
         var handledGroups: [String] = []
         for (i, entry) in scenario.collectives.enumerated() {
             if let g = entry.concurrentGroup {
@@ -114,15 +115,23 @@ struct Planner {
                 let sizeCount = members.map { $0.sizes.count }.max() ?? 0
                 for s in 0..<sizeCount {
                     var job = Job(label: "group \(g)")
-                    for m in members where s < m.sizes.count {
-                        try add(entry: m, size: m.sizes[s], to: &job, after: [])
+                    for (k, m) in scenario.collectives.enumerated() where m.concurrentGroup == g && s < m.sizes.count {
+                        do { try add(entry: m, size: m.sizes[s], to: &job, after: []) } catch {
+                            throw .at(path: "collectives[\(k)]", error)
+                        }
                     }
+                    tasks += job.schedule.count
+                    try SimulationLimits.check(tasks: Double(tasks), what: "the scenario")
                     jobs.append(job)
                 }
             } else {
                 for size in entry.sizes {
                     var job = Job(label: "collectives[\(i)]")
-                    try add(entry: entry, size: size, to: &job, after: [])
+                    do { try add(entry: entry, size: size, to: &job, after: []) } catch {
+                        throw .at(path: "collectives[\(i)]", error)
+                    }
+                    tasks += job.schedule.count
+                    try SimulationLimits.check(tasks: Double(tasks), what: "the scenario")
                     jobs.append(job)
                 }
             }

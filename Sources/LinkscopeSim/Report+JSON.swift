@@ -14,7 +14,8 @@ extension Report {
             var f: [(String, JSONValue)] = [
                 ("name", .string(c.name)), ("op", .string(c.op)), ("algorithm", .string(c.algorithm)),
                 ("gpus", .array(c.gpus.map { .int(Int64($0)) })), ("bytes", .int(c.bytes)),
-                ("time_s", .double(c.time)), ("algbw_gbps", .double(c.algbw)), ("busbw_gbps", .double(c.busbw)),
+                ("time_s", .double(c.time)), ("algbw_gbps", c.hasBandwidth ? .double(c.algbw) : .null),
+                ("busbw_gbps", c.hasBandwidth ? .double(c.busbw) : .null),
                 ("formula_time_s", c.formulaTime.map { .double($0) } ?? .null),
                 ("formula_bandwidth_gbps", .double(c.formulaBandwidth.isFinite ? c.formulaBandwidth / 1e9 : 0)),
                 ("traffic_bytes", .int(c.trafficBytes)), ("start_s", .double(c.start)),
@@ -42,6 +43,7 @@ extension Report {
                 ("batch_per_gpu", .int(Int64(t.batchPerGPU))), ("iterations", .int(Int64(t.iterations))),
                 ("sync", .string(t.sync)), ("forward_s", .double(t.forwardTime)),
                 ("backward_s", .double(t.backwardTime)), ("sync_s", .double(t.syncTime)),
+                ("sync_total_s", .double(t.syncTotal)), ("sync_exposed_s", .double(t.syncExposed)),
                 ("samples_per_s", .double(t.samplesPerSecond)), ("per_worker_sent", .int(t.perWorkerSent)),
                 ("per_worker_received", .int(t.perWorkerReceived)),
             ]

@@ -14,7 +14,9 @@ extension Report {
             var table = TextTable(["per iteration", "value"])
             table.add(["forward", Format.duration(t.forwardTime)])
             table.add(["backward", Format.duration(t.backwardTime)])
-            table.add(["gradient sync", Format.duration(t.syncTime)])
+            table.add(["gradient sync, total (all buckets)", Format.duration(t.syncTotal)])
+            table.add(["gradient sync, exposed (not hidden by compute)", Format.duration(t.syncExposed)])
+            table.add(["gradient sync window (first to last bucket)", Format.duration(t.syncTime)])
             if let it = iterationTime { table.add(["iteration", Format.duration(it)]) }
             table.add(["throughput", Format.number(t.samplesPerSecond) + " samples/s"])
             table.add(["bytes sent per worker", "\(t.perWorkerSent)"])
@@ -27,20 +29,24 @@ extension Report {
         let standalone = collectives.filter { !$0.isTrainingSync }
         if !standalone.isEmpty {
             out += "\nCollectives (nccl-tests conventions: algbw = S/t, busbw = algbw × factor; GB = 1e9)\n"
-            var table = TextTable(["op", "algorithm", "gpus", "size", "time", "algbw GB/s", "busbw GB/s", "formula",
-                                   "sim/formula"])
+            let sizes = Format.bytesColumn(standalone.map(\.bytes))
+            var table = TextTable(["op", "algorithm", "gpus", "size (\(sizes.family))", "time", "algbw GB/s", "busbw GB/s",
+                                   "formula", "sim/formula"])
             table.alignments[1] = .left
             table.alignments[2] = .left
-            for c in standalone {
+            for (c, size) in zip(standalone, sizes.texts) {
                 let ratio = c.formulaTime.map { $0 > 0 ? Format.fixed(c.time / $0, decimals: 3) : "-" } ?? "-"
                 table.add([c.op + (c.concurrentGroup.map { " [\($0)]" } ?? ""), c.algorithm, Report.gpuList(c.gpus),
-                           Format.bytes(c.bytes), Format.duration(c.time), Format.fixed(c.algbw, decimals: 2),
-                           Format.fixed(c.busbw, decimals: 2), c.formulaTime.map(Format.duration) ?? "-", ratio])
+                           size, Format.duration(c.time),
+                           c.hasBandwidth ? Format.fixed(c.algbw, decimals: 2) : "-",
+                           c.hasBandwidth ? Format.fixed(c.busbw, decimals: 2) : "-",
+                           c.formulaTime.map(Format.duration) ?? "-", ratio])
             }
             out += table.render(indent: "  ")
         }
         if !gpus.isEmpty {
-            out += "\nGPUs\n"
+            out += training.map { "\nGPUs (totals over all \($0.iterations) iterations and collectives)\n" }
+                ?? "\nGPUs (totals over the run)\n"
             var table = TextTable(["gpu", "compute", "comm", "idle", "overlap", "sent", "received"])
             for g in gpus {
                 table.add(["\(g.id)", Format.duration(g.compute), Format.duration(g.communication), Format.duration(g.idle),
@@ -111,7 +117,7 @@ extension Report {
         }
         for c in collectives {
             out += ["collective", q(c.name), c.op, c.algorithm, q(c.gpus.map(String.init).joined(separator: " ")),
-                    "\(c.bytes)", "\(c.time)", "\(c.algbw)", "\(c.busbw)", c.formulaTime.map { "\($0)" } ?? "", "", ""]
+                    "\(c.bytes)", "\(c.time)", c.hasBandwidth ? "\(c.algbw)" : "", c.hasBandwidth ? "\(c.busbw)" : "", c.formulaTime.map { "\($0)" } ?? "", "", ""]
                 .joined(separator: ",") + "\n"
         }
         if let it = iterationTime {

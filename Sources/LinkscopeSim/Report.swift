@@ -158,6 +158,7 @@ public struct TrainingSummary: Sendable, Equatable {
     public var sync: String
     public var forwardTime: Double
     public var backwardTime: Double
+    /// Sync window per iteration: first gradient bucket's start to the last one's end.
     public var syncTime: Double
     public var samplesPerSecond: Double
     /// Per-worker bytes sent/received per iteration, and per-server bytes (parameter servers).
@@ -182,4 +183,8 @@ public struct TrainingSummary: Sendable, Equatable {
     /// The learning rate for the global batch, and how it was scaled ("linear from 0.1 at 256, 5 warm-up iterations").
     public var learningRate: Double? = nil
     public var learningRateRule: String? = nil
+    /// Time the gradient collectives spend running per iteration, summed over buckets (total sync time).
+    public var syncTotal: Double = 0
+    /// Per iteration, the part of the time not hidden behind compute: iteration − forward − backward (exposed).
+    public var syncExposed: Double = 0
 }

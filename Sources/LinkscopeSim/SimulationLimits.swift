@@ -1,4 +1,5 @@
 import LinkscopeCostModel
+import LinkscopeScenario
 import LinkscopeUnits
 
 /// Sizes the simulator can account for exactly: byte counters are Int64, so the traffic a run moves (summed
@@ -24,6 +25,25 @@ enum SimulationLimits {
             throw .invalid("\(what) would move about \(Self.exa(total)) EB over the links, more than linkscope "
                 + "counts exactly (4.6 EB); use smaller sizes, fewer GPUs or fewer iterations")
         }
+    }
+
+    /// Most tasks (transfers, computations, joins) one run may compile: a few seconds of simulation in a
+    /// release build (3 M events/s, a few events per task).
+    static let maximumTasks = 4_000_000
+
+    /// Throws when `tasks` compiled so far exceed `maximumTasks`.
+    static func check(tasks: Double, what: String) throws(SimulationError) {
+        guard tasks <= Double(maximumTasks) else {
+            throw .invalid("\(what) needs about \(Format.number(tasks / 1e6, significant: 3)) M tasks, more than the "
+                + "simulator's limit of \(maximumTasks / 1_000_000) M per run; use fewer iterations, sizes or GPUs")
+        }
+    }
+
+    /// Tasks a training job adds at least: forward and backward per layer and GPU, and one send and one
+    /// receive per GPU for the gradient sync, per iteration (a lower bound, known before planning).
+    static func trainingTasks(_ scenario: Scenario) -> Double {
+        guard let t = scenario.training, let m = scenario.model else { return 0 }
+        return Double(t.iterations) * Double(scenario.gpus.count) * (Double(max(1, m.layers.count)) * 2 + 2)
     }
 
     static func exa(_ bytes: Double) -> String { Format.number(bytes / 1e18, significant: 3) }

@@ -40,6 +40,7 @@ public enum Simulator {
     public static func run(_ scenario: Scenario, options: RunOptions = RunOptions()) throws(SimulationError)
         -> SimulationRun
     {
+        try SimulationLimits.check(tasks: SimulationLimits.trainingTasks(scenario), what: "the training job")
         var planner = Planner(scenario: scenario)
         var jobs: [Job] = []
         var costs: ComputeCosts?
@@ -51,11 +52,18 @@ public enum Simulator {
             }
         } else if let t = scenario.training, let plan = t.elastic, !plan.resizes.isEmpty {
             jobs += try elasticJobs(scenario: scenario, plan: plan, planner: &planner)
-        } else if let (job, c) = try planner.trainingJob() {
-            jobs.append(job)
-            costs = c
+        } else {
+            let training: (Job, ComputeCosts)?
+            do { training = try planner.trainingJob() } catch {
+                throw error.path == nil ? .at(path: "training.sync", error) : error
+            }
+            if let (job, c) = training {
+                try SimulationLimits.check(tasks: Double(job.schedule.count), what: "the training job")
+                jobs.append(job)
+                costs = c
+            }
         }
-        jobs += try planner.collectiveJobs()
+        jobs += try planner.collectiveJobs(tasksBefore: jobs.reduce(0) { $0 + $1.schedule.count })
 
         // Under the NCCL-like model links run at the bandwidth it assumes (NCCL's effective figures, or line
         // rate × link_efficiency when given), already applied to its topology.
@@ -179,6 +187,7 @@ public enum Simulator {
         let servers = job.collectives.first?.request.servers ?? []
         let isPS = job.collectives.first?.algorithm == .ps
         let iterationTime = result.makespan / Double(iterations)
+        let spent = collectives.reduce(0.0) { $0 + ($1.end - $1.start) } / Double(iterations)
         let sync = isPS
             ? "parameter-server (\(servers.count) server\(servers.count == 1 ? "" : "s"))"
             : "allreduce \(training.sync.algorithm.rawValue)"
@@ -190,6 +199,7 @@ public enum Simulator {
             perWorkerSent: acc.jobSent(firstDevice) / Int64(iterations),
             perWorkerReceived: acc.jobReceived(firstDevice) / Int64(iterations),
             perServerReceived: isPS ? servers.first.map { acc.jobReceived($0) / Int64(iterations) } : nil,
-            perServerSent: isPS ? servers.first.map { acc.jobSent($0) / Int64(iterations) } : nil)
+            perServerSent: isPS ? servers.first.map { acc.jobSent($0) / Int64(iterations) } : nil,
+            syncTotal: spent, syncExposed: max(0, iterationTime - costs.forwardTotal - costs.backwardTotal))
     }
 }

@@ -147,6 +147,8 @@ public struct TraceAnalysis: Sendable {
     /// Kernel-type table summed over all ranks, memory kernels included.
     public var kernelTypes: [KernelTypeShare]
     public var stragglers: [StragglerScore]
+    /// Why the traces may not be one job (see `jobWarnings`); empty when they are.
+    public var warnings: [String] = []
 
     public init(traces: [RankTrace], options: AnalysisOptions = .hta) {
         self.options = options
@@ -175,7 +177,9 @@ public struct TraceAnalysis: Sendable {
             KernelTypeShare(label: $0.key, sum: $0.value,
                             percentage: total > 0 ? Intervals.roundHTA($0.value / total * 100, 1) : 0)
         }.sorted { $0.sum != $1.sum ? $0.sum > $1.sum : $0.label < $1.label }
-        self.stragglers = Self.rankStragglers(ranks: ranks, computations: traces, options: options)
+        warnings = Self.jobWarnings(traces)
+        // Lateness is only meaningful among the ranks of one job.
+        self.stragglers = warnings.isEmpty ? Self.rankStragglers(ranks: ranks, computations: traces, options: options) : []
     }
 
     /// HTA's `"ProfilerStep" in name` (a plain substring test).

@@ -83,7 +83,7 @@ public enum TraceReport {
         var rows: [[String]] = [["rank", "kernel", "idle", "compute", "non-compute", "idle %", "compute %",
                                  "non-comp %", "overlap %"]]
         for r in a.ranks {
-            rows.append([String(r.rank), fmt(r.kernelTime), fmt(r.idleTime), fmt(r.computeTime), fmt(r.nonComputeTime),
+            rows.append([a.label(r), fmt(r.kernelTime), fmt(r.idleTime), fmt(r.computeTime), fmt(r.nonComputeTime),
                          pct(r.idlePct), pct(r.computePct), pct(r.nonComputePct), r.commCompOverlapPct.map(pct) ?? "-"])
         }
         out += table(rows, leftAligned: [])
@@ -91,7 +91,7 @@ public enum TraceReport {
         rows = [["rank", "stream", "host wait", "kernel wait", "other", "host %", "kernel %", "other %"]]
         for r in a.ranks {
             for s in r.idleBreakdown {
-                rows.append([String(r.rank), String(s.stream), fmt(s.hostWait), fmt(s.kernelWait), fmt(s.other),
+                rows.append([a.label(r), String(s.stream), fmt(s.hostWait), fmt(s.kernelWait), fmt(s.other),
                              ratio(s.ratio("host_wait")), ratio(s.ratio("kernel_wait")), ratio(s.ratio("other"))])
             }
         }
@@ -107,7 +107,7 @@ public enum TraceReport {
         rows = [["rank", "type", "kernel", "count", "sum", "mean", "min", "max"]]
         for r in a.ranks {
             for k in r.kernels.prefix(limit) {
-                rows.append([String(r.rank), k.type.rawValue.lowercased(), shorten(k.name), String(k.count), fmt(k.sum),
+                rows.append([a.label(r), k.type.rawValue.lowercased(), shorten(k.name), String(k.count), fmt(k.sum),
                              fmt(k.mean), fmt(k.min), fmt(k.max)])
             }
         }
@@ -116,7 +116,7 @@ public enum TraceReport {
         rows = [["rank", "pairs", "short", "runtime > cutoff", "delay > cutoff", "mean delay µs", "max delay µs",
                  "max queue"]]
         for r in a.ranks {
-            rows.append([String(r.rank), String(r.launch.pairs), String(r.launch.shortKernels),
+            rows.append([a.label(r), String(r.launch.pairs), String(r.launch.shortKernels),
                          String(r.launch.runtimeOutliers), String(r.launch.launchDelayOutliers),
                          fmt(r.launch.meanLaunchDelay), fmt(r.launch.maxLaunchDelay),
                          String(r.queues.map(\.max).max() ?? 0)])
@@ -127,6 +127,9 @@ public enum TraceReport {
             rows = [["rank", "lateness"]]
             for s in a.stragglers { rows.append([String(s.rank), fmt(s.lateness)]) }
             out += table(rows, leftAligned: [])
+        }
+        if !a.warnings.isEmpty {
+            out += "\nWarnings\n" + a.warnings.map { "  - \($0)\n" }.joined()
         }
         return out
     }

@@ -1,3 +1,4 @@
+import LinkscopeUnits
 import LinkscopeTimeline
 
 /// Converts read traces into the `Timeline` that `linkscope view` draws.
@@ -109,7 +110,7 @@ public enum TraceTimeline {
                     if let l = launches[e.correlation] {
                         let call = t.events[l]
                         fields.append(("launched by", t.name(call)))
-                        fields.append(("launch delay ns", String(max(0, e.ts - call.end))))
+                        fields.append(("launch delay", Format.duration(Double(max(0, e.ts - call.end)) / 1e9)))
                     }
                     if let d = args.first(where: { $0.0 == "device" }) { fields.append(("device", text(d.1))) }
                     for key in collectiveKeys {

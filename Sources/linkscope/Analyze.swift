@@ -25,9 +25,14 @@ struct Analyze: ParsableCommand {
         guard !traces.isEmpty else { throw InputError("analyze: error: give at least one trace file") }
         guard top >= 1 else { throw InputError("--top: error: must be at least 1") }
         let ranks = try Traces.read(traces)
+        for t in ranks where t.isLinkscopeOutput {
+            throw InputError(file: t.file, "a linkscope simulation trace (--trace-out), not a PyTorch profiler trace: "
+                             + "analyze needs Kineto traces; open this one with 'linkscope view \(t.file)'")
+        }
         var options = AnalysisOptions(topKernels: top)
         if raw { options.dropLastProfilerStep = false }
         let analysis = TraceAnalysis(traces: ranks, options: options)
+        if format != .text { for w in analysis.warnings { CLI.warn("warning: \(w)") } }
         switch format {
         case .json: print(TraceReport.json(analysis).serialized(), terminator: "")
         case .csv: print(TraceReport.csv(analysis), terminator: "")

@@ -95,6 +95,12 @@ enum IO {
         do {
             return try Simulator.run(scenario, options: options)
         } catch {
+            // Point at the entry that asked for what cannot be simulated (file:line:col), as the loader does.
+            if let path = error.path, scenario.file != ScenarioLoader.defaultScenarioFile,
+               let text = try? read(scenario.file),
+               let located = ScenarioLocator.error(error.description, at: path, yaml: text, file: scenario.file) {
+                throw located
+            }
             throw InputError(file: scenario.file, error.description)
         }
     }

@@ -5,7 +5,11 @@ import LinkscopeTimeline
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Re-simulate a scenario and compare its traffic analysis with a stored baseline.",
-        discussion: "Exit 0 when every byte count matches, 1 with a list of differences when not.")
+        discussion: """
+            Exit 0 when every byte count matches, 1 with a list of differences when not. Example:
+              linkscope check scenarios/custom-graph.yaml \\
+                --baseline traces/custom-graph.traffic.json
+            """)
 
     @Argument(help: "Scenario YAML file.", completion: .file(extensions: ["yaml", "yml"]))
     var scenario: String

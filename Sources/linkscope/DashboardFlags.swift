@@ -34,21 +34,31 @@ struct DashboardFlags: ParsableArguments {
         return DashboardOptions(color: color, ascii: ascii || (interactive && !utf8), initialPane: p)
     }
 
-    /// Opens the dashboard on a terminal, or prints one frame.
-    func show(_ model: DashboardModel, runner: (any WhatIfRunner)?) throws {
+    /// Opens the dashboard on a terminal, or prints one frame; with `pinned`, in the A/B view (replay: original
+    /// vs predicted; profile: measured vs simulated).
+    func show(_ model: DashboardModel, runner: (any WhatIfRunner)? = nil, pinned: DashboardModel? = nil) throws {
         let interactive = CLI.isInteractive && !once
         guard width >= 20, height >= 5 else { throw InputError("--width/--height: error: frame too small") }
+        if once { try Self.checkFrame(width: width, height: height) }
         let opts = try options(interactive: interactive)
         if !interactive {
-            print(Dashboard.renderOnce(model: model, runner: runner, options: opts, width: width, height: height))
+            print(Dashboard.renderOnce(model: model, runner: runner, options: opts, width: width, height: height, pinned: pinned))
             return
         }
         do {
-            try Dashboard.run(model: model, runner: runner, options: opts)
+            try Dashboard.run(model: model, runner: runner, options: opts, pinned: pinned)
         } catch DashboardError.interrupted(let signal) {
             throw ExitCode(128 + signal)
         } catch DashboardError.terminalUnavailable {
-            print(Dashboard.renderOnce(model: model, runner: runner, options: opts, width: width, height: height))
+            print(Dashboard.renderOnce(model: model, runner: runner, options: opts, width: width, height: height, pinned: pinned))
+        }
+    }
+
+    /// A `--once` frame smaller than the dashboard's minimum would only say "too small, press q": an error instead.
+    static func checkFrame(width: Int, height: Int) throws {
+        guard width >= Layout.minimumWidth, height >= Layout.minimumHeight else {
+            throw InputError("--width/--height: error: the dashboard needs at least \(Layout.minimumWidth)×"
+                             + "\(Layout.minimumHeight), got \(width)×\(height)")
         }
     }
 }

@@ -8,8 +8,9 @@ struct Formulas: ParsableCommand {
         abstract: "Evaluate the book's closed-form cost formulas (no simulation).",
         discussion: """
             Lists every all-reduce / sync scheme for N ranks and M bytes: per-worker and per-server traffic
-            (exact integers) and the alpha-beta time, formulas.md §3-§8. Example (the book's MNIST CNN):
-              linkscope formulas --ranks 8 --size 4805528B --bandwidth 25GB/s --latency 0.3us
+            (exact integers) and the alpha-beta time (docs/cost-model.md §3-§8). Example (the book's MNIST CNN):
+              linkscope formulas --ranks 8 --size 4805528B --bandwidth 25GB/s \\
+                --latency 0.3us
             """)
 
     @Option(name: [.customShort("n"), .long], help: "Ranks N (data-parallel workers).")
@@ -61,7 +62,7 @@ struct Formulas: ParsableCommand {
             print(CSVTable(columns: columns, objects: schemes).rendered, terminator: "")
         case .text:
             print("Closed-form costs for N = \(ranks), M = \(m.count) B (\(m)), B = \(b) per direction, α = \(a)")
-            print("(formulas.md §3-§8; traffic in bytes per iteration; '-' where the scheme has no such quantity)\n")
+            print("(docs/cost-model.md §3-§8; traffic in bytes per iteration; '-' where the scheme has no such quantity)\n")
             var t = TextTable(["scheme", "sent/worker", "recv/worker", "server in", "network total", "time"])
             for r in rows {
                 t.add([r.scheme, r.perWorkerSent.map(String.init) ?? "-", r.perWorkerReceived.map(String.init) ?? "-",

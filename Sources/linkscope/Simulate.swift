@@ -7,7 +7,13 @@ import LinkscopeTimeline
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Simulate a scenario and print its report; optionally write a Chrome trace and a traffic analysis.")
+        abstract: "Simulate a scenario and print its report; optionally write a Chrome trace and a traffic analysis.",
+        discussion: """
+            Reports: text tables, --format json or csv (schemas in docs/output-formats.md). A sweep point that fails
+            keeps its row with the error, and the exit code is 1. Examples:
+              linkscope simulate scenarios/ps-vs-ring-dgx1.yaml
+              linkscope simulate scenarios/nccl-sweep.yaml --format csv
+            """)
 
     @Argument(help: "Scenario YAML file.", completion: .file(extensions: ["yaml", "yml"]))
     var scenario: String

@@ -69,3 +69,12 @@ struct ScenarioFuzzTests {
         }
     }
 }
+
+/// Findings of the fuzz run, kept as regression tests.
+struct ScenarioFuzzFindingsTests {
+    @Test func syntaxErrorAtEndOfInputPointsInsideTheFile() throws {
+        // A key without ':' on the last, unterminated line: libyaml reported a line past the end (fuzz #64465).
+        let yaml = "# linkscope's built-in scenario (`linkscope` with no arguments).\n# The book's MNIST CNN on a DGX\n1 (V100): how much does the choice of gradient\n# synchronisation cost? Ring all-reduce moves 2(N-1)/N·M per GPU over the NVLink rings;\n# a parameter server funnels N·M through its own links.\nname: PS vs ring all-reduce on a DGX-1 (V100)\ncluster:\n  preset: dgx1-v100\ngpus: all\nmodel:\n  preset: book-mnist-cnn        # 1,201,382 parameters: M = 4,805,528 B in fp32\n  dtype: fp32\ntraining:\n  batch_per_gpu: 128\n  iterations: 3\n  sync: {scheme: allreduce, algorithm: ring, servers: 2}\ncollecti"
+        #expect(FuzzCase.run(yaml, simulate: false) == .rejected)
+    }
+}

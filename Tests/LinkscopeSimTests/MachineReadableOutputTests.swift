@@ -60,3 +60,48 @@ struct MachineReadableOutputTests {
         }
     }
 }
+
+/// One vocabulary of quantities in the reports.
+struct QuantityVocabularyTests {
+    @Test func oneGPUAllReduceHasNoBandwidth() throws {
+        let report = try simulate("""
+            cluster: {preset: dgx1-v100}
+            collectives: [{op: allreduce, algorithm: ring, size: 1 MiB, gpus: [0]}]
+            """).report
+        let c = try #require(report.collectives.first)
+        #expect(!c.hasBandwidth)
+        guard case .array(let json)? = report.json["collectives"] else { Issue.record("no collectives"); return }
+        #expect(json[0]["algbw_gbps"] == .null && json[0]["busbw_gbps"] == .null, "was 0 GB/s")
+        #expect(!report.text.contains("0.00"), "text shows '-' instead of 0.00 GB/s")
+    }
+
+    @Test func sizeColumnUsesOneUnitFamily() throws {
+        // 4805528 B is not a KiB multiple: the whole column is decimal (was "4.806 MB" beside "64 MiB").
+        let text = try simulate("""
+            cluster: {preset: dgx1-v100}
+            collectives: [{op: allreduce, algorithm: ring, sizes: [4805528 B, 64 MiB]}]
+            """).report.text
+        #expect(text.contains("size (KB/MB/GB)"))
+        #expect(!text.contains("MiB"))
+        #expect(text.contains("67.11 MB"))
+    }
+}
+
+/// Sync time is reported as total (time spent) and exposed, beside the window.
+struct SyncTimeVocabularyTests {
+    @Test func overlappedSyncReportsTotalExposedAndWindow() throws {
+        let report = try simulate("""
+            cluster: {preset: dgx1-v100}
+            model: {preset: resnet50}
+            training: {iterations: 1, overlap: true, batch_per_gpu: 32, sync: {algorithm: ring}}
+            """).report
+        let t = try #require(report.training)
+        let it = try #require(report.iterationTime)
+        // The window spans the backward pass; the buckets themselves run for much less.
+        #expect(t.syncTotal > 0 && t.syncTotal <= t.syncTime + 1e-12)
+        #expect(abs(t.syncExposed - max(0, it - t.forwardTime - t.backwardTime)) < 1e-12)
+        #expect(report.json["training"]?["sync_total_s"] == .double(t.syncTotal))
+        #expect(report.text.contains("gradient sync, exposed"))
+        #expect(report.text.contains("GPUs (totals over all 1 iterations"))
+    }
+}

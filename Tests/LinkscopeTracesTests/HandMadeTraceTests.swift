@@ -101,7 +101,7 @@ struct HandMadeTraceTests {
         let gemm = try #require(timeline.spans.first { timeline.name(of: $0) == "gemm" })
         let detail = timeline.details[Int(gemm.detail)]
         #expect(detail["launched by"] == "cudaLaunchKernel")
-        #expect(detail["launch delay ns"] == "22000")
+        #expect(detail["launch delay"] == "22 us", "a duration with its unit, not \"launch delay ns: 22000\"")
     }
 
     @Test func overlappingKernelsOnSeveralStreamsAreUnioned() throws {
