@@ -101,6 +101,16 @@ done
 "$bin" formulas --ranks 8 --size 4805528 --bandwidth 25GB/s >/dev/null 2>"$tmp/stderr"; code=$?
 [ $code -eq 2 ] && grep -q "no unit" "$tmp/stderr" && ok || bad "formulas without a unit: exit $code"
 
+# nccl-tests: the table's header, NCCL's pick, --compare against a run in nccl-tests' own format, bad input.
+"$bin" nccl-tests all_reduce -b 8 -e 1G -f 8 --preset dgx-h100 > "$tmp/nccl.txt" 2>&1
+grep -q "#       size         count      type   redop    root     time   algbw   busbw #wrong" "$tmp/nccl.txt" \
+  && grep -q "nvls/simple" "$tmp/nccl.txt" && ok || bad "nccl-tests table: $(head -3 "$tmp/nccl.txt")"
+grep -E '^ *[0-9]+ ' "$tmp/nccl.txt" | head -4 > "$tmp/nccl-run.txt"
+"$bin" nccl-tests all_reduce -b 8 -e 1G -f 8 --preset dgx-h100 --compare "$tmp/nccl-run.txt" > "$tmp/cmp.txt" 2>&1 \
+  && grep -q "mean |error| 0.0 % over 4 sizes" "$tmp/cmp.txt" && ok || bad "nccl-tests --compare: $(tail -2 "$tmp/cmp.txt")"
+"$bin" nccl-tests all_twist -b 8 -e 1G >/dev/null 2>"$tmp/stderr"; code=$?
+[ $code -eq 2 ] && grep -q "unknown operation" "$tmp/stderr" && ok || bad "nccl-tests bad op: exit $code"
+
 # Byte-identical reruns.
 "$bin" simulate scenarios/custom-graph.yaml --trace-out "$tmp/trace2.json" --format json > "$tmp/report2.json"
 cmp -s "$tmp/trace.json" "$tmp/trace2.json" && cmp -s "$tmp/report.json" "$tmp/report2.json" && ok || bad "reruns differ"

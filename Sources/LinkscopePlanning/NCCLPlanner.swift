@@ -296,12 +296,14 @@ public struct NCCLPlanner {
         if !isP2P, modelSeconds > 0, !streams.isEmpty {
             // Each piece slot lasts τ: the fabric serves the piece, the stream waits out the rest.
             let tau = modelSeconds / slots
-            var alpha = 0.0, served = 0.0
+            var alpha = 0.0, served = 0.0, alphaSum = 0.0, counted = 0.0
             for (i, st) in streams.enumerated() where st.unit > 0 {
                 let pieceWire = max(1, st.unit / c * wire)
                 let d = pieceWire / rates[i].rate
                 if tau > d { pacing[st.channel] = tau }
                 alpha = max(alpha, rates[i].latency)
+                alphaSum += rates[i].latency
+                counted += 1
                 served = max(served, d)
             }
             // What the fabric's pipeline takes beyond the model's slots (hop latency, fill); the up-front delay
@@ -309,6 +311,9 @@ public struct NCCLPlanner {
             let slot = max(tau, served)
             let simulated: Double
             if ringSteps > 0 {
+                // A segment crosses every kind of hop on its way round: the mean hop latency (network hops
+                // across nodes are slower than NVLink ones).
+                let alpha = counted > 0 ? alphaSum / counted : alpha
                 let wait = max(0, tau - served)
                 simulated = slots * slot + Double(ringSteps - 1) * max(0, alpha - wait - (c - 1) * slot) + (alpha - wait)
             } else {

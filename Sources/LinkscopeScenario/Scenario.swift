@@ -279,10 +279,12 @@ public struct SimulationOptions: Sendable, Equatable {
     public var collectiveFidelity: CollectiveFidelity = .flows
     /// `channels:` for every NCCL-modelled collective (like NCCL_MIN/MAX_NCHANNELS); nil = NCCL's search.
     public var channels: Int? = nil
-    /// True when the scenario set `link_efficiency` (then it overrides NCCL's effective bandwidths).
+    /// True when `link_efficiency` was set (it then overrides NCCL's effective bandwidths); `init` sets it for
+    /// any value other than 1.
     public var linkEfficiencyGiven: Bool = false
     public init(linkEfficiency: Double = 1, chunkBytes: Bytes = .mebibytes(4), computeEfficiency: Double? = nil) {
         self.linkEfficiency = linkEfficiency
+        linkEfficiencyGiven = linkEfficiency != 1
         self.chunkBytes = chunkBytes
         self.computeEfficiency = computeEfficiency
     }

@@ -224,21 +224,27 @@ struct NCCLTests: ParsableCommand {
         return sizes
     }
 
-    /// Reads an nccl-tests output: rows start with the size; time, algbw and busbw are the first three decimal
-    /// numbers (out-of-place). Works for outputs with and without the redop/root columns.
+    /// Reads an nccl-tests output: rows start with the size, then count, type, redop and (when the header has
+    /// it) root; the next three numbers are the out-of-place time (µs), algbw and busbw. Works for outputs with
+    /// and without the root column and for `[0]`-prefixed MPI logs.
     static func readMeasurements(_ path: String) throws -> [Int64: (time: Double, busbw: Double)] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw InputError(file: path, "cannot read the nccl-tests output")
         }
         var out: [Int64: (time: Double, busbw: Double)] = [:]
+        // Outputs from nccl-tests ≥ 2.13 have a root column; older ones do not (the header tells).
+        var hasRoot = true
         for line in text.split(separator: "\n") {
-            // Some logs prefix rows with a rank tag such as "[0]".
+            if line.contains("redop") && line.contains("time") { hasRoot = line.contains("root") }
             let cleaned = line.replacingOccurrences(of: "[0]", with: " ")
-            let tokens = cleaned.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard let first = tokens.first, let size = Int64(first), tokens.count >= 6 else { continue }
-            let decimals = tokens.dropFirst().filter { $0.contains(".") }.compactMap { Double($0) }
-            guard decimals.count >= 3, out[size] == nil else { continue }
-            out[size] = (decimals[0], decimals[2])
+            let tokens = cleaned.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard tokens.count >= 6, let size = Int64(tokens[0]), Int64(tokens[1]) != nil else { continue }
+            var i = 2
+            while i < tokens.count, Double(tokens[i]) == nil { i += 1 }  // type, redop
+            if hasRoot { i += 1 }
+            guard i + 2 < tokens.count, let time = Double(tokens[i]), let busbw = Double(tokens[i + 2]),
+                  out[size] == nil else { continue }
+            out[size] = (time, busbw)
         }
         guard !out.isEmpty else { throw InputError(file: path, "no nccl-tests result rows found") }
         return out
