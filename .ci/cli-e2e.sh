@@ -192,6 +192,31 @@ done
 grep -q "ring rate (packed NVLink rings together): 150 GB/s" "$tmp/dgx2.txt" && ! grep -q "trees beat" "$tmp/dgx2.txt" \
   && ok || bad "topo dgx2: ring and tree figures disagree: $(grep -E 'ring rate|beat' "$tmp/dgx2.txt")"
 "$bin" topo dgx1-v100 --gpus 0,1 | grep -q "(1 trees)" && bad "topo: '(1 trees)'" || ok
+# Likewise on a DGX A100: topo's ring rate is what a simulated 1 GiB ring all-reduce reaches (busbw, within 2 %),
+# no "best ring" figure below it that is not called a single ring, no "trees beat", and "1 tree" not "(1 trees)".
+"$bin" topo dgx-a100 > "$tmp/a100.txt"
+cat > "$tmp/a100.yaml" <<'YAML'
+name: dgx-a100 ring all-reduce
+cluster: {preset: dgx-a100}
+gpus: [0, 1, 2, 3, 4, 5, 6, 7]
+collectives:
+  - {op: allreduce, algorithm: ring, sizes: [1 GiB]}
+YAML
+"$bin" simulate "$tmp/a100.yaml" --format json > "$tmp/a100.json"
+python3 - "$tmp/a100.txt" "$tmp/a100.json" <<'PY' && ok || bad "topo dgx-a100 disagrees with simulate: $(grep -E 'ring' "$tmp/a100.txt" | tr '\n' ' ')"
+import json, re, sys
+text = open(sys.argv[1]).read()
+rate = re.search(r"ring rate \(packed NVLink rings together\): ([0-9.]+) GB/s", text)
+assert rate, "no ring rate line"
+ring = float(rate.group(1))
+busbw = json.load(open(sys.argv[2]))["collectives"][0]["busbw_gbps"]
+assert abs(busbw - ring) <= 0.02 * ring, (ring, busbw)
+assert "trees beat" not in text and not re.search(r"\b1 trees\b", text)
+for m in re.finditer(r"best (\w+ )?ring ([0-9.]+) GB/s", text):
+    assert m.group(1) == "single " or float(m.group(2)) >= ring, m.group(0)
+PY
+"$bin" topo dgx-a100 --gpus 0,1 > "$tmp/a100-pair.txt"
+grep -q "1 tree)" "$tmp/a100-pair.txt" && ! grep -q "1 trees" "$tmp/a100-pair.txt" && ok || bad "topo dgx-a100 --gpus 0,1: tree count wording"
 
 # A --once frame below the dashboard's 80x24 minimum is an error, not a "press q to quit" frame with exit 0.
 "$bin" tui --once --height 16 >"$tmp/stdout" 2>"$tmp/stderr"; code=$?

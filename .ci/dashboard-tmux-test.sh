@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Drives `BINARY tui` (built-in default scenario) in tmux at 120x40, then 80x24, and asserts on captured panes:
 # row labels, legend, zoom, pan, select + details, help (scrolling at 80x24), what-if algorithm switch, quit, exit status,
-# and a sane terminal afterwards. Usage: .ci/dashboard-tmux-test.sh .build/debug/linkscope
+# and a sane terminal afterwards; then the `m` key on a training scenario at 80x24. Usage: .ci/dashboard-tmux-test.sh .build/debug/linkscope
 set -u
 BIN=${1:?usage: $0 BINARY}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
@@ -111,6 +111,22 @@ if wait_for "STTY-DONE" 10; then
         echo "  FAIL terminal not restored: $STTY"; FAILS=$((FAILS + 1)); fi
 else
     echo "  FAIL the dashboard did not quit on q"; FAILS=$((FAILS + 1)); cat "$TMP/pane.txt"
+fi
+
+# A training-only scenario (no standalone collectives) at 80x24: message size is not a training knob, so m
+# says so in words, never the internal knob name ("no choices for messageSize").
+SCENARIO=$(cd "$(dirname "$0")/.." && pwd)/scenarios/ps-vs-ring-dgx1.yaml
+tmux kill-session -t "$SESSION" 2>/dev/null
+tmux new-session -d -s "$SESSION" -x 80 -y 24 \
+    "env LANG=C.UTF-8 NCURSES_NO_UTF8_ACS=1 TERM=xterm-256color '$BIN' tui '$SCENARIO'; echo EXIT=\$?; sleep 30"
+if wait_for "GPU 0" 20; then
+    send m
+    check "m on a training scenario explains itself" "message size does not apply to training"
+    check_not "m names no internal enum" "messageSize"
+    send q
+    wait_for "EXIT=" 10 && check "training scenario quits with 0" "EXIT=0"
+else
+    echo "  FAIL $SCENARIO: the dashboard did not show 'GPU 0' within 20 s"; FAILS=$((FAILS + 1)); cat "$TMP/pane.txt"
 fi
 
 if [ "$FAILS" -eq 0 ]; then echo "PASS dashboard-tmux"; exit 0; fi

@@ -203,7 +203,7 @@ extension DashboardState {
             return nil
         }
         guard let next = current.cycling(knob, in: choices, backwards: backwards) else {
-            message = "no choices for \(knob.rawValue)"
+            message = choices.notApplicable[knob] ?? "no choices for \(knob.label)"
             return nil
         }
         return .rerun(next)

@@ -78,7 +78,9 @@ extension Renderer {
         }
         if let links = detail?["links"] { f.append(("links", links)) }
         if let rec = record {
-            f.append(("collective", "\(rec.name) (\(rec.op), \(Format.bytes(rec.bytes)), GPUs \(rec.gpus.map(String.init).joined(separator: ",")))"))
+            // Size 0 means unknown (a trace's NCCL kernel without size args), as in the collectives pane.
+            let size = rec.bytes > 0 ? Format.bytes(rec.bytes) : "size unknown"
+            f.append(("collective", "\(rec.name) (\(rec.op), \(size), GPUs \(rec.gpus.map(String.init).joined(separator: ",")))"))
         }
         f += [("lane", row.lane), ("category", span.category.name), ("end", Renderer.time(span.end - prepared.start))]
         for (k, v) in detail?.fields ?? [] where !["links", "algorithm", "collective", "op"].contains(k) { f.append((k, v)) }

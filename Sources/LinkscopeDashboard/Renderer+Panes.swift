@@ -207,8 +207,40 @@ extension Renderer {
                     known ? Format.fixed(c.algbwGBps, decimals: 2) : "-", known ? Format.fixed(c.busbwGBps, decimals: 2) : "-",
                     c.formulaSeconds.map(Format.duration) ?? "-", ratio]
         }
+        // Narrow terminals: formula time goes first, then algbw (busbw is the headline), then the GPU count.
+        let fitted = Renderer.fitColumns(header, rows, width: area.width, dropOrder: [7, 5, 3])
         drawTable(&buf, area, title: "Collectives (nccl-tests style; busbw = algbw × bus factor)".replacingArrowsIf(glyphs.ascii),
-                  header: header, rows: rows, styles: [Style(.normal), Style(.accent), Style(.normal)])
+                  header: fitted.header, rows: fitted.rows, styles: [Style(.normal), Style(.accent), Style(.normal)])
+    }
+}
+
+extension Renderer {
+    /// A table made to fit `width` columns without cutting a number: first every column shrinks to its widest
+    /// cell or header, then columns are dropped in `dropOrder` (indices, lowest priority first) until it fits.
+    /// Right-aligned (numeric) columns are never narrower than their cells; only left-aligned text may still be
+    /// cut when nothing is left to drop. Room left over goes back to the columns, up to their given widths.
+    static func fitColumns(_ header: [(String, Int)], _ rows: [[String]], width: Int,
+                           dropOrder: [Int]) -> (header: [(String, Int)], rows: [[String]]) {
+        func total(_ h: [(String, Int)]) -> Int { h.reduce(0) { $0 + abs($1.1) } + max(0, h.count - 1) }
+        guard total(header) > width else { return (header, rows) }
+        var fitted = header.enumerated().map { j, col -> (String, Int) in
+            let widest = rows.reduce(col.0.count) { max($0, j < $1.count ? $1[j].count : 0) }
+            return (col.0, col.1 < 0 ? -widest : widest)
+        }
+        var keep = Array(header.indices)
+        for drop in dropOrder where total(keep.map { fitted[$0] }) > width {
+            keep.removeAll { $0 == drop }
+        }
+        // Hand the room left back, a column at a time, up to each column's own width: tables stay airy.
+        var grew = true
+        while grew {
+            grew = false
+            for j in keep where total(keep.map { fitted[$0] }) < width && abs(fitted[j].1) < abs(header[j].1) {
+                fitted[j].1 += fitted[j].1 < 0 ? -1 : 1
+                grew = true
+            }
+        }
+        return (keep.map { fitted[$0] }, rows.map { r in keep.map { $0 < r.count ? r[$0] : "" } })
     }
 }
 

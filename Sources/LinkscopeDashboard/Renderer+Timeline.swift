@@ -87,8 +87,7 @@ extension Renderer {
         for r in first..<max(first, last) {
             let y = area.y + (r - first)
             let row = p.rows[r]
-            let label = row.firstOfProcess ? "\(row.process) \(row.lane)"
-                : String(repeating: " ", count: min(row.process.count + 1, 8)) + row.lane
+            let label = Renderer.rowLabel(row, width: gutter - 1, ellipsis: glyphs.ellipsis)
             let isCurrent = r == currentRow
             buf.text(area.x, y, pad(label, gutter - 1), isCurrent ? Style(.accent, bold: true, reverse: true)
                      : Style(row.firstOfProcess ? .normal : .dim, bold: row.firstOfProcess), maxWidth: gutter - 1)
@@ -254,5 +253,28 @@ extension Substring {
         while s.first == c { s.removeFirst() }
         while s.last == c { s.removeLast() }
         return String(s)
+    }
+}
+
+extension Renderer {
+    /// `label` cut to `width` columns in the middle, not at the end: rows differ at their tail (thread ids,
+    /// stream numbers), so "CPU thread 140234567891001" and "…002" must not both read "CPU thread 1402".
+    /// The last word is kept whole when it fits beside a short head, else its end.
+    static func fitLabel(_ label: String, _ width: Int, ellipsis: Unicode.Scalar) -> String {
+        guard label.count > width else { return label }
+        guard width >= 3 else { return String(label.suffix(max(0, width))) }
+        let lastWord = label.split(separator: " ").last.map(\.count) ?? 0
+        let tail = min(width - 2, max((width - 1) / 2, min(lastWord, width - 6)))
+        let head = width - 1 - tail
+        return String(label.prefix(head)) + String(ellipsis) + String(label.suffix(tail))
+    }
+
+    /// A timeline row's label in `width` columns: "process lane" on a process's first row, the lane indented
+    /// below it (less indent when the lane would not fit), cut in the middle when still too long.
+    static func rowLabel(_ row: TimelineRow, width: Int, ellipsis: Unicode.Scalar) -> String {
+        if row.firstOfProcess { return fitLabel("\(row.process) \(row.lane)", width, ellipsis: ellipsis) }
+        var indent = min(row.process.count + 1, 8)
+        if indent + row.lane.count > width { indent = min(indent, 2) }
+        return String(repeating: " ", count: indent) + fitLabel(row.lane, max(0, width - indent), ellipsis: ellipsis)
     }
 }

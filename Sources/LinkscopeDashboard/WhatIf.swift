@@ -42,15 +42,20 @@ public struct WhatIfChoices: Sendable, Hashable {
     public var presets: [String]
     /// Extra parameters: name and allowed values (cycled with `t`, the first one only for now).
     public var parameters: [WhatIfParameterChoice]
+    /// Why a knob has no choices for this run (e.g. message size on a training scenario), shown instead of
+    /// a bare "no choices" when its key is pressed.
+    public var notApplicable: [WhatIfKnob: String]
 
     public init(algorithms: [String] = [], schemes: [String] = [], gpuSets: [[Int]] = [], messageSizes: [Int64] = [],
-                presets: [String] = [], parameters: [WhatIfParameterChoice] = []) {
+                presets: [String] = [], parameters: [WhatIfParameterChoice] = [],
+                notApplicable: [WhatIfKnob: String] = [:]) {
         self.algorithms = algorithms
         self.schemes = schemes
         self.gpuSets = gpuSets
         self.messageSizes = messageSizes
         self.presets = presets
         self.parameters = parameters
+        self.notApplicable = notApplicable
     }
 }
 
@@ -79,6 +84,18 @@ public protocol WhatIfRunner: Sendable {
 /// Which knob a what-if key turns.
 public enum WhatIfKnob: String, Sendable, Hashable, CaseIterable {
     case algorithm, scheme, gpus, messageSize, preset, parameter
+
+    /// The knob's name as users read it in the status bar (never the Swift case name).
+    public var label: String {
+        switch self {
+        case .algorithm: return "algorithm"
+        case .scheme: return "sync scheme"
+        case .gpus: return "GPU set"
+        case .messageSize: return "message size"
+        case .preset: return "hardware preset"
+        case .parameter: return "training parameter"
+        }
+    }
 }
 
 extension WhatIfSettings {

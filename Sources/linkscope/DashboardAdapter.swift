@@ -39,7 +39,10 @@ struct ScenarioWhatIf: WhatIfRunner {
             algorithms: algorithms, schemes: base.training == nil ? [] : ["allreduce", "parameter-server"],
             gpuSets: unique, messageSizes: base.collectives.isEmpty ? [] : sizes, presets: presets,
             parameters: base.training == nil ? [] : [WhatIfParameterChoice(name: "batch_per_gpu",
-                                                                           values: ["32", "64", "128", "256"])])
+                                                                           values: ["32", "64", "128", "256"])],
+            notApplicable: base.collectives.isEmpty && base.training != nil
+                ? [.messageSize: "message size does not apply to training; t cycles batch per GPU"]
+                : [:])
     }
 
     /// The settings that describe `base` as loaded.

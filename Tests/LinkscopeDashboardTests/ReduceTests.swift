@@ -66,6 +66,25 @@ import LinkscopeTimeline
         #expect(j.reduced([.char("c")], ctx).selection?.row == 1)  // wraps around
     }
 
+    /// A trace's NCCL kernel without size args has bytes 0: the details say the size is unknown, never "0 B".
+    @Test func detailsOfACollectiveWithUnknownSize() {
+        var model = Fixtures.model()
+        var tl = model.timeline
+        tl.collectives[0] = CollectiveRecord(name: "ncclDevKernel_SendRecv", op: "sendrecv", algorithm: "-", gpus: [0, 1],
+                                             bytes: 0, start: 500_000, end: 900_000)
+        for i in tl.spans.indices where tl.spans[i].collective == 0 { tl.spans[i].bytes = 0 }
+        model.timeline = tl
+        let unknown = PreparedModel(model)
+        let s = DashboardState(prepared: unknown).reduced([.down, .enter], ReduceContext(prepared: unknown))
+        let fields = Renderer(prepared: unknown, state: s, ascii: true, color: false).detailFields()
+        let collective = fields.first { $0.0 == "collective" }?.1 ?? ""
+        #expect(collective == "ncclDevKernel_SendRecv (sendrecv, size unknown, GPUs 0,1)")
+        #expect(!fields.contains { $0.1.contains("0 B") })
+        // A known size is still shown.
+        let known = Renderer(prepared: prepared, state: start.reduced([.down, .enter], ctx), ascii: true, color: false)
+        #expect(known.detailFields().first { $0.0 == "collective" }?.1.contains("64 MiB") == true)
+    }
+
     @Test func filterTypingAndHits() {
         let typing = start.reduced([.char("/")] + Key.keys("memc"), ctx)
         #expect(typing.filterInput == "memc")
@@ -126,6 +145,20 @@ import LinkscopeTimeline
         #expect(s.cycling(.algorithm, in: c, backwards: true)?.algorithm == "tree")
         #expect(s.cycling(.gpus, in: c)?.gpus == [0, 1, 2, 3])
         #expect(s.cycling(.preset, in: c) == nil)
+    }
+
+    /// A knob without choices answers in words: the runner's reason when it gives one (message size on a
+    /// training run), else the knob's readable name, never the Swift case name ("messageSize").
+    @Test func knobWithoutChoicesExplainsItself() {
+        let training = WhatIfChoices(algorithms: ["ring"], notApplicable: [.messageSize: "message size does not apply to training"])
+        let trainingCtx = ReduceContext(prepared: prepared, choices: training)
+        let said = start.reduced([.char("m")], trainingCtx).message
+        #expect(said == "message size does not apply to training")
+        let bare = ReduceContext(prepared: prepared, choices: WhatIfChoices(algorithms: ["ring"]))
+        let plain = start.reduced([.char("m")], bare).message
+        #expect(plain == "no choices for message size")
+        #expect(start.reduced([.char("p")], bare).message == "no choices for hardware preset")
+        #expect(WhatIfKnob.allCases.allSatisfy { $0.label != $0.rawValue || !$0.rawValue.contains(where: \.isUppercase) })
     }
 
     @Test func colourResolution() {
