@@ -79,7 +79,7 @@ extension Planner {
             forwardFLOPs: layout.chunks.map { r in r.reduce(0.0) { $0 + model.layers[$1].forwardFLOPs } / tpDivisor },
             backwardFLOPs: layout.chunks.map { r in
                 r.reduce(0.0) { acc, l in
-                    acc + 2 * model.layers[l].forwardFLOPs
+                    l < training.frozenLayers ? acc : acc + 2 * model.layers[l].forwardFLOPs
                         + Planner.recomputeFLOPs(layer: l, model: model, recompute: training.recompute)
                 } / tpDivisor
             },
@@ -184,7 +184,7 @@ extension Planner {
             for p in 0..<P {
                 for t in 0..<T {
                     let group = layout.dataGroup(stage: p, rank: t)
-                    let bytes = layout.parameters(stage: p, model: model) * q
+                    let bytes = layout.parameters(stage: p, model: model, frozen: training.frozenLayers) * q
                     let after = group.flatMap { last[$0] }
                     let name = "iter \(it) sync stage \(p)" + (T > 1 ? " tp\(t)" : "")
                     var ends: [TaskID]
