@@ -15,7 +15,10 @@ extension Planner {
         for p in 0..<layout.pipeline {
             var parts = MemoryModel.states(parameters: layout.parameters(stage: p, model: model), dtype: model.dtype,
                                            optimizer: training.optimizer, zero: training.zero, data: layout.data)
-            if training.frozenLayers > 0 {
+            if training.inference {
+                parts.gradients = 0
+                parts.optimizer = 0
+            } else if training.frozenLayers > 0 {
                 // Frozen layers keep their weights but no gradients or optimizer state.
                 let trainable = MemoryModel.states(
                     parameters: layout.parameters(stage: p, model: model, frozen: training.frozenLayers),
@@ -23,7 +26,8 @@ extension Planner {
                 parts.gradients = trainable.gradients
                 parts.optimizer = trainable.optimizer
             }
-            let inFlight = MemoryModel.microBatchesInFlight(schedule: schedule, stages: layout.pipeline, stage: p,
+            // Serving keeps no activations for backward: one micro-batch's at a time.
+            let inFlight = training.inference ? 1 : MemoryModel.microBatchesInFlight(schedule: schedule, stages: layout.pipeline, stage: p,
                                                             microBatches: par.microBatches,
                                                             virtualStages: layout.virtual)
             var perMicro: Int64 = 0

@@ -16,6 +16,8 @@ struct ParallelInfo {
     /// Per-GPU busy seconds of compute of one iteration on the first replica's first tensor rank, per stage.
     var stageForward: [Double]
     var stageBackward: [Double]
+    /// The last stage's forward of the first micro-batch (serving latency).
+    var firstOutput: TaskID? = nil
 }
 
 /// Per-step figures computed once per job: FLOPs per sample and tensor rank of each chunk in each
@@ -86,8 +88,10 @@ extension Planner {
             blocks: blocksPerChunk,
             secondsPerFLOP: (0..<topology.gpus.count).map { secondsPerFLOP(gpu: $0, model: model, training: training) })
         let groups = (0..<D).map { d in (0..<P).map { layout.tensorGroup(replica: d, stage: $0) } }
+        // Serving runs the forwards only, in the schedule's order.
         let orders = (0..<P).map { PipelineOrder.ops(schedule: par.schedule, stage: $0, stages: P, micro: m,
-                                                      virtual: layout.virtual) }
+                                                      virtual: layout.virtual)
+                .filter { !training.inference || $0.direction == .forward } }
         // Last task on each device (by GPU number), carried across iterations.
         let gpuCount = topology.gpus.count
         var last: [[TaskID]] = Array(repeating: [], count: gpuCount)
@@ -171,6 +175,9 @@ extension Planner {
                                 }
                             }
                             outputs[slot(op)] = out
+                            if it == 0 && d == 0 && op.direction == .forward && op.chunk == C - 1 && op.micro == 0 {
+                                info.firstOutput = ends[0]
+                            }
                             cursor[p] += 1
                             remaining -= 1
                             progressed = true
@@ -180,7 +187,7 @@ extension Planner {
                 }
             }
             // Data-parallel gradient sync per (stage, tensor rank) group once its backward is done.
-            guard D > 1 else { continue }
+            guard D > 1, !training.inference else { continue }
             for p in 0..<P {
                 for t in 0..<T {
                     let group = layout.dataGroup(stage: p, rank: t)

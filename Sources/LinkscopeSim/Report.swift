@@ -180,4 +180,6 @@ public struct TrainingSummary: Sendable, Equatable {
     /// The learning rate for the global batch, and how it was scaled ("linear from 0.1 at 256, 5 warm-up iterations").
     public var learningRate: Double? = nil
     public var learningRateRule: String? = nil
+    /// Serving: seconds until the first micro-batch leaves the last stage.
+    public var latency: Double? = nil
 }
