@@ -54,7 +54,7 @@ enum TensorParallelPricing {
                 for i in ring.indices {
                     let a = devs[ring[i]]
                     let b = devs[ring[(i + 1) % ring.count]]
-                    for route in planner.topology.routeSplit(from: a, to: b) {
+                    for route in planner.topo.routeSplit(from: a, to: b) {
                         for l in route.links { share[l, default: 0] += 2 * (t - 1) / t * w * route.fraction }
                     }
                 }
