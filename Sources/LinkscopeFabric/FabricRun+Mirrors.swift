@@ -63,15 +63,24 @@ extension FabricRun {
     /// Bytes on every hop of the route set; busy time as the union of mirrored intervals per link
     /// (overlap with simulated flows on the same link is not subtracted).
     private mutating func chargeMirroredTransfer(set: Int32, bytes: Int64, from start: Double, until end: Double) {
-        for (k, piece) in zip(routes.parts(set), routes.split(bytes, over: set)) where piece > 0 {
-            for h in routes.hops(routes.setRoutes[k]) {
-                let l = Int(routes.flat[h])
-                linkBytes[l] &+= piece
-                let s = Swift.max(start, mirrorBusyUntil[l])
-                if end > s {
-                    linkBusy[l] += end - s
-                    mirrorBusyUntil[l] = end
-                }
+        let parts = routes.parts(set)
+        if parts.count == 1 {  // the common case, without the split's array
+            chargeMirrored(route: routes.setRoutes[parts.lowerBound], bytes: bytes, from: start, until: end)
+            return
+        }
+        for (k, piece) in zip(parts, routes.split(bytes, over: set)) where piece > 0 {
+            chargeMirrored(route: routes.setRoutes[k], bytes: piece, from: start, until: end)
+        }
+    }
+
+    private mutating func chargeMirrored(route: Int32, bytes: Int64, from start: Double, until end: Double) {
+        for h in routes.hops(route) {
+            let l = Int(routes.flat[h])
+            linkBytes[l] &+= bytes
+            let s = Swift.max(start, mirrorBusyUntil[l])
+            if end > s {
+                linkBusy[l] += end - s
+                mirrorBusyUntil[l] = end
             }
         }
     }
