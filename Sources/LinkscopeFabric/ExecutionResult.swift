@@ -27,7 +27,8 @@ public struct ExecutionResult: Sendable {
     public var linkBusy: [Double]
     /// Per-link load history, present when requested in `FabricOptions.recordLinkHistory`.
     /// Segments are in time order, cover exactly the busy time, merge consecutive equal rates and
-    /// omit idle gaps; they integrate to `linkBytes`.
+    /// omit idle gaps; they integrate to `linkBytes` less the bytes of mirrored transfers, which have no
+    /// rate segments (`FabricSimulator.run(_:mirrors:)`).
     public var linkHistory: [[RateSegment]]?
     /// Events the engine processed.
     public var events: Int

@@ -103,8 +103,17 @@ struct FabricRun {
     var stack: [Int32] = []
     var shareHeap = Heap<ShareEntry>()
 
+    // Mirrored tasks (see FabricRun+Mirrors.swift); empty when there are none.
+    var mirrorOf: [Int32]
+    var mirrorStart: [Int32]
+    var mirrorList: [Int32]
+    var mirrorIsReady: [Bool]
+    var representativeDone: [Bool]
+    var readyMirrors: [Int32] = []
+    var mirrorBusyUntil: [Double]
+
     init(schedule: Schedule, routes: RouteTable, aux: [Int32], laneCount: Int, topology: Topology,
-         efficiency: Double, recordHistory: Bool) {
+         efficiency: Double, recordHistory: Bool, mirrorOf: [Int32] = []) {
         self.schedule = schedule
         self.recordHistory = recordHistory
         self.routes = routes
@@ -166,6 +175,11 @@ struct FabricRun {
         residual = Array(repeating: 0, count: m)
         unfrozen = Array(repeating: 0, count: m)
         linkVersion = Array(repeating: 0, count: m)
+        self.mirrorOf = mirrorOf
+        (mirrorStart, mirrorList) = FabricRun.mirrorLists(mirrorOf, count: n)
+        mirrorIsReady = mirrorOf.isEmpty ? [] : Array(repeating: false, count: n)
+        representativeDone = mirrorOf.isEmpty ? [] : Array(repeating: false, count: n)
+        mirrorBusyUntil = mirrorOf.isEmpty ? [] : Array(repeating: 0, count: m)
     }
 
     /// Runs every task to completion.
@@ -181,8 +195,9 @@ struct FabricRun {
             // are rates solved, once, for everything that started or ended.
             repeat {
                 while let e = loop.next(notAfter: t) { handle(e) }
+                if !readyMirrors.isEmpty { finishReadyMirrors(at: t) }
                 if !touchedLanes.isEmpty { dispatchLanes(at: t) }
-            } while loop.nextTime() == t
+            } while loop.nextTime() == t || !readyMirrors.isEmpty
             if !touchedLinks.isEmpty { solveTouchedComponents(at: t) }
             guard let next = loop.nextTime() else { break }
             t = next
@@ -216,6 +231,13 @@ struct FabricRun {
         case .transfer:
             break  // served when its last byte left (see `start` and `drain`)
         }
+        release(task, at: now)
+        if !mirrorOf.isEmpty { representativeFinished(task) }
+    }
+
+    /// The task is done: start the successors that only waited for it.
+    mutating func release(_ task: Int32, at now: Double) {
+        let i = Int(task)
         for k in Int(successorStart[i])..<Int(successorStart[i + 1]) {
             let s = Int(successors[k])
             pending[s] -= 1
@@ -224,7 +246,7 @@ struct FabricRun {
     }
 
     /// The task's bytes are all sent: release the tasks that only wait for that.
-    private mutating func served(_ task: Int32, at now: Double) {
+    mutating func served(_ task: Int32, at now: Double) {
         let i = Int(task)
         for k in Int(servedSuccessorStart[i])..<Int(servedSuccessorStart[i + 1]) {
             let s = Int(servedSuccessors[k])
@@ -236,6 +258,7 @@ struct FabricRun {
     /// A task whose dependencies are all done.
     private mutating func start(_ task: Int32, at now: Double) {
         let i = Int(task)
+        if !mirrorOf.isEmpty && mirrorOf[i] >= 0 { return mirrorReady(task, at: now) }
         switch schedule.tasks[i].kind {
         case .delay(let seconds):
             taskStart[i] = now

@@ -33,7 +33,9 @@ public struct FabricSimulator: Sendable {
     ///   preference (the lowest task id wins when several are wrong; nothing runs then).
     /// - Complexity: O(T + D) memory for T tasks and D dependencies; time O(E log Q) for E events plus
     ///   the fair-share solves of touched components (see `FabricRun.solveTouchedComponents`).
-    public func run(_ schedule: Schedule) throws(FabricError) -> ExecutionResult {
+    /// - Parameter mirrors: per task, the task whose timing it copies instead of being simulated (-1:
+    ///   none), or empty for none; see `FabricRun+Mirrors.swift`.
+    public func run(_ schedule: Schedule, mirrors: [Int32] = []) throws(FabricError) -> ExecutionResult {
         let deviceCount = topology.devices.count
         var routes = RouteTable()
         var aux = Array(repeating: Int32(-1), count: schedule.count)
@@ -61,7 +63,8 @@ public struct FabricSimulator: Sendable {
         let e = options.linkEfficiency
         var state = FabricRun(schedule: schedule, routes: routes, aux: aux, laneCount: laneIndex.count,
                               topology: topology, efficiency: e > 0 && e.isFinite ? e : 1,
-                              recordHistory: options.recordLinkHistory)
+                              recordHistory: options.recordLinkHistory,
+                              mirrorOf: mirrors.count == schedule.count ? mirrors : [])
         state.execute()
 
         var taskRoutes = Array(repeating: [Int32](), count: schedule.count)

@@ -55,7 +55,7 @@ struct RouteTable {
         }
         var table = searches.removeValue(forKey: preference) ?? LinkscopeTopology.RouteTable(topology, preference: preference)
         let found = table.route(from: Int(from), to: Int(to))
-        searches[preference] = table
+        defer { searches[preference] = table }
         guard let route = found, route.allSatisfy({ $0 >= 0 && $0 < topology.links.count })
         else { throw .noRoute(from: Int(from), to: Int(to)) }
         var parts: [(links: [Int], fraction: Double)] = [(route, 1)]
@@ -63,7 +63,7 @@ struct RouteTable {
         let crossesSwitch = route.contains { topology.devices[topology.links[$0].to].kind == .nvswitch }
         let staysInNode = route.allSatisfy { topology.devices[topology.links[$0].to].node == node }
         if crossesSwitch && staysInNode {
-            let split = topology.routeSplit(from: Int(from), to: Int(to), preference: preference)
+            let split = table.routeSplit(from: Int(from), to: Int(to))
             if split.count > 1 { parts = split.map { ($0.links, $0.fraction) } }
         }
         let id = Int32(setLinks.count)

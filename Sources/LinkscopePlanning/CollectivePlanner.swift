@@ -124,11 +124,20 @@ public struct CollectivePlanner {
         return figures
     }
 
-    private func computeFigures(from a: Int, to b: Int, preference: PathPreference) -> (bandwidth: Double, latency: Double)? {
+    /// `Topology.routeSplit` on the cached route tables.
+    public func routeSplit(from a: Int, to b: Int, preference: PathPreference = .automatic) -> [WeightedRoute] {
+        withTable(preference) { $0.routeSplit(from: a, to: b) }
+    }
+
+    private func withTable<R>(_ preference: PathPreference, _ body: (inout RouteTable) -> R) -> R {
         var table = cache.tables.removeValue(forKey: preference) ?? RouteTable(topology, preference: preference)
-        let found = table.route(from: a, to: b)
+        let result = body(&table)
         cache.tables[preference] = table
-        guard let route = found else { return nil }
+        return result
+    }
+
+    private func computeFigures(from a: Int, to b: Int, preference: PathPreference) -> (bandwidth: Double, latency: Double)? {
+        guard let route = withTable(preference, { $0.route(from: a, to: b) }) else { return nil }
         let latency = route.reduce(0.0) { $0 + topology.links[$1].latency.value }
         func width(_ r: [Int]) -> Double {
             r.map { topology.links[$0].bandwidth.bytesPerSecond * linkEfficiency }.min() ?? .infinity
@@ -136,7 +145,7 @@ public struct CollectivePlanner {
         let node = topology.devices[a].node
         let crossesSwitch = route.contains { topology.devices[topology.links[$0].to].kind == .nvswitch }
         if crossesSwitch && route.allSatisfy({ topology.devices[topology.links[$0].to].node == node }) {
-            let planes = topology.routeSplit(from: a, to: b, preference: preference)
+            let planes = routeSplit(from: a, to: b, preference: preference)
             if planes.count > 1 { return (planes.reduce(0) { $0 + width($1.links) }, latency) }
         }
         return (width(route), latency)

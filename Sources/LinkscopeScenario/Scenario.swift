@@ -142,6 +142,10 @@ public struct TrainingDescription: Sendable, Equatable {
     public var learningRate: LearningRateRule?
     /// Scheduled resizes of a data-parallel job (`elastic`), in iteration order.
     public var elastic: ElasticPlan?
+    /// Leading layers that are frozen (`frozen_layers`): forward only, no gradients, no sync (formulas.md §16).
+    public var frozenLayers: Int = 0
+    /// Serving instead of training (`inference: true`): forward passes only, no gradients, sync or optimizer.
+    public var inference: Bool = false
     public init(batchPerGPU: Int, iterations: Int, parallelism: Parallelism, sync: SyncDescription, overlap: Bool,
                 optimizer: Optimizer = .momentum, recompute: Recompute = .none, zero: Int = 0,
                 gpuSpeed: [Int: Double] = [:]) {

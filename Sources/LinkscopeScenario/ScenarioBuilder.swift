@@ -17,7 +17,7 @@ struct ScenarioBuilder {
     static let layerKeys = ["name", "params", "forward", "backward", "activations"]
     static let trainingKeys = ["batch_per_gpu", "global_batch", "iterations", "parallelism", "sync", "overlap",
                                "optimizer", "recompute", "zero", "gpu_speed", "data_loading", "learning_rate",
-                               "elastic"]
+                               "elastic", "frozen_layers", "inference"]
     static let parallelismKeys = ["data", "tensor", "pipeline", "micro_batches", "schedule", "virtual_stages",
                                    "sequence", "split"]
     static let syncKeys = ["scheme", "algorithm", "servers", "sharding", "placement"]
@@ -363,6 +363,8 @@ struct ScenarioBuilder {
                                            sync: sync, overlap: overlap)
         try readMemoryKeys(f, into: &training, gpus: gpus)
         try readElastic(f, into: &training, topology: topology)
+        training.frozenLayers = try f.int("frozen_layers", default: 0, in: 0...model.layers.count)
+        training.inference = try f.bool("inference", default: false)
         return training
     }
 

@@ -33,7 +33,7 @@ import LinkscopeUnits
 ///   `dtype: fp32|fp16|bf16|int8` [fp32].
 /// - `training` (needs `model`): `batch_per_gpu` [64] or `global_batch`, `iterations` [3], `overlap` [true],
 ///   `optimizer: sgd|momentum|adam` [momentum], `recompute: none|selective|full` [none], `zero` [0, 0...3],
-///   `gpu_speed: {GPU: factor}`, `data_loading: {bandwidth, sample_bytes}`, `learning_rate: {base, base_batch,
+///   `gpu_speed: {GPU: factor}`, `frozen_layers` [0], `inference` [false], `data_loading: {bandwidth, sample_bytes}`, `learning_rate: {base, base_batch,
 ///   rule: linear|sqrt [linear], warmup [0]}`, `elastic: {keep: local-batch|global-batch, resizes: [{at, gpus}]}`,
 ///   `parallelism: {data [GPUs / (tensor·pipeline)], tensor [1], pipeline [1],
 ///   micro_batches [1, or min(4·pipeline, batch) when pipelined], schedule: vanilla|gpipe|1f1b|interleaved

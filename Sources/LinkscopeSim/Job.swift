@@ -33,6 +33,17 @@ struct Job {
     /// Collectives priced without flows (`TensorParallelPricing`), charged by `Accounting`.
     var analyticLoads: [AnalyticLoad] = []
     var analyticGroups: [AnalyticGroup] = []
+    /// Tasks that copy another task's timing instead of being simulated (`FabricRun+Mirrors.swift`):
+    /// the non-first ranks of analytically priced tensor groups (`TensorParallelPricing`).
+    var mirrors: [(mirror: TaskID, of: TaskID)] = []
+
+    /// Per task, the task it mirrors or -1; empty when nothing is mirrored.
+    var mirrorOf: [Int32] {
+        guard !mirrors.isEmpty else { return [] }
+        var out = Array(repeating: Int32(-1), count: schedule.count)
+        for (m, r) in mirrors { out[m.index] = Int32(r.index) }
+        return out
+    }
     /// Elastic training: the scenario this segment of the run trains (its GPUs and batch), and its compute.
     var segment: Scenario? = nil
     var costs: ComputeCosts? = nil

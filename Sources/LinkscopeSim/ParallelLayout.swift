@@ -45,11 +45,13 @@ struct ParallelLayout {
     /// Parameters one GPU of stage p holds (tensor-parallel layers split t ways). With tied embeddings
     /// the stage holding the output layer but not the input embedding keeps its own copy of the word
     /// embedding for the logits, as Megatron-LM does.
-    func parameters(stage p: Int, model: ModelDescription) -> Int64 {
+    /// With `frozen` > 0, only the trainable parameters (layers from `frozen` on).
+    func parameters(stage p: Int, model: ModelDescription, frozen: Int = 0) -> Int64 {
         let t = Int64(model.transformer != nil ? tensor : 1)
-        let held = chunks(ofStage: p).flatMap { Array(chunks[$0]) }
+        let all = chunks(ofStage: p).flatMap { Array(chunks[$0]) }
+        let held = all.filter { $0 >= frozen }
         var total = held.reduce(Int64(0)) { $0 + (model.layers[$1].parameters + t - 1) / t }
-        if let m = model.transformer, m.tiedEmbeddings, held.contains(model.layers.count - 1), !held.contains(0) {
+        if let m = model.transformer, m.tiedEmbeddings, held.contains(model.layers.count - 1), !all.contains(0) {
             total += (Int64(m.vocab) * Int64(m.hidden) + t - 1) / t
         }
         return total

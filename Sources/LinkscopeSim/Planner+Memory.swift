@@ -15,12 +15,25 @@ extension Planner {
         for p in 0..<layout.pipeline {
             var parts = MemoryModel.states(parameters: layout.parameters(stage: p, model: model), dtype: model.dtype,
                                            optimizer: training.optimizer, zero: training.zero, data: layout.data)
-            let inFlight = MemoryModel.microBatchesInFlight(schedule: schedule, stages: layout.pipeline, stage: p,
+            if training.inference {
+                parts.gradients = 0
+                parts.optimizer = 0
+            } else if training.frozenLayers > 0 {
+                // Frozen layers keep their weights but no gradients or optimizer state.
+                let trainable = MemoryModel.states(
+                    parameters: layout.parameters(stage: p, model: model, frozen: training.frozenLayers),
+                    dtype: model.dtype, optimizer: training.optimizer, zero: training.zero, data: layout.data)
+                parts.gradients = trainable.gradients
+                parts.optimizer = trainable.optimizer
+            }
+            // Serving keeps no activations for backward: one micro-batch's at a time.
+            let inFlight = training.inference ? 1 : MemoryModel.microBatchesInFlight(schedule: schedule, stages: layout.pipeline, stage: p,
                                                             microBatches: par.microBatches,
                                                             virtualStages: layout.virtual)
             var perMicro: Int64 = 0
             for c in layout.chunks(ofStage: p) {
-                for l in layout.chunks[c] {
+                // Frozen layers keep no activations for backward (formulas.md §16).
+                for l in layout.chunks[c] where l >= training.frozenLayers {
                     if let t = model.transformer {
                         if layout.isTransformerBlock(l, model) {
                             perMicro += MemoryModel.blockActivations(t, microBatch: micro, tensor: layout.tensor,

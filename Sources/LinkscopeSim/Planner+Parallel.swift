@@ -16,6 +16,8 @@ struct ParallelInfo {
     /// Per-GPU busy seconds of compute of one iteration on the first replica's first tensor rank, per stage.
     var stageForward: [Double]
     var stageBackward: [Double]
+    /// The last stage's forward of the first micro-batch (serving latency).
+    var firstOutput: TaskID? = nil
 }
 
 /// Per-step figures computed once per job: FLOPs per sample and tensor rank of each chunk in each
@@ -67,7 +69,7 @@ extension Planner {
         // Tensor collectives per layer per micro-batch: 2 forward, 2 backward (+2 recomputed forward).
         let tpPerBlock = 4 + (training.recompute == .full ? 2 : 0)
         let tpCount = T > 1 ? blocksPerChunk.reduce(0, +) * tpPerBlock * m * D : 0
-        let analytic = TensorParallelPricing.useAnalytic(collectivesPerIteration: tpCount)
+        let analytic = TensorParallelPricing.useAnalytic(collectivesPerIteration: tpCount, mode: tensorPricing)
 
         var job = Job(label: "training")
         job.iterations = training.iterations
@@ -79,21 +81,30 @@ extension Planner {
             forwardFLOPs: layout.chunks.map { r in r.reduce(0.0) { $0 + model.layers[$1].forwardFLOPs } / tpDivisor },
             backwardFLOPs: layout.chunks.map { r in
                 r.reduce(0.0) { acc, l in
-                    acc + 2 * model.layers[l].forwardFLOPs
+                    l < training.frozenLayers ? acc : acc + 2 * model.layers[l].forwardFLOPs
                         + Planner.recomputeFLOPs(layer: l, model: model, recompute: training.recompute)
                 } / tpDivisor
             },
             blocks: blocksPerChunk,
             secondsPerFLOP: (0..<topology.gpus.count).map { secondsPerFLOP(gpu: $0, model: model, training: training) })
         let groups = (0..<D).map { d in (0..<P).map { layout.tensorGroup(replica: d, stage: $0) } }
+        // Serving runs the forwards only, in the schedule's order.
         let orders = (0..<P).map { PipelineOrder.ops(schedule: par.schedule, stage: $0, stages: P, micro: m,
-                                                      virtual: layout.virtual) }
+                                                      virtual: layout.virtual)
+                .filter { !training.inference || $0.direction == .forward } }
         // Last task on each device (by GPU number), carried across iterations.
         let gpuCount = topology.gpus.count
         var last: [[TaskID]] = Array(repeating: [], count: gpuCount)
         var tensorPricing: [TensorParallelPricing.GroupLoad?] = Array(repeating: nil, count: D * P)
         var deviceOf = Array(repeating: Int32(-1), count: gpuCount)
         for g in layout.gpus { deviceOf[g] = Int32(try devices([g])[0]) }
+        // Tensor groups whose ranks run identically: analytic collectives and equally fast GPUs.
+        let mirrored = groups.map { replica in
+            replica.map { group in
+                analytic && self.tensorPricing.representativeRank && group.count > 1
+                    && group.allSatisfy { costs.secondsPerFLOP[$0] == costs.secondsPerFLOP[group[0]] }
+            }
+        }
         let opsPerIteration = orders.reduce(0) { $0 + $1.count } * D * T
         job.schedule.reserveCapacity(tasks: opsPerIteration * 3 * training.iterations,
                                      dependencies: opsPerIteration * 6 * training.iterations)
@@ -149,9 +160,10 @@ extension Planner {
                             }
                             let ends = try emitStep(op, iteration: it, replica: d, group: group, inputs: inputs,
                                                     layout: layout, model: model, training: training,
-                                                    micro: microSizes[op.micro], analytic: analytic,
+                                                    micro: microSizes[op.micro], analytic: analytic, mirror: mirrored[d][p],
                                                     pricing: &tensorPricing[d * P + p], costs: costs,
                                                     deviceOf: deviceOf, job: &job, info: &info)
+                            let mirror = mirrored[d][p]
                             for (t, g) in group.enumerated() { last[g] = [ends[t]] }
                             // Send the activation forward or its gradient backward to the next stage's
                             // same tensor rank (Megatron scatter/gather: each rank sends 1/t of it).
@@ -168,9 +180,16 @@ extension Planner {
                                         tag: TaskTag(phase: .sendRecv, step: Int32(it), chunk: Int32(op.micro),
                                                      channel: Int16(truncatingIfNeeded: next)),
                                         after: [ends[t]])
+                                    // Rank 0's send stands for its tensor group's (same bytes, own NIC).
+                                    if mirror && t > 0 && to[0] != group[0] && mirrored[d][layout.stage(ofChunk: next)] {
+                                        job.mirrors.append((out[t], out[0]))
+                                    }
                                 }
                             }
                             outputs[slot(op)] = out
+                            if it == 0 && d == 0 && op.direction == .forward && op.chunk == C - 1 && op.micro == 0 {
+                                info.firstOutput = ends[0]
+                            }
                             cursor[p] += 1
                             remaining -= 1
                             progressed = true
@@ -180,11 +199,11 @@ extension Planner {
                 }
             }
             // Data-parallel gradient sync per (stage, tensor rank) group once its backward is done.
-            guard D > 1 else { continue }
+            guard D > 1, !training.inference else { continue }
             for p in 0..<P {
                 for t in 0..<T {
                     let group = layout.dataGroup(stage: p, rank: t)
-                    let bytes = layout.parameters(stage: p, model: model) * q
+                    let bytes = layout.parameters(stage: p, model: model, frozen: training.frozenLayers) * q
                     let after = group.flatMap { last[$0] }
                     let name = "iter \(it) sync stage \(p)" + (T > 1 ? " tp\(t)" : "")
                     var ends: [TaskID]
@@ -238,7 +257,7 @@ extension Planner {
     /// One pipeline step on every rank of a tensor group; returns each rank's last task.
     mutating func emitStep(_ op: PipelineOp, iteration it: Int, replica d: Int, group: [Int], inputs: [[TaskID]],
                            layout: ParallelLayout, model: ModelDescription, training: TrainingDescription,
-                           micro b: Int, analytic: Bool, pricing: inout TensorParallelPricing.GroupLoad?,
+                           micro b: Int, analytic: Bool, mirror: Bool = false, pricing: inout TensorParallelPricing.GroupLoad?,
                            costs: StepCosts, deviceOf: [Int32], job: inout Job, info: inout ParallelInfo)
         throws(SimulationError) -> [TaskID]
     {
@@ -274,6 +293,7 @@ extension Planner {
                 job.schedule.add(.compute(device: deviceOf[g], seconds: stepFLOPs * costs.secondsPerFLOP[g], lane: 0),
                                  tag: tag, after: inputs[t])
             }
+            if mirror { for t in 1..<T { job.mirrors.append((ends[t], ends[0])) } }
             var load = pricing ?? TensorParallelPricing.GroupLoad(gpus: group, planner: self)
             let join = load.charge(collectives: perLayer * blockCount, bytes: bytes,
                                    sequenceParallel: training.parallelism.sequence, after: ends, job: &job)

@@ -23,25 +23,27 @@ extension Planner {
         let rate = peak * (scenario.options.computeEfficiency ?? spec.efficiency)
         let batch = Double(training.batchPerGPU)
         let forward = model.layers.map { $0.forwardFLOPs * batch / rate }
-        // Backward ≈ 2 × forward (gradients w.r.t. inputs and weights), formulas.md §12, unless the layer
-        // gives its own (a calibrated machine measures it), plus what recomputation repeats.
+        // Backward ≈ 2 × forward (gradients w.r.t. inputs and weights), cost model §12, unless the layer gives
+        // its own (a calibrated machine measures it), plus what recomputation repeats. A frozen prefix needs no
+        // backward at all: nothing before it takes gradients (cost model §16).
         let backward = model.layers.indices.map { l in
-            (model.layers[l].backwardFLOPs.map { $0 * batch / rate } ?? 2 * forward[l])
-                + Planner.recomputeFLOPs(layer: l, model: model, recompute: training.recompute) * batch / rate
+            l < training.frozenLayers ? 0
+                : (model.layers[l].backwardFLOPs.map { $0 * batch / rate } ?? 2 * forward[l])
+                    + Planner.recomputeFLOPs(layer: l, model: model, recompute: training.recompute) * batch / rate
         }
         return ComputeCosts(forward: forward, backward: backward)
     }
 
     /// Gradient buckets in backward order: each a range of layer indices (highest first) holding
     /// at least `bucketCap` bytes, the last one whatever remains.
-    func buckets(model: ModelDescription) -> [[Int]] {
+    func buckets(model: ModelDescription, frozen: Int = 0) -> [[Int]] {
         var out: [[Int]] = []
         var current: [Int] = []
         var bytes: Int64 = 0
         let q = Int64(model.dtype.bytes)
         for l in model.layers.indices.reversed() {
             current.append(l)
-            bytes += model.layers[l].parameters * q
+            bytes += l < frozen ? 0 : model.layers[l].parameters * q
             if bytes >= Planner.bucketCap {
                 out.append(current)
                 current = []
@@ -60,10 +62,11 @@ extension Planner {
         let devs = try devices(gpus)
         let costs = computeCosts(model: model, training: training)
         let q = Int64(model.dtype.bytes)
-        let layerBytes = model.layers.map { $0.parameters * q }
+        let layerBytes = model.layers.indices.map { $0 < training.frozenLayers ? 0 : model.layers[$0].parameters * q }
         let sync = training.sync
         let algorithm: Algorithm = sync.scheme == .parameterServer ? .ps : sync.algorithm
-        let bucketList = training.overlap ? buckets(model: model) : [Array(model.layers.indices.reversed())]
+        let bucketList = training.overlap ? buckets(model: model, frozen: training.frozenLayers)
+            : [Array(model.layers.indices.reversed())]
 
         var job = Job(label: "training")
         job.iterations = training.iterations

@@ -14,6 +14,8 @@ struct Planner {
     let nccl: NCCLPlanner?
     /// Id of the next collective; jobs merged into one schedule start from distinct values.
     var nextCollectiveID: Int32 = 0
+    /// Shortcuts for tensor-parallel collectives (`TensorParallelPricing.Mode`).
+    var tensorPricing = TensorParallelPricing.Mode()
 
     init(scenario: Scenario) {
         self.scenario = scenario

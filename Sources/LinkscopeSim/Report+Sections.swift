@@ -10,6 +10,7 @@ extension Report {
         if let k = t.tokensPerSecond { rows.append(["tokens/s", Format.number(k)]) }
         if let m = t.mfu { rows.append(["model-FLOPs utilisation", Format.percent(m)]) }
         if let e = t.exposedCommunication { rows.append(["exposed communication per GPU", Format.duration(e)]) }
+        if let l = t.latency { rows.append(["latency (first micro-batch)", Format.duration(l)]) }
         if let d = t.dataLoadingTime { rows.append(["data loading (global batch)", Format.duration(d)]) }
         if let lr = t.learningRate { rows.append(["learning rate", Format.number(lr) + " (" + (t.learningRateRule ?? "") + ")"]) }
         if let n = t.tensorCollectives {
@@ -99,6 +100,7 @@ extension Report {
         f.append(("tokens_per_s", t.tokensPerSecond.map { .double($0) } ?? .null))
         f.append(("mfu", t.mfu.map { .double($0) } ?? .null))
         f.append(("exposed_communication_s", t.exposedCommunication.map { .double($0) } ?? .null))
+        if let l = t.latency { f.append(("latency_s", .double(l))) }
         if let d = t.dataLoadingTime { f.append(("data_loading_s", .double(d))) }
         if let lr = t.learningRate {
             f.append(("learning_rate", .double(lr)))

@@ -187,4 +187,6 @@ public struct TrainingSummary: Sendable, Equatable {
     public var syncTotal: Double = 0
     /// Per iteration, the part of the time not hidden behind compute: iteration − forward − backward (exposed).
     public var syncExposed: Double = 0
+    /// Serving: seconds until the first micro-batch leaves the last stage.
+    public var latency: Double? = nil
 }

@@ -28,11 +28,11 @@ struct SharedJobs {
 
 extension Simulator {
     /// Runs a schedule on the fabric, naming the job in routing errors.
-    static func execute(_ schedule: Schedule, label: String, fabric: FabricSimulator, topology: Topology)
-        throws(SimulationError) -> ExecutionResult
+    static func execute(_ schedule: Schedule, label: String, fabric: FabricSimulator, topology: Topology,
+                        mirrors: [Int32] = []) throws(SimulationError) -> ExecutionResult
     {
         do {
-            return try fabric.run(schedule)
+            return try fabric.run(schedule, mirrors: mirrors)
         } catch {
             switch error {
             case .noRoute(let a, let b):

@@ -9,7 +9,7 @@ extension Simulator {
     /// Uses the hybrid generator (pipeline stages, tensor groups, ZeRO); plain data parallelism keeps the
     /// bucketed DDP generator.
     static func isHybrid(_ t: TrainingDescription) -> Bool {
-        t.parallelism.pipeline > 1 || t.parallelism.tensor > 1 || t.zero > 0
+        t.parallelism.pipeline > 1 || t.parallelism.tensor > 1 || t.zero > 0 || t.inference
     }
 
     /// Throughput figures (tokens/s, MFU), input-pipeline time and the learning-rate rule, for both
@@ -18,7 +18,8 @@ extension Simulator {
                               scenario: Scenario, iterationTime: Double, gpuCount: Int) {
         let spec = scenario.topology.gpuSpec
         let peak = model.dtype == .fp32 ? spec.fp32.flopsPerSecond : spec.fp16.flopsPerSecond
-        let modelFLOPs = 3 * model.layers.reduce(0.0) { $0 + $1.forwardFLOPs } * Double(training.globalBatch)
+        let passes = training.inference ? 1.0 : 3.0
+        let modelFLOPs = passes * model.layers.reduce(0.0) { $0 + $1.forwardFLOPs } * Double(training.globalBatch)
         if iterationTime > 0 && peak > 0 && gpuCount > 0 {
             summary.mfu = modelFLOPs / (iterationTime * Double(gpuCount) * peak)
             if let t = model.transformer {
@@ -73,7 +74,7 @@ extension Simulator {
             model: model.preset ?? (model.transformer != nil ? "transformer" : "custom"), parameters: model.parameters,
             gradientBytes: model.gradientBytes, workers: layout.data, batchPerGPU: training.batchPerGPU,
             iterations: job.iterations,
-            sync: training.zero > 0 ? "ZeRO-\(training.zero) reduce-scatter + all-gather"
+            sync: training.inference ? "none (inference)" : training.zero > 0 ? "ZeRO-\(training.zero) reduce-scatter + all-gather"
                 : (training.sync.scheme == .parameterServer ? "parameter-server" : "allreduce \(training.sync.algorithm.rawValue)"),
             forwardTime: info.stageForward.max() ?? 0, backwardTime: info.stageBackward.max() ?? 0,
             syncTime: syncTime(report.collectives.suffix(job.collectives.count), iterations: iterations),
@@ -84,6 +85,7 @@ extension Simulator {
         summary.layout = "data \(layout.data) × tensor \(layout.tensor) × pipeline \(layout.pipeline)"
             + (layout.virtual > 1 ? " (\(layout.virtual) chunks per stage)" : "")
         summary.globalBatch = global
+        if training.inference, let first = info.firstOutput { summary.latency = result.taskEnd[first.index] }
         summary.tensorCollectives = layout.tensor > 1 ? info.tensorCollectivesPerIteration : nil
         summary.tensorAnalytic = info.analyticTensor
         let idle = idlePerGPU(job: job, result: result, gpus: gpus, topology: scenario.topology)

@@ -17,6 +17,8 @@ public struct RunOptions: Sendable {
     public var runSweep: Bool
     /// One timeline span per transfer (every chunk and hop) instead of one per GPU and collective phase.
     public var transferSpans: Bool
+    /// How tensor-parallel collectives are simulated (tests compare the choices).
+    var tensorPricing = TensorParallelPricing.Mode()
     public init(recordTimeline: Bool = false, recordLinkHistory: Bool = false, runSweep: Bool = true,
                 transferSpans: Bool = false) {
         self.recordTimeline = recordTimeline
@@ -42,6 +44,7 @@ public enum Simulator {
     {
         try SimulationLimits.check(tasks: SimulationLimits.trainingTasks(scenario), what: "the training job")
         var planner = Planner(scenario: scenario)
+        planner.tensorPricing = options.tensorPricing
         var jobs: [Job] = []
         var costs: ComputeCosts?
         var parallel: ParallelInfo?
@@ -90,7 +93,8 @@ public enum Simulator {
         var offset = 0.0
 
         for job in jobs {
-            var result = try execute(job.schedule, label: job.label, fabric: fabric, topology: topology)
+            var result = try execute(job.schedule, label: job.label, fabric: fabric, topology: topology,
+                                     mirrors: job.mirrorOf)
             if let shared = job.shared { report.jobs = shared.results(result) }
             for c in job.linkCharges {  // analytically priced collectives
                 result.linkBytes[c.link] += c.bytes

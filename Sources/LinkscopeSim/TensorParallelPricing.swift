@@ -16,7 +16,16 @@ enum TensorParallelPricing {
     /// Most tensor-parallel collectives per iteration simulated as flows.
     static let flowLimit = 20_000
 
-    static func useAnalytic(collectivesPerIteration n: Int) -> Bool { n > flowLimit }
+    /// Which shortcuts a run takes; the defaults are what users get, tests switch them to compare.
+    struct Mode: Sendable {
+        /// Most tensor-parallel collectives per iteration simulated as flows.
+        var flowLimit = TensorParallelPricing.flowLimit
+        /// With analytic pricing, simulate one rank per tensor group (compute and pipeline sends) and let
+        /// the others mirror it when their GPUs are equally fast (`Job.mirrors`).
+        var representativeRank = true
+    }
+
+    static func useAnalytic(collectivesPerIteration n: Int, mode: Mode = Mode()) -> Bool { n > mode.flowLimit }
 
     /// What one tensor group's ring all-reduce costs: time per byte and link load per byte.
     struct GroupLoad {
@@ -45,7 +54,7 @@ enum TensorParallelPricing {
                 for i in ring.indices {
                     let a = devs[ring[i]]
                     let b = devs[ring[(i + 1) % ring.count]]
-                    for route in planner.topology.routeSplit(from: a, to: b) {
+                    for route in planner.topo.routeSplit(from: a, to: b) {
                         for l in route.links { share[l, default: 0] += 2 * (t - 1) / t * w * route.fraction }
                     }
                 }

@@ -44,7 +44,11 @@ extension Topology {
         guard a >= 0, b >= 0, a < devices.count, b < devices.count else { return [] }
         if a == b { return [WeightedRoute(links: [], fraction: 1)] }
         let graph = RoutingGraph(self, preference: preference)
-        let dist = graph.distances(from: a, until: b)
+        return routeSplit(graph, graph.distances(from: a, until: b), from: a, to: b, limit: limit)
+    }
+
+    /// `routeSplit` on distances from `a` settled at least as far as `b`.
+    func routeSplit(_ graph: RoutingGraph, _ dist: [UInt64], from a: Int, to b: Int, limit: Int) -> [WeightedRoute] {
         guard dist[b] != RoutingGraph.unreached else { return [] }
         var paths: [[Int]] = []
         var stack: [Int] = []
@@ -146,6 +150,23 @@ public struct RouteTable: Sendable {
         let relayed = topology.backtrack(graph, relay.dist, from: a, to: b)
         relaySearches[a] = relay
         return relayed
+    }
+
+    /// All equal-cost paths, weighted; see `Topology.routeSplit`. Reuses the graph and each source's
+    /// distances instead of building them per call. Results equal `Topology.routeSplit`.
+    public mutating func routeSplit(from a: Int, to b: Int, limit: Int = 64) -> [WeightedRoute] {
+        guard a >= 0, b >= 0, a < topology.devices.count, b < topology.devices.count else { return [] }
+        if a == b { return [WeightedRoute(links: [], fraction: 1)] }
+        var search = searches.removeValue(forKey: a) ?? ShortestPathSearch(graph: graph, source: a, allowTransit: false)
+        search.settle(b, graph: graph)
+        searches[a] = search
+        if search.dist[b] != RoutingGraph.unreached {
+            return topology.routeSplit(graph, search.dist, from: a, to: b, limit: limit)
+        }
+        var relay = relaySearches.removeValue(forKey: a) ?? ShortestPathSearch(graph: graph, source: a, allowTransit: true)
+        relay.settle(b, graph: graph)
+        relaySearches[a] = relay
+        return topology.routeSplit(graph, relay.dist, from: a, to: b, limit: limit)
     }
 
     /// Route between GPU numbers (`Device.gpuIndex`).

@@ -88,3 +88,26 @@ private func loaderScenario(gpus: Int, loader: String?) -> String {
     // Job a alone is the same job in both runs.
     #expect(together[0].aloneIterationTime == apart[0].aloneIterationTime)
 }
+
+/// Book ch8 / formulas.md §16: freezing the CNN's two conv layers removes their backward and leaves only
+/// fc1-fc3 (1,182,566 parameters) in the ring all-reduce: 2(N−1)/N of that per GPU.
+@Test func frozenLayersSkipBackwardAndSync() throws {
+    func run(_ frozen: Int) throws -> Report {
+        try simulate("""
+        name: frozen
+        cluster: {preset: dgx1-v100}
+        gpus: [0, 1, 2, 3]
+        model: {preset: book-mnist-cnn}
+        training: {batch_per_gpu: 128, iterations: 1, overlap: false, frozen_layers: \(frozen)}
+        """).report
+    }
+    let all = try run(0)
+    let frozen = try run(2)
+    let trainable: Int64 = 1_179_776 + 2_580 + 210
+    let sync = try #require(frozen.collectives.first { $0.isTrainingSync })
+    #expect(sync.bytes == trainable * 4)
+    #expect(frozen.gpus[0].bytesSent == 2 * 3 * trainable * 4 / 4)
+    #expect(try #require(frozen.training).backwardTime < (try #require(all.training)).backwardTime)
+    #expect(frozen.memory[0].gradients == trainable * 4)
+    #expect(frozen.memory[0].weights == all.memory[0].weights)
+}

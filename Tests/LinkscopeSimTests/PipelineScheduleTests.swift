@@ -79,3 +79,21 @@ func bubbleOfVanilla(k: Int) throws {
     #expect(sent == [conv2, pooled + conv2, pooled])
     #expect(report.memory.first { $0.gpu == 1 }?.weights == 0)
 }
+
+/// Pipelined serving (book ch7/ch11): forwards only. With K stages of time t_f per micro-batch, the first
+/// micro-batch leaves after K·t_f (latency) and m micro-batches take (m + K − 1)·t_f (throughput).
+@Test func pipelinedInferenceLatencyAndThroughput() throws {
+    let yaml = pipelineScenario(stages: 4, micro: 8, schedule: "gpipe")
+        .replacingOccurrences(of: "  iterations: 1\n", with: "  iterations: 1\n  inference: true\n")
+    let report = try simulate(yaml).report
+    let t = try #require(report.training)
+    // One sample per micro-batch, 1 TFLOP per stage at A100 fp32 19.5 TFLOP/s × 0.5.
+    let tf = 1e12 / (19.5e12 * 0.5)
+    let latency = try #require(t.latency)
+    // Three 4-byte sends add their hop latencies (about a microsecond each) to 0.1 s stages.
+    #expect(abs(latency - 4 * tf) / (4 * tf) < 1e-5)
+    #expect(abs(report.simulatedTime - 11 * tf) / (11 * tf) < 1e-5)
+    #expect(abs(t.samplesPerSecond - 8 / (11 * tf)) / (8 / (11 * tf)) < 1e-5)
+    #expect(t.backwardTime == 0)
+    #expect(report.memory.allSatisfy { $0.gradients == 0 && $0.optimizer == 0 })
+}

@@ -76,3 +76,16 @@ func names(_ t: Topology, _ route: [Int]?) -> [String] {
     // Debug build; the release figure is reported in the commit message.
     #expect(elapsed < .seconds(30))
 }
+
+/// The cached `RouteTable.routeSplit` answers exactly as `Topology.routeSplit`, before and after the
+/// source's search has settled further (NVSwitch planes inside a node, one route across the fabric).
+@Test func routeTableSplitMatchesTopologySplit() throws {
+    let t = try Topology.preset("dgx-a100", nodes: 4)
+    var table = RouteTable(t)
+    let pairs = [(0, 1), (0, 9), (0, 3), (5, 30), (5, 6), (9, 8)]
+    for (a, b) in pairs + pairs {
+        let (da, db) = (t.gpus[a], t.gpus[b])
+        #expect(table.routeSplit(from: da, to: db) == t.routeSplit(from: da, to: db), "GPU \(a) to \(b)")
+    }
+    #expect(table.routeSplit(from: t.gpus[0], to: t.gpus[1]).count == 6)
+}
