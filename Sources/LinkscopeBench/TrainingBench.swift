@@ -2,9 +2,9 @@ import Foundation
 import LinkscopeScenario
 import LinkscopeSim
 
-/// 10 iterations of gpt3-175b on 1024 GPUs (128 DGX A100 nodes on a 200 Gb/s fat-tree), Megatron's
-/// layout from Narayanan et al. 2021 Table 1: tensor 8 × pipeline 16 × data 8, global batch 1536,
-/// micro-batch 1. `linkscope-bench training [--iterations N] [--schedule 1f1b|interleaved]
+/// 10 iterations of gpt3-175b on 1024 GPUs (128 DGX A100 nodes on a 200 Gb/s fat-tree) in the setting of
+/// Narayanan et al. 2021 §5.1 (1024 A100s, global batch 1536, 140 TFLOP/s per GPU measured): tensor 8 ×
+/// pipeline 16 × data 8, micro-batch 1. `linkscope-bench training [--iterations N] [--schedule 1f1b|interleaved]
 /// [--compute-efficiency F]` (fraction of peak the GEMMs reach; default the A100 preset's 0.5).
 enum TrainingBench {
     static func run(_ arguments: [String]) {
