@@ -16,7 +16,8 @@ struct NCCLTests: ParsableCommand {
         discussion: """
             Prints the table nccl-tests prints (size, count, type, redop, root, time, algbw, busbw; out-of-place \
             and in-place, which the model does not tell apart), then the algorithm/protocol NCCL's tuner picks per \
-            size. --compare reads a real nccl-tests output and prints the error per size. Example:
+            size. --compare reads a real nccl-tests output and prints the error per size. --format json or csv gives \
+            one row per size with numbers as numbers (schema: docs/output-formats.md). Example:
               linkscope nccl-tests all_reduce -b 8 -e 8G -f 2 --preset dgx-a100
             """)
 

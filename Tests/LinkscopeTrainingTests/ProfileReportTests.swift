@@ -7,12 +7,7 @@ extension ProfileTests {
     /// `profile --format csv`: one row per phase in the JSON's order, then the iteration, with the JSON's numbers.
     @Test func csvRoundTripsTheJSONPhasesAndIteration() throws {
         let shape = RunShape(model: .mlp, workers: 2, sync: .ring, batch: 10, iterations: 2)
-        let run = TrainingRun(config: TrainingConfig(model: .mlp, workers: 2, batchPerWorker: 10, iterations: 2),
-                              layerNames: [], records: Array(repeating: [
-                                  IterationRecord(iteration: 0, start: 0, end: 1, forward: 0.5, backward: 0.25, sync: 0.125,
-                                                  update: 0, loss: 1, correct: 0, layerForward: [], layerBackward: []),
-                              ], count: 2), spans: [], finalWeights: [], origin: 0, stoppedEarly: false,
-                              gradientBytes: Int64(ModelSpec.make(.mlp).parameterCount * 4))
+        let run = measuredRun(workers: 2, forward: 0.5, backward: 0.25, sync: 0.125)
         let comparison = try Profiler.compare(run: run, calibration: calibration(), shape: shape)
         let json = ProfileReport.json(comparison)
         let rows = CSVTable.parse(ProfileReport.csv(comparison))
