@@ -126,6 +126,21 @@ def trace(rank, world, path):
         ev.append({"ph": "X", "cat": "kernel", "name": "gemm", "pid": 0, "tid": 7, "ts": k * 1000 + 10, "dur": 300, "args": {"stream": 7, "correlation": k + 1, "device": 0}})
     json.dump({"distributedInfo": {"backend": "nccl", "rank": rank, "world_size": world}, "traceEvents": ev}, open(path, "w"))
 trace(0, 2, sys.argv[1] + "/rank0.json"); trace(1, 2, sys.argv[1] + "/rank1.json"); trace(0, 4, sys.argv[1] + "/other-job-rank0.json")
+# The same job with an NCCL all-reduce of 1 MiB after each step's GEMM, so replay has collectives to list.
+def comm_trace(rank, path):
+    ev = []
+    for k in range(3):
+        ev.append({"ph": "X", "cat": "user_annotation", "name": f"ProfilerStep#{k}", "pid": 1, "tid": 1, "ts": k * 1000, "dur": 1000})
+        for j, (name, stream, ts, dur, extra) in enumerate([
+                ("gemm", 7, 10, 300, {}),
+                ("ncclKernel_AllReduce_RING_LL_Sum_float(ncclDevComm*, unsigned long, ncclWork*)", 13, 320, 200,
+                 {"Collective name": "allreduce", "In msg nelems": 262144, "dtype": "Float", "Group size": 2,
+                  "Process Group Name": "0", "Process Group Ranks": "[0, 1]"})]):
+            corr = 10 * k + j + 1
+            ev.append({"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": 1, "tid": 1, "ts": k * 1000 + ts - 5, "dur": 2, "args": {"correlation": corr}})
+            ev.append({"ph": "X", "cat": "kernel", "name": name, "pid": 0, "tid": stream, "ts": k * 1000 + ts, "dur": dur, "args": dict({"stream": stream, "correlation": corr, "device": 0}, **extra)})
+    json.dump({"distributedInfo": {"backend": "nccl", "rank": rank, "world_size": 2}, "traceEvents": ev}, open(path, "w"))
+comm_trace(0, sys.argv[1] + "/comm0.json"); comm_trace(1, sys.argv[1] + "/comm1.json")
 PY
 
 # --format csv is honoured (not text) by every command with a table, and CSV agrees with JSON.
@@ -157,6 +172,67 @@ csv_matches_json analyze "$tmp/a.json" "$tmp/a.csv" 'j'
 "$bin" replay "$tmp/rank0.json" "$tmp/rank1.json" --preset dgx1-v100 --format json > "$tmp/r.json"
 "$bin" replay "$tmp/rank0.json" "$tmp/rank1.json" --preset dgx1-v100 --format csv > "$tmp/r.csv"; code=$?
 [ $code -eq 0 ] && ok || bad "replay csv: exit $code"
+"$bin" replay "$tmp/comm0.json" "$tmp/comm1.json" --preset dgx1-v100 --format json > "$tmp/rc.json"
+"$bin" replay "$tmp/comm0.json" "$tmp/comm1.json" --preset dgx1-v100 --format csv > "$tmp/rc.csv"; code=$?
+[ $code -eq 0 ] && ok || bad "replay csv with collectives: exit $code"
+csv_matches_json replay "$tmp/rc.json" "$tmp/rc.csv" 'j["collectives"]'
+# Every JSON collective key is a CSV column (the CSV drops nothing).
+python3 - "$tmp/rc.json" "$tmp/rc.csv" <<'PY' && ok || bad "replay csv: columns differ from the json collectives"
+import csv, json, sys
+j = json.load(open(sys.argv[1])); header = next(csv.reader(open(sys.argv[2])))
+assert j["collectives"], "no collectives replayed"
+assert set().union(*(c.keys() for c in j["collectives"])) == set(header), header
+PY
+
+# nccl-tests: JSON numbers are numbers, CSV is the JSON's rows; --compare adds the measured values per size.
+"$bin" nccl-tests all_gather -b 1K -e 64M -f 16 --preset dgx-h100 --format json > "$tmp/n.json"
+"$bin" nccl-tests all_gather -b 1K -e 64M -f 16 --preset dgx-h100 --format csv > "$tmp/n.csv"
+csv_matches_json nccl-tests "$tmp/n.json" "$tmp/n.csv" 'j["rows"]'
+python3 - "$tmp/n.json" "$tmp/n.csv" <<'PY' && ok || bad "nccl-tests json structure"
+import csv, json, sys
+j = json.load(open(sys.argv[1])); header = next(csv.reader(open(sys.argv[2])))
+assert j["operation"] == "all_gather" and j["preset"] == "dgx-h100" and j["gpus"] == 8 and j["comparison"] is None
+assert [r["size_bytes"] for r in j["rows"]] == [1024, 16384, 262144, 4194304, 67108864]
+for r in j["rows"]:
+    assert set(r) == set(header), (sorted(r), header)
+    for k in ["size_bytes", "count", "channels"]: assert type(r[k]) is int, (k, r[k])
+    for k in ["time_us", "algbw_gbps", "busbw_gbps"]: assert isinstance(r[k], (int, float)) and r[k] > 0, (k, r[k])
+    assert r["count"] == r["size_bytes"] // 4 // 8 and r["type"] == "float" and r["redop"] == "none" and r["root"] is None
+    assert r["algorithm"] in ("ring", "tree", "nvls", "collnet") and r["protocol"] in ("ll", "ll128", "simple"), r
+    assert r["measured_time_us"] is None and r["time_error_pct"] is None
+PY
+"$bin" nccl-tests all_reduce -b 8 -e 1G -f 8 --preset dgx-h100 --compare "$tmp/nccl-run.txt" --format json > "$tmp/nc.json"
+"$bin" nccl-tests all_reduce -b 8 -e 1G -f 8 --preset dgx-h100 --compare "$tmp/nccl-run.txt" --format csv > "$tmp/nc.csv"
+csv_matches_json "nccl-tests --compare" "$tmp/nc.json" "$tmp/nc.csv" 'j["rows"]'
+python3 - "$tmp/nc.json" <<'PY' && ok || bad "nccl-tests --compare json"
+import json, sys
+j = json.load(open(sys.argv[1])); rows = j["rows"]
+measured = [r for r in rows if r["measured_time_us"] is not None]
+assert len(measured) == 4 and all(r["root"] == None and r["redop"] == "sum" for r in rows)
+assert all(abs(r["time_error_pct"]) < 0.5 for r in measured), [r["time_error_pct"] for r in measured]
+assert all(r["time_error_pct"] is None for r in rows if r["measured_time_us"] is None)
+assert j["comparison"]["sizes"] == 4 and j["comparison"]["mean_abs_error_pct"] < 0.5
+PY
+"$bin" nccl-tests broadcast -b 1M -e 1M --format json | python3 -c 'import json,sys; assert json.load(sys.stdin)["rows"][0]["root"] == 0' \
+  && ok || bad "nccl-tests broadcast: root 0"
+"$bin" nccl-tests all_reduce --format xml >"$tmp/stdout" 2>"$tmp/stderr"; code=$?
+[ $code -eq 2 ] && grep -q "xml" "$tmp/stderr" && [ ! -s "$tmp/stdout" ] && ok || bad "nccl-tests --format xml: exit $code"
+
+# profile: a tiny real run; CSV has one row per phase plus the iteration, matching the JSON (structure only).
+"$bin" profile --iterations 3 --batch 8 --workers 2 --format json > "$tmp/p.json" 2>/dev/null; code=$?
+"$bin" profile --iterations 3 --batch 8 --workers 2 --format csv > "$tmp/p.csv" 2>/dev/null; code2=$?
+[ $code -eq 0 ] && [ $code2 -eq 0 ] && ok || bad "profile json/csv: exit $code/$code2"
+python3 - "$tmp/p.json" "$tmp/p.csv" <<'PY' && ok || bad "profile csv does not have the json's phases"
+import csv, json, sys
+j = json.load(open(sys.argv[1])); rows = list(csv.DictReader(open(sys.argv[2])))
+assert list(rows[0].keys()) == ["name", "measured_s", "simulated_s", "error_pct"], list(rows[0].keys())
+assert [r["name"] for r in rows] == [p["name"] for p in j["phases"]] + ["iteration"], [r["name"] for r in rows]
+for r in rows:
+    for k in ["measured_s", "simulated_s", "error_pct"]: float(r[k])
+for k in ["measured_s", "simulated_s", "error_pct"]: assert isinstance(j["iteration"][k], (int, float)), k
+PY
+"$bin" profile --format xml >/dev/null 2>"$tmp/stderr"; code=$?
+[ $code -eq 2 ] && grep -q "text, json or csv" "$tmp/stderr" && ok || bad "profile --format xml: exit $code"
 
 # replay: a GPU the preset lacks is an error, as in topo.
 "$bin" replay "$tmp/rank0.json" "$tmp/rank1.json" --preset dgx1-v100 --gpus 0,9 >/dev/null 2>"$tmp/stderr"; code=$?

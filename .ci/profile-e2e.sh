@@ -17,7 +17,7 @@ grep -q '"traceEvents"' "$tmp/trace.json" || fail "no Chrome trace written"
 grep -q "^iteration" "$tmp/pipe.txt" || fail "pipeline report lacks the iteration row"
 "$bin" calibrate --model mlp --batch 16 --workers 2 --repeats 1 --out "$tmp/machine.yaml" 2>/dev/null || fail "calibrate failed"
 "$bin" simulate "$tmp/machine.yaml" >/dev/null || fail "simulate rejects the calibrated preset"
-for bad in "--sync bogus" "--workers 0" "--model resnet" "--batch 10 --micro-batches 3" "--format csv"; do
+for bad in "--sync bogus" "--workers 0" "--model resnet" "--batch 10 --micro-batches 3" "--format xml"; do
   # shellcheck disable=SC2086
   if "$bin" profile $bad --trace-out "$tmp/bad.json" >/dev/null 2>&1; then fail "accepted: profile $bad"; fi
   rc=0; "$bin" profile $bad >/dev/null 2>&1 || rc=$?

@@ -1,7 +1,7 @@
 import Foundation
 import LinkscopeTimeline
 
-/// Text and JSON renderings of a `ProfileComparison`.
+/// Text, JSON and CSV renderings of a `ProfileComparison`.
 public enum ProfileReport {
     public static func text(_ c: ProfileComparison) -> String {
         func ms(_ s: Double) -> String { String(format: "%.2f ms", s * 1e3) }
@@ -30,11 +30,21 @@ public enum ProfileReport {
         return out
     }
 
+    /// One phase as the JSON `phases` objects and the CSV rows write it.
+    static func row(_ p: PhaseComparison) -> JSONValue {
+        .object([("name", .string(p.name)), ("measured_s", .double(p.measured)), ("simulated_s", .double(p.simulated)),
+                 ("error_pct", .double(p.errorPercent))])
+    }
+
+    /// The CSV columns: one row per phase, then the whole iteration (`name` = `iteration`).
+    public static let csvColumns = ["name", "measured_s", "simulated_s", "error_pct"]
+
+    /// One row per phase and a last `iteration` row, with the numbers of the JSON output (docs/output-formats.md).
+    public static func csv(_ c: ProfileComparison) -> String {
+        CSVTable(columns: csvColumns, objects: (c.phases + [c.iteration]).map(row)).rendered
+    }
+
     public static func json(_ c: ProfileComparison) -> JSONValue {
-        func row(_ p: PhaseComparison) -> JSONValue {
-            .object([("name", .string(p.name)), ("measured_s", .double(p.measured)), ("simulated_s", .double(p.simulated)),
-                     ("error_pct", .double(p.errorPercent))])
-        }
         var fields: [(String, JSONValue)] = [
             ("title", .string(c.title)),
             ("iteration", .object([("measured_s", .double(c.iteration.measured)),

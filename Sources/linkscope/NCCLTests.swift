@@ -16,7 +16,8 @@ struct NCCLTests: ParsableCommand {
         discussion: """
             Prints the table nccl-tests prints (size, count, type, redop, root, time, algbw, busbw; out-of-place \
             and in-place, which the model does not tell apart), then the algorithm/protocol NCCL's tuner picks per \
-            size. --compare reads a real nccl-tests output and prints the error per size. Example:
+            size. --compare reads a real nccl-tests output and prints the error per size. --format json or csv gives \
+            one row per size with numbers as numbers (schema: docs/output-formats.md). Example:
               linkscope nccl-tests all_reduce -b 8 -e 8G -f 2 --preset dgx-a100
             """)
 
@@ -56,6 +57,9 @@ struct NCCLTests: ParsableCommand {
     @Option(help: "A real nccl-tests output to compare with (error per size).")
     var compare: String?
 
+    @Option(help: "Output format: text (nccl-tests' table), json or csv (one row per size).")
+    var format: OutputFormat = .text
+
     func run() throws {
         let op = try Self.operation(operation)
         let sizes = try sizeList()
@@ -78,20 +82,30 @@ struct NCCLTests: ParsableCommand {
         let planner = NCCLPlanner(topology: topology)
         let gpus = Array(0..<topology.gpuCount)
         let n = gpus.count
-        var rows: [(size: Int64, time: Double, algbw: Double, busbw: Double, pick: String)] = []
+        var rows: [NCCLTestsRow] = []
         for size in sizes {
             guard let plan = planner.plan(op: op, bytes: size, gpus: gpus, algorithm: alg, proto: pr, channels: channels)
             else { throw InputError("--algorithm: error: NCCL offers no \(algorithm)/\(proto) \(op.rawValue) on \(preset)") }
             var seconds = plan.modelTime
             if collectives == "flows" && size > 0 { seconds = try flows(plan, op: op, size: size, gpus: gpus, planner: planner) }
             let algbw = seconds > 0 ? Double(size) / seconds / 1e9 : 0
-            rows.append((size, seconds * 1e6, algbw, algbw * op.busBandwidthFactor(ranks: n),
-                         "\(plan.cost.algorithm.rawValue)/\(plan.cost.proto.rawValue) \(plan.lowering.channels)ch"))
+            rows.append(NCCLTestsRow(size: size, time: seconds * 1e6, algbw: algbw,
+                                     busbw: algbw * op.busBandwidthFactor(ranks: n),
+                                     algorithm: plan.cost.algorithm.rawValue, proto: plan.cost.proto.rawValue,
+                                     channels: plan.lowering.channels))
         }
 
         let perRank = op == .allgather || op == .reducescatter || op == .alltoall
         let redop = op == .allreduce || op == .reduce || op == .reducescatter ? "sum" : "none"
         let root = op == .broadcast || op == .reduce ? 0 : -1
+        if format != .text {
+            let output = NCCLTestsOutput(operation: String(Self.perfName(op).dropLast(5)), preset: preset, nodes: nodes, gpus: n,
+                                          collectives: collectives, type: typeName, typeSize: typeSize,
+                                          perRank: perRank, redop: redop, root: root, compare: compare)
+            print(format == .json ? output.json(rows, measured: measured).serialized()
+                                  : output.csv(rows, measured: measured), terminator: "")
+            return
+        }
         var out = "# linkscope \(Linkscope.configuration.version.split(separator: " ").last ?? "") prediction of \(Self.perfName(op)) "
             + "on \(preset) (\(nodes) node\(nodes == 1 ? "" : "s"), \(n) GPUs): NCCL-like model, \(collectives); "
             + planner.basis.description + "\n"
@@ -109,7 +123,7 @@ struct NCCLTests: ParsableCommand {
         let avg = rows.isEmpty ? 0 : rows.reduce(0) { $0 + $1.busbw } / Double(rows.count)
         out += "# Out of bounds values : 0 OK\n# Avg bus bandwidth    : \(Self.f(avg, 0, digits: 4)) \n#\n"
         out += "# NCCL's pick per size (tuner model, NCCL v2.30.7):\n"
-        for r in rows { out += "#   \(Self.pad(String(r.size), 12))  \(r.pick)\n" }
+        for r in rows { out += "#   \(Self.pad(String(r.size), 12))  \(r.algorithm)/\(r.proto) \(r.channels)ch\n" }
         if let measured {
             out += "\nComparison with \(compare ?? "") (error = predicted / measured − 1)\n"
             out += "        size   measured us  predicted us    error   meas busbw  pred busbw\n"

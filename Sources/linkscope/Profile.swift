@@ -28,7 +28,7 @@ struct Profile: ParsableCommand {
     @Option(help: "Training iterations.") var iterations: Int = 12
     @Option(help: "Transport: threads, or mpi (run under mpirun; needs a build with --traits MPI).")
     var transport: String = "threads"
-    @Option(help: "Output format: text or json.") var format: String = "text"
+    @Option(help: "Output format: text, json or csv (one row per phase, then the iteration).") var format: String = "text"
     @Option(name: .customLong("trace-out"), help: "Write the measured run as a Chrome trace (JSON).")
     var traceOut: String?
     @Option(name: .customLong("preset-out"), help: "Write the calibrated scenario preset used for the simulation.")
@@ -57,7 +57,9 @@ struct Profile: ParsableCommand {
         guard ["threads", "mpi"].contains(transport) else {
             throw ValidationError("--transport: error: unknown transport '\(transport)' (threads, mpi)")
         }
-        guard ["text", "json"].contains(format) else { throw ValidationError("--format: error: text or json, not '\(format)'") }
+        guard ["text", "json", "csv"].contains(format) else {
+            throw ValidationError("--format: error: text, json or csv, not '\(format)'")
+        }
         if transport == "mpi", pipeline > 1 { throw ValidationError("--transport mpi: error: runs data-parallel only") }
     }
 
@@ -115,6 +117,7 @@ struct Profile: ParsableCommand {
         }
         switch format {
         case "json": print(ProfileReport.json(comparison).serialized(), terminator: "")
+        case "csv": print(ProfileReport.csv(comparison), terminator: "")
         default: print(ProfileReport.text(comparison), terminator: "")
         }
     }
@@ -149,6 +152,14 @@ struct Profile: ParsableCommand {
         if result.rank == 0 {
             switch format {
             case "json": print(MPITrainer.json(result).serialized(), terminator: "")
+            case "csv":
+                // The same columns as a threads run; MPI measures only, so the simulated columns are empty.
+                let json = MPITrainer.json(result)
+                var rows: [JSONValue] = []
+                if case .array(let phases)? = json["phases"] { rows = phases }
+                rows.append(.object([("name", .string("iteration")),
+                                     ("measured_s", json["iteration"]?["measured_s"] ?? .null)]))
+                print(CSVTable(columns: ProfileReport.csvColumns, objects: rows).rendered, terminator: "")
             default: print(MPITrainer.text(result), terminator: "")
             }
         }

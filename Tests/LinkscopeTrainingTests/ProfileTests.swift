@@ -14,6 +14,16 @@ import Testing
                            pingPong: [], model: .mlp, batch: 10, layers: layers, updateSeconds: 0)
     }
 
+    /// A measured MLP run of one 1 s iteration per worker with the given phase times (batch 10).
+    func measuredRun(workers: Int, forward: Double, backward: Double, sync: Double) -> TrainingRun {
+        TrainingRun(config: TrainingConfig(model: .mlp, workers: workers, batchPerWorker: 10, iterations: 2),
+                    layerNames: [], records: Array(repeating: [
+                        IterationRecord(iteration: 0, start: 0, end: 1, forward: forward, backward: backward, sync: sync,
+                                        update: 0, loss: 1, correct: 0, layerForward: [], layerBackward: []),
+                    ], count: workers), spans: [], finalWeights: [], origin: 0, stoppedEarly: false,
+                    gradientBytes: Int64(ModelSpec.make(.mlp).parameterCount * 4))
+    }
+
     @Test func fitRecoversAlphaAndBeta() {
         let points = [4096, 1 << 20, 4 << 20, 16 << 20].map { (bytes: $0, seconds: 20e-6 + Double($0) / 8e9) }
         let (alpha, beta) = Calibrator.fit(points)
@@ -28,12 +38,7 @@ import Testing
         let c = calibration()
         let shape = RunShape(model: .mlp, workers: workers, sync: .ring, batch: 10, iterations: 2)
         let yaml = MachinePreset.yaml(c, shape, source: "test")
-        let run = TrainingRun(config: TrainingConfig(model: .mlp, workers: workers, batchPerWorker: 10, iterations: 2),
-                              layerNames: [], records: Array(repeating: [
-                                  IterationRecord(iteration: 0, start: 0, end: 1, forward: 0.5, backward: 0.5, sync: 0,
-                                                  update: 0, loss: 1, correct: 0, layerForward: [], layerBackward: []),
-                              ], count: workers), spans: [], finalWeights: [], origin: 0, stoppedEarly: false,
-                              gradientBytes: Int64(ModelSpec.make(.mlp).parameterCount * 4))
+        let run = measuredRun(workers: workers, forward: 0.5, backward: 0.5, sync: 0)
         let comparison = try Profiler.compare(run: run, calibration: c, shape: shape)
         let slowdown = Double(max(1, workers / 2))
         let forward = comparison.phases.first { $0.name == "forward" }!.simulated
