@@ -76,9 +76,10 @@ extension Report {
             let names = sweep.first { $0.error == nil }?.collectives.map { $0.name } ?? []
             let perCollective = !names.isEmpty && names.count <= 6
             var headers = keys
-            if showIteration { headers.append("iteration") }
+            // Per-iteration time vs the whole run's simulated time (every iteration and collective), said in the header.
+            if showIteration { headers.append("per iteration") }
             if perCollective { headers += names }
-            headers.append("simulated")
+            headers.append("whole run")
             var table = TextTable(headers, alignments: keys.map { _ in .left } + headers.dropFirst(keys.count).map { _ in .right })
             var notes: [String] = []
             for s in sweep {
