@@ -79,7 +79,7 @@ for key in ["op", "algorithm", "gpus", "bytes", "time_s", "algbw_gbps", "busbw_g
     assert key in c, key
 PY
 
-# topo: NVLink ring and tree rates for DGX-1 subsets (JSON keys of interface.md).
+# topo: NVLink ring and tree rates for DGX-1 subsets (JSON keys of docs/output-formats.md).
 "$bin" topo dgx1-v100 --gpus 0,1,5,6 --format json > "$tmp/topo.json" && python3 - "$tmp/topo.json" <<'PY' && ok || bad "topo json"
 import json, sys
 t = json.load(open(sys.argv[1]))
@@ -251,7 +251,7 @@ printf 'cluster: {preset: pcie-4gpu}\ncollectives: [{op: allreduce, algorithm: r
 [ $code -eq 1 ] && grep -q "spanning-trees.*NVLink" "$tmp/sweep.csv" && ok || bad "failed sweep point: exit $code"
 
 # Every example in every command's --help runs as written (from the repository root).
-for cmd in simulate tui view analyze replay check topo formulas; do
+for cmd in simulate tui view analyze replay check topo formulas nccl-tests profile calibrate; do
   # An example may continue on the next line after a trailing backslash, as in a shell.
   "$bin" $cmd --help | awk '/^[ \t]+(Example: )?linkscope /{line=$0; while (line ~ /\\$/ && (getline next_line) > 0) { sub(/\\$/, "", line); line=line next_line } print line}' \
     | sed -E 's/^\s+(Example: )?linkscope //; s/\s+#.*$//; s/\s+/ /g' > "$tmp/examples"
@@ -303,7 +303,11 @@ grep -q "1 tree)" "$tmp/a100-pair.txt" && ! grep -q "1 trees" "$tmp/a100-pair.tx
 if grep -rnE '\.\./shared|shared/spec|formulas\.md|interface\.md' README.md docs scenarios >"$tmp/refs" 2>/dev/null; then
   bad "references outside the repository: $(head -3 "$tmp/refs")"
 else ok; fi
-for cmd in "" simulate tui view analyze replay check topo formulas; do
+# Source comments cite the repository's docs/ too (the spec files they were written from are not in a clone).
+if grep -rnE 'shared/spec|(^|[^/a-z-])(formulas|interface|hardware|traces|nccl|stack|style)\.md' Sources >"$tmp/refs"; then
+  bad "source comments refer outside the repository: $(head -3 "$tmp/refs")"
+else ok; fi
+for cmd in "" simulate tui view analyze replay check topo formulas nccl-tests profile calibrate; do
   "$bin" $cmd --help 2>&1 | grep -qE '\.\./shared|formulas\.md|interface\.md' && bad "$cmd --help refers outside" || ok
 done
 

@@ -1,7 +1,7 @@
 import LinkscopeCostModel
 import LinkscopeSchedule
 
-/// Binomial-tree algorithms rooted at `request.root` (formulas.md §7/§8). Relative rank v hangs under v with its
+/// Binomial-tree algorithms rooted at `request.root` (docs/cost-model.md §7/§8). Relative rank v hangs under v with its
 /// lowest set bit cleared. On dedicated links a rank's sends to its children overlap, so a power-of-two N takes
 /// `lg N` hops; whether a rank's sends share a port is the fabric's business.
 extension Emitter {

@@ -2,7 +2,7 @@ import LinkscopeCostModel
 import LinkscopeSchedule
 
 extension Emitter {
-    /// "recursive-doubling" all-gather, run as Bruck's dissemination so any N works (formulas.md §8): at step k
+    /// "recursive-doubling" all-gather, run as Bruck's dissemination so any N works (docs/cost-model.md §8): at step k
     /// rank i sends the `min(2^k, N − 2^k)` blocks it holds (its own and the next ones) to rank `i − 2^k`.
     /// `⌈lg N⌉` steps, `(N−1)` blocks sent per rank: the same cost as recursive doubling for powers of two.
     mutating func compileBruckAllGather() {

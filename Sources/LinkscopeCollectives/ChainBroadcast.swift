@@ -8,7 +8,7 @@ extension Emitter {
         return Array(order[at...] + order[..<at])
     }
 
-    /// Pipelined chain (ring) broadcast (formulas.md §7): the root's buffer, in chunks of ≤ chunkBytes, flows
+    /// Pipelined chain (ring) broadcast (docs/cost-model.md §7): the root's buffer, in chunks of ≤ chunkBytes, flows
     /// down the chain; hop h of chunk c waits only for hop h−1 of chunk c. Time `(N−2+C)(α + c/B)`.
     mutating func compileChainBroadcast() throws(CollectiveError) {
         let chain = try chainFromRoot()
@@ -22,7 +22,7 @@ extension Emitter {
         }
     }
 
-    /// Pipelined chain reduce (formulas.md §7): partial sums flow `last → … → root`, reduced at each hop.
+    /// Pipelined chain reduce (docs/cost-model.md §7): partial sums flow `last → … → root`, reduced at each hop.
     mutating func compileChainReduce() throws(CollectiveError) {
         let chain = try chainFromRoot()
         let n = chain.count

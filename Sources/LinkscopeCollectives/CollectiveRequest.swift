@@ -2,7 +2,7 @@ import LinkscopeCostModel
 import LinkscopeSchedule
 import LinkscopeUnits
 
-/// A spanning tree over ranks with the rate share it carries (spanning-tree packing, formulas.md §10).
+/// A spanning tree over ranks with the rate share it carries (spanning-tree packing, docs/cost-model.md §10).
 public struct WeightedTree: Sendable, Equatable {
     /// `parent[r]` is the parent rank of rank `r` (indices into `participants`); -1 at the root.
     public var parent: [Int]
@@ -17,7 +17,7 @@ public struct WeightedTree: Sendable, Equatable {
 
 /// Everything a collective algorithm needs to compile itself into transfers.
 ///
-/// Size conventions follow nccl-tests (formulas.md §9): `bytes` is the buffer size for allreduce,
+/// Size conventions follow nccl-tests (docs/cost-model.md §9): `bytes` is the buffer size for allreduce,
 /// broadcast, reduce and sendrecv; the **total** gathered size for allgather and gather; the total
 /// input per rank for reducescatter and scatter; the total sent per rank for alltoall.
 public struct CollectiveRequest: Sendable {
@@ -41,7 +41,7 @@ public struct CollectiveRequest: Sendable {
     public var serverShares: [Double]
     /// Pipelining granularity; transfers larger than this are cut into chunks.
     public var chunkBytes: Int64
-    /// Share of the payload sent over PCIe by hybrid-pcie (formulas.md §11), 0...1.
+    /// Share of the payload sent over PCIe by hybrid-pcie (docs/cost-model.md §11), 0...1.
     public var pcieShare: Double
     /// Seconds per byte of reduction arithmetic (γ); 0 = free.
     public var reductionSecondsPerByte: Double

@@ -2,7 +2,7 @@ import LinkscopeCostModel
 import LinkscopeSchedule
 
 /// Direct (flat, one-hop) algorithms: every message goes straight to its destination (ASTRA-sim `direct`,
-/// formulas.md §7/§8). Messages are chunked; per-chunk dependencies only.
+/// docs/cost-model.md §7/§8). Messages are chunked; per-chunk dependencies only.
 extension Emitter {
     /// Direct all-reduce: RS-direct (rank i sends segment j to rank j, which reduces) then AG-direct (rank j
     /// sends its reduced segment to everyone); chunk c of the all-gather waits for chunk c of the reduce-scatter.

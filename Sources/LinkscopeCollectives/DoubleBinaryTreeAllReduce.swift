@@ -2,7 +2,7 @@ import LinkscopeCostModel
 import LinkscopeSchedule
 
 extension Emitter {
-    /// Double binary tree all-reduce (NCCL ≥ 2.4; formulas.md §8): two complementary binary trees (NCCL's
+    /// Double binary tree all-reduce (NCCL ≥ 2.4; docs/cost-model.md §8): two complementary binary trees (NCCL's
     /// `ncclGetDtree` construction) each reduce-and-broadcast half of the buffer, pipelined by chunk,
     /// tagged channel 0 and 1.
     mutating func compileDoubleBinaryTreeAllReduce() throws(CollectiveError) {

@@ -64,7 +64,7 @@ extension Emitter {
         return arrivals
     }
 
-    /// Ring all-reduce on one ring (formulas.md §6): reduce-scatter then all-gather, `2(N−1)` steps.
+    /// Ring all-reduce on one ring (docs/cost-model.md §6): reduce-scatter then all-gather, `2(N−1)` steps.
     /// Returns per position its all-gather arrivals.
     @discardableResult
     mutating func ringAllReduce(order: [Int], bytes: Int64, channel: Int, start: [TaskID],
@@ -91,7 +91,7 @@ extension Emitter {
 
     /// Per-ring payload: `ringWeights` (or equal shares), split exactly.
     /// Bytes per ring. When the buffer divides by N, every ring's share does too (the split is made in
-    /// units of N bytes), so each rank still moves exactly `2(N−1)M/N` in total (formulas.md §6, §21 A).
+    /// units of N bytes), so each rank still moves exactly `2(N−1)M/N` in total (docs/cost-model.md §6, §21 A).
     func ringShares(_ total: Int64, rings: Int) throws(CollectiveError) -> [Int64] {
         let unit = Int64(max(ranks, 1))
         let scale: Int64 = total % unit == 0 ? unit : 1

@@ -123,7 +123,7 @@ extension Emitter {
         return arrivals
     }
 
-    /// Tree all-reduce: pipelined reduce to the root then broadcast down the same tree (formulas.md §7, §10);
+    /// Tree all-reduce: pipelined reduce to the root then broadcast down the same tree (docs/cost-model.md §7, §10);
     /// chunk c's broadcast starts as soon as the root has reduced chunk c.
     mutating func treeAllReduce(_ tree: RankTree, bytes: Int64, channel: Int) {
         let n = tree.parent.count

@@ -51,7 +51,7 @@ extension Emitter {
         return ready
     }
 
-    /// Rabenseifner all-reduce (formulas.md §8): recursive-halving reduce-scatter then recursive-doubling
+    /// Rabenseifner all-reduce (docs/cost-model.md §8): recursive-halving reduce-scatter then recursive-doubling
     /// all-gather over p' ranks, with the MPICH fold for non-power-of-two N. Messages are chunked; each step
     /// waits only for the rank's own previous receipts (no global barrier).
     mutating func compileHalvingDoublingAllReduce() {
@@ -91,7 +91,7 @@ extension Emitter {
         }
     }
 
-    /// Recursive-doubling all-reduce (formulas.md §8): lg p' full-buffer exchanges with partner `x xor 2^k`,
+    /// Recursive-doubling all-reduce (docs/cost-model.md §8): lg p' full-buffer exchanges with partner `x xor 2^k`,
     /// each reduced; MPICH fold for non-power-of-two N.
     mutating func compileRecursiveDoublingAllReduce() {
         let n = ranks, m = request.bytes
@@ -116,7 +116,7 @@ extension Emitter {
         foldOut(fold, ready: ready, bytes: m, step: step, cap: cap)
     }
 
-    /// Recursive-halving reduce-scatter (formulas.md §8): `bytes` is the input per rank. For power-of-two N rank
+    /// Recursive-halving reduce-scatter (docs/cost-model.md §8): `bytes` is the input per rank. For power-of-two N rank
     /// x ends with the x-th halving block (≈ bytes/N); otherwise the MPICH fold, halving over p' ranks, then
     /// each active rank hands every rank its floor/ceil block `bytes/N` of what it holds.
     mutating func compileHalvingDoublingReduceScatter() {
@@ -148,7 +148,7 @@ extension Emitter {
 }
 
 extension Emitter {
-    /// Recursive halving over the folded power-of-two ranks (Rabenseifner's reduce-scatter, formulas.md §8):
+    /// Recursive halving over the folded power-of-two ranks (Rabenseifner's reduce-scatter, docs/cost-model.md §8):
     /// at distance d = p/2, p/4, …, 1 rank x sends the half of its range [lo, hi) that partner x^d keeps and
     /// reduces the half it keeps. Updates `ready`, the ranges and `step`; returns the ranges as they were
     /// before each step, for the all-gather that retraces them.

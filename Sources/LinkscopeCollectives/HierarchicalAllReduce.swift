@@ -2,7 +2,7 @@ import LinkscopeCostModel
 import LinkscopeSchedule
 
 extension Emitter {
-    /// Hierarchical (2-D) all-reduce (formulas.md §8; NCCL inter-node, ASTRA-sim `localBWAware`):
+    /// Hierarchical (2-D) all-reduce (docs/cost-model.md §8; NCCL inter-node, ASTRA-sim `localBWAware`):
     /// 1. in every group, ring reduce-scatter of the whole buffer into p1 segments;
     /// 2. for each segment, a ring all-reduce among the ranks holding it (same local position in every group),
     ///    on 1/p1 of the data;

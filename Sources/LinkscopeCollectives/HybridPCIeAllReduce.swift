@@ -1,7 +1,7 @@
 import LinkscopeSchedule
 
 extension Emitter {
-    /// Hybrid PCIe + NVLink all-reduce (formulas.md §11): `pcieShare` of the buffer (rounded to whole bytes) runs
+    /// Hybrid PCIe + NVLink all-reduce (docs/cost-model.md §11): `pcieShare` of the buffer (rounded to whole bytes) runs
     /// as a ring all-reduce in participant order with `TransferPath.avoidNVLink` (channel = number of rings); the
     /// rest runs concurrently on the request's rings with automatic routing (NVLink where it exists).
     /// Choose `pcieShare` with `HybridSplit` (the §11 equalisation and clamp).

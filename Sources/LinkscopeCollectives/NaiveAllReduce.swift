@@ -1,7 +1,7 @@
 import LinkscopeSchedule
 
 extension Emitter {
-    /// Naive all-to-all all-reduce (formulas.md §5): every rank sends its full buffer to every peer and reduces
+    /// Naive all-to-all all-reduce (docs/cost-model.md §5): every rank sends its full buffer to every peer and reduces
     /// what it receives: `(N−1)M` each way per rank, `N(N−1)M` in total.
     mutating func compileNaiveAllReduce() {
         let n = ranks

@@ -2,7 +2,7 @@ import LinkscopeCostModel
 import LinkscopeSchedule
 
 extension Emitter {
-    /// Parameter-server sync (formulas.md §3/§4): every worker pushes shard j of its gradient to server j
+    /// Parameter-server sync (docs/cost-model.md §3/§4): every worker pushes shard j of its gradient to server j
     /// (`serverShares`, equal when empty; exact split), the server reduces each arrival (γ), then every worker
     /// pulls shard j back. Synchronous SGD: server j applies the update once it holds shard j from every
     /// worker, so the pulls of a shard wait for all of its pushes (push then pull, `2·N·M_j/B_ps`); pushes

@@ -1,7 +1,7 @@
 import LinkscopeSchedule
 
 extension Emitter {
-    /// Reduce to the root then broadcast from it (formulas.md §5): the root receives and sends `(N−1)M`.
+    /// Reduce to the root then broadcast from it (docs/cost-model.md §5): the root receives and sends `(N−1)M`.
     /// Pipelined by chunk: the root broadcasts chunk c once it has reduced chunk c from every rank.
     mutating func compileReduceBroadcastAllReduce() {
         let n = ranks, root = request.root

@@ -1,7 +1,7 @@
 import LinkscopeSchedule
 
 extension Emitter {
-    /// Ring all-gather (formulas.md §7/§8): `bytes` is the total gathered size; the rank at ring position s
+    /// Ring all-gather (docs/cost-model.md §7/§8): `bytes` is the total gathered size; the rank at ring position s
     /// contributes segment s (floor/ceil of bytes/N). `N−1` steps; every rank sends `(N−1)` segments.
     mutating func compileRingAllGather() throws(CollectiveError) {
         let orders = try ringOrders()

@@ -1,7 +1,7 @@
 import LinkscopeSchedule
 
 extension Emitter {
-    /// Ring reduce-scatter (formulas.md §7/§8): `bytes` is the input per rank, cut into N segments; after `N−1`
+    /// Ring reduce-scatter (docs/cost-model.md §7/§8): `bytes` is the input per rank, cut into N segments; after `N−1`
     /// steps the rank at position s−1 owns reduced segment s. Every rank sends `(N−1)` segments.
     mutating func compileRingReduceScatter() throws(CollectiveError) {
         let orders = try ringOrders()

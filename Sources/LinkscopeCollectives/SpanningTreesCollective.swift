@@ -17,7 +17,7 @@ extension Emitter {
         return Array(zip(trees, shares))
     }
 
-    /// Spanning-tree all-reduce (Blink; formulas.md §10): tree i carries `bytes·w_i/Σw` (exact split), reduced
+    /// Spanning-tree all-reduce (Blink; docs/cost-model.md §10): tree i carries `bytes·w_i/Σw` (exact split), reduced
     /// up to its own root and broadcast back down the same tree, pipelined by chunk; channel = tree index.
     mutating func compileSpanningTreesAllReduce() throws(CollectiveError) {
         for (i, (tree, bytes)) in try weightedTrees().enumerated() {
@@ -25,7 +25,7 @@ extension Emitter {
         }
     }
 
-    /// Spanning-tree broadcast (formulas.md §10): arborescences from the root, each carrying its weighted share.
+    /// Spanning-tree broadcast (docs/cost-model.md §10): arborescences from the root, each carrying its weighted share.
     mutating func compileSpanningTreesBroadcast() throws(CollectiveError) {
         let trees = try weightedTrees()
         for (i, (tree, _)) in trees.enumerated() where tree.root != request.root {

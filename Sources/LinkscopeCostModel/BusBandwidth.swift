@@ -1,4 +1,4 @@
-/// nccl-tests bandwidth conventions (formulas.md §9).
+/// nccl-tests bandwidth conventions (docs/cost-model.md §9).
 extension CostFormulas {
     /// `algbw = S/t` in bytes/s (`S` per the nccl-tests size convention; 0 when t ≤ 0).
     public static func algorithmBandwidth(bytes s: Double, seconds t: Double) -> Double {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// All-reduce closed forms (formulas.md §5, §6, §8, §10). `M` = buffer bytes per rank.
+/// All-reduce closed forms (docs/cost-model.md §5, §6, §8, §10). `M` = buffer bytes per rank.
 extension CostFormulas {
     /// Ring all-reduce (§6): `2(N−1)α + 2(N−1)/N·M/B + (N−1)/N·M·γ`.
     public static func ringAllReduce(ranks n: Int, bytes m: Double, bandwidth b: Double, latency a: Double,

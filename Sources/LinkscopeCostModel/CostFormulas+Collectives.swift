@@ -1,6 +1,6 @@
 import Foundation
 
-/// Rooted and personalised collectives (formulas.md §7, §8). `n` follows the nccl-tests size convention.
+/// Rooted and personalised collectives (docs/cost-model.md §7, §8). `n` follows the nccl-tests size convention.
 extension CostFormulas {
     /// Number of pipeline chunks for `bytes` in pieces of ≤ `chunkBytes` (1 when no chunking).
     public static func chunkCount(bytes m: Double, chunkBytes: Double?) -> Double {

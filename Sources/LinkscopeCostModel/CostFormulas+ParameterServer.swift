@@ -1,6 +1,6 @@
 import Foundation
 
-/// Parameter-server sync (formulas.md §3, §4).
+/// Parameter-server sync (docs/cost-model.md §3, §4).
 extension CostFormulas {
     /// Single PS, push then pull through the server NIC (§3): `2α + 2·N·M/B_ps`.
     public static func singleParameterServer(workers n: Int, bytes m: Double, serverBandwidth bps: Double,

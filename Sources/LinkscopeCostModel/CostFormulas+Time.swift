@@ -1,4 +1,4 @@
-/// The one entry the simulator calls: closed-form time of a collective (formulas.md §3–§11).
+/// The one entry the simulator calls: closed-form time of a collective (docs/cost-model.md §3–§11).
 extension CostFormulas {
     /// Closed-form time in seconds of `op` by `algorithm`, or nil where no closed form exists (unsupported
     /// combination, or a formula needing options that were not given: `hierarchical` without `tiers`,

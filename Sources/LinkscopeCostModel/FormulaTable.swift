@@ -11,7 +11,7 @@ public struct FormulaRow: Sendable, Equatable {
 }
 
 extension CostFormulas {
-    /// The book's all-reduce schemes side by side for N ranks and M bytes (formulas.md §3–§8, §21 A).
+    /// The book's all-reduce schemes side by side for N ranks and M bytes (docs/cost-model.md §3–§8, §21 A).
     ///
     /// `bandwidth` (bytes/s per direction) is used for every link, the PS NIC included; `servers` > 1 adds a
     /// sharded-PS row on dedicated servers, and a co-located row (k = N) is always listed.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Closed-form alpha-beta cost formulas (spec/formulas.md). Pure functions, no state.
+/// Closed-form alpha-beta cost formulas (docs/cost-model.md). Pure functions, no state.
 ///
 /// Units everywhere: sizes in bytes, `bandwidth` in bytes/s **per direction** (the bottleneck link of
 /// the algorithm), `latency` (α) in seconds per message, `gamma` (γ) in seconds per reduced byte.

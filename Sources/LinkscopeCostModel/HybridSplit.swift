@@ -1,6 +1,6 @@
 import Foundation
 
-/// How a payload splits between PCIe and NVLink so both finish together (formulas.md §11, [Derived]).
+/// How a payload splits between PCIe and NVLink so both finish together (docs/cost-model.md §11, [Derived]).
 public struct HybridSplit: Sendable, Equatable {
     /// Bytes sent over PCIe (clamped to `[0, D]`).
     public var pcieBytes: Double

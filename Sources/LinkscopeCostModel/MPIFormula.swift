@@ -1,6 +1,6 @@
 import Foundation
 
-/// The MPI algorithm table of Thakur, Rabenseifner & Gropp (IJHPCA 2005), formulas.md §8 `[Ext-R]`.
+/// The MPI algorithm table of Thakur, Rabenseifner & Gropp (IJHPCA 2005), docs/cost-model.md §8 `[Ext-R]`.
 /// `lg` is the real log2 where the paper writes `lg p`, `⌈lg p⌉` where it rounds.
 public enum MPIFormula: String, CaseIterable, Sendable {
     case allGatherRing = "all-gather ring"

@@ -16,7 +16,7 @@ public enum Recompute: String, Sendable, CaseIterable {
     case none, selective, full
 }
 
-/// Bytes one GPU holds at its peak (formulas.md §12), by part.
+/// Bytes one GPU holds at its peak (docs/cost-model.md §12), by part.
 public struct MemoryBreakdown: Sendable, Equatable {
     public var weights: Int64
     public var gradients: Int64

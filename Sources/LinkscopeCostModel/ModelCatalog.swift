@@ -6,7 +6,7 @@ public struct LayerSpec: Sendable, Equatable {
     public var parameters: Int64
     public var forwardFLOPs: Double
     public var activationBytes: Int64
-    /// Backward FLOPs per sample when measured or known; nil = 2 × forward (formulas.md §12).
+    /// Backward FLOPs per sample when measured or known; nil = 2 × forward (docs/cost-model.md §12).
     public var backwardFLOPs: Double?
     public init(name: String, parameters: Int64, forwardFLOPs: Double, activationBytes: Int64,
                 backwardFLOPs: Double? = nil) {
@@ -18,7 +18,7 @@ public struct LayerSpec: Sendable, Equatable {
     }
 }
 
-/// Model presets. The book's CNN is exact (formulas.md §21 A); the transformers come from
+/// Model presets. The book's CNN is exact (docs/cost-model.md §21 A); the transformers come from
 /// `TransformerConfig` (exact Megatron counts); ResNet-50 is torchvision's, one layer per stage.
 public enum ModelCatalog {
     public static let names = ["book-mnist-cnn", "book-ch7-split", "resnet50"] + TransformerConfig.presetNames

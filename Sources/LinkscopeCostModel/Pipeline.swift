@@ -1,4 +1,4 @@
-/// Pipeline-parallel schedules (formulas.md §13): iteration time and idle (bubble) fraction.
+/// Pipeline-parallel schedules (docs/cost-model.md §13): iteration time and idle (bubble) fraction.
 public struct PipelineEstimate: Sendable, Equatable {
     /// Iteration time in the unit of the stage times given.
     public var iterationTime: Double

@@ -1,4 +1,4 @@
-/// Exact byte counts one sync scheme moves per iteration (formulas.md §3–§7, §21 A).
+/// Exact byte counts one sync scheme moves per iteration (docs/cost-model.md §3–§7, §21 A).
 ///
 /// `perWorkerSent`/`perWorkerReceived` describe a plain worker (for tree: a leaf); `serverIn`/`serverOut` the
 /// busiest server or root (0 when the scheme has none); `networkTotal` all bytes that cross a link.

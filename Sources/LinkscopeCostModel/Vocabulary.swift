@@ -1,8 +1,8 @@
-/// Collective operations (interface.md "Operations").
+/// Collective operations (docs/output-formats.md "Operations").
 public enum CollectiveOp: String, CaseIterable, Sendable, Codable {
     case allreduce, reduce, broadcast, gather, scatter, allgather, reducescatter, alltoall, sendrecv
 
-    /// nccl-tests busbw factor (formulas.md §9) for `n` ranks.
+    /// nccl-tests busbw factor (docs/cost-model.md §9) for `n` ranks.
     public func busBandwidthFactor(ranks n: Int) -> Double {
         let n = Double(n)
         switch self {
@@ -14,7 +14,7 @@ public enum CollectiveOp: String, CaseIterable, Sendable, Codable {
     }
 }
 
-/// Algorithm names (interface.md); `ps` only for data-parallel sync / all-reduce.
+/// Algorithm names (docs/output-formats.md); `ps` only for data-parallel sync / all-reduce.
 public enum Algorithm: String, CaseIterable, Sendable, Codable {
     case ring, tree
     case doubleBinaryTree = "double-binary-tree"
@@ -43,7 +43,7 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable {
     }
 }
 
-/// How a sharded parameter server splits the model (formulas.md §4).
+/// How a sharded parameter server splits the model (docs/cost-model.md §4).
 public enum ShardingPolicy: String, CaseIterable, Sendable, Codable {
     /// Equal shards of M/k bytes.
     case balanced

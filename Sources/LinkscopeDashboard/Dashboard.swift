@@ -8,7 +8,7 @@ public enum DashboardError: Error, Sendable, Equatable {
 
 /// Entry points of the terminal dashboard.
 ///
-/// The caller decides the mode (interface.md): on a TTY, `run`; otherwise, or with `--once`, `renderOnce`
+/// The caller decides the mode (docs/output-formats.md): on a TTY, `run`; otherwise, or with `--once`, `renderOnce`
 /// (no curses at all). The caller also resolves colour with `ColorMode.resolve` (NO_COLOR, --no-color,
 /// TERM=dumb) and ASCII (`--ascii`, non-UTF-8 locale): the library does not read the environment.
 public enum Dashboard {

@@ -5,7 +5,7 @@ public enum Ink: UInt8, CaseIterable, Sendable {
     case compute, communication, memory, other
     case heat1, heat2, heat3, heat4, heat5
 
-    /// The ink of a span category (traces.md §5.5: one colour per category).
+    /// The ink of a span category (docs/dashboard.md: one colour per category).
     public static func category(_ index: Int) -> Ink {
         switch index {
         case 0: return .compute

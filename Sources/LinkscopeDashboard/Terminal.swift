@@ -11,7 +11,7 @@ import Darwin
 /// main loop every tick (100 ms), which then restores the terminal and leaves.
 nonisolated(unsafe) private var pendingSignal: Int32 = 0
 
-/// The ncurses layer: the only file that imports CNcurses (style.md). It copies a `ScreenBuffer` out with
+/// The ncurses layer: the only file that imports CNcurses (one adapter per C library). It copies a `ScreenBuffer` out with
 /// `wnoutrefresh` + `doupdate`, reads keys, and restores the terminal on exit, signals and errors.
 final class Terminal {
     /// Colour depth in use: 0, 16 or 256.

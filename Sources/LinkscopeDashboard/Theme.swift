@@ -7,7 +7,7 @@ public enum ColorMode: String, Sendable, CaseIterable {
     case sixteen = "16"
     case twoFiftySix = "256"
 
-    /// traces.md §5.5: `--no-color`, a non-empty `NO_COLOR`, `TERM=dumb` or a non-TTY stdout mean no colour.
+    /// docs/dashboard.md: `--no-color`, a non-empty `NO_COLOR`, `TERM=dumb` or a non-TTY stdout mean no colour.
     /// `FORCE_COLOR` (non-empty) overrides the environment but not an explicit `--no-color`.
     public static func resolve(noColorFlag: Bool, environment: [String: String], stdoutIsTTY: Bool) -> ColorMode {
         if noColorFlag { return .none }

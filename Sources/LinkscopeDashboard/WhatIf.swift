@@ -1,6 +1,6 @@
 /// The knobs the dashboard can turn and re-simulate (issue 3, "What-if, live").
 public struct WhatIfSettings: Sendable, Hashable {
-    /// Collective algorithm, e.g. "ring", "tree", "ps" (interface.md algorithm names).
+    /// Collective algorithm, e.g. "ring", "tree", "ps" (docs/output-formats.md algorithm names).
     public var algorithm: String
     /// Sync scheme or collective op, e.g. "allreduce", "parameter-server".
     public var scheme: String

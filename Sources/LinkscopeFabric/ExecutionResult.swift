@@ -55,7 +55,7 @@ public struct ExecutionResult: Sendable {
 public struct FabricOptions: Sendable {
     /// Record per-link rate segments (for heat maps); costs memory proportional to rate changes.
     public var recordLinkHistory: Bool
-    /// Multiplies every link's bandwidth (protocol efficiency, hardware.md §3); 1 = line rate.
+    /// Multiplies every link's bandwidth (protocol efficiency, docs/hardware.md §3); 1 = line rate.
     public var linkEfficiency: Double
     public init(recordLinkHistory: Bool = false, linkEfficiency: Double = 1) {
         self.recordLinkHistory = recordLinkHistory

@@ -12,7 +12,7 @@ import LinkscopeUnits
 /// - A transfer is a flow from its start until its bytes are served. Its rate is its max-min fair
 ///   share of every link on its route, link capacity = bandwidth × `linkEfficiency`. It finishes
 ///   when its last byte is served plus the route's summed hop latency, so an isolated transfer takes
-///   α + S/B (formulas.md §1). Latency does not occupy links.
+///   α + S/B (docs/cost-model.md §1). Latency does not occupy links.
 /// - Zero-byte transfers take the route latency only; same-device transfers finish instantly.
 /// - Rates are re-solved once per instant, after every event of that instant, and only for the
 ///   components of flows touched by flows starting or ending then.

@@ -64,7 +64,7 @@ public struct CollectivePlanner {
 
     /// Rings over `gpus` as permutations of rank indices, weighted by their rates.
     /// NVLink ring packing when the set has NVLink Hamiltonian cycles (several rings, like NCCL's
-    /// channels); otherwise the best single ring over any links (PCIe/QPI fallback, formulas.md §6).
+    /// channels); otherwise the best single ring over any links (PCIe/QPI fallback, docs/cost-model.md §6).
     /// Sets spanning several nodes keep rank order (node-contiguous), since no NVLink cycle crosses nodes.
     public func rings(for gpus: [Int]) -> (rings: [[Int]], weights: [Double]) {
         if let known = cache.rings[gpus] { return known }
@@ -90,7 +90,7 @@ public struct CollectivePlanner {
     }
 
     /// Packed spanning trees over `gpus` (rank indices, weights = tree rates in bytes/s): undirected
-    /// trees for all-reduce, arborescences from `root` (a rank) otherwise (formulas.md §10).
+    /// trees for all-reduce, arborescences from `root` (a rank) otherwise (docs/cost-model.md §10).
     public func trees(for gpus: [Int], root: Int?) throws(PlanningError) -> [WeightedTree] {
         let packing = root == nil ? topology.allreduceTrees(gpus: gpus) : topology.broadcastTrees(gpus: gpus, root: root)
         let trees = packing.trees.filter { $0.rate.bytesPerSecond > 0 }
@@ -151,7 +151,7 @@ public struct CollectivePlanner {
         return (width(route), latency)
     }
 
-    /// Ring bandwidth B_ring,eff = Σ over rings of each ring's slowest hop (formulas.md §6), and the largest
+    /// Ring bandwidth B_ring,eff = Σ over rings of each ring's slowest hop (docs/cost-model.md §6), and the largest
     /// hop latency. `rings` are rank orders over `participants` (device indices); `closed` false measures
     /// chains (broadcast/reduce pipelines need no closing hop).
     public func ringFigures(rings: [[Int]], participants: [Int], closed: Bool = true,

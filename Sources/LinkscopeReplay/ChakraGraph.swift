@@ -14,7 +14,7 @@ public struct ChakraError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(file): byte \(offset): \(message)" }
 }
 
-/// `NodeType` of `et_def.proto` (traces.md §4.1).
+/// `NodeType` of `et_def.proto` (docs/trace-analysis.md §4.1).
 public enum ChakraNodeType: Int, Sendable, CaseIterable {
     case invalid = 0, metadata = 1, memLoad = 2, memStore = 3, comp = 4, commSend = 5, commRecv = 6, commColl = 7
 

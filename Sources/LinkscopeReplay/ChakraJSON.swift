@@ -1,6 +1,6 @@
 import LinkscopeTimeline
 
-/// The JSON forms of a Chakra trace (traces.md §4.4):
+/// The JSON forms of a Chakra trace (docs/trace-analysis.md §4.4):
 /// - `chakra_jsonizer` output: `MessageToJson(GlobalMetadata)` followed by `MessageToJson(Node)` for every
 ///   node, concatenated (not one document). Field names in lowerCamelCase (`ctrlDeps`, `durationMicros`,
 ///   `int64Val`) or snake_case; 64-bit integers as strings or numbers; enums by name or number.

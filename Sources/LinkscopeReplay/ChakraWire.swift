@@ -23,7 +23,7 @@ public enum ProtoFieldValue: Sendable, Equatable {
     case bytes(Range<Int>)
 }
 
-/// A hand-written proto3 wire decoder over a byte buffer (traces.md §4.3): LEB128 varints of up to 10 bytes,
+/// A hand-written proto3 wire decoder over a byte buffer (docs/trace-analysis.md §4.3): LEB128 varints of up to 10 bytes,
 /// tags, wire types 0/1/2/5, packed and unpacked repeated scalars, unknown fields skipped by wire type
 /// (groups included). Every offset it reports is an index into `bytes`, so sub-message readers report offsets
 /// of the whole file. Never traps on malformed input.

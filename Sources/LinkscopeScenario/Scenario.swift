@@ -142,7 +142,7 @@ public struct TrainingDescription: Sendable, Equatable {
     public var learningRate: LearningRateRule?
     /// Scheduled resizes of a data-parallel job (`elastic`), in iteration order.
     public var elastic: ElasticPlan?
-    /// Leading layers that are frozen (`frozen_layers`): forward only, no gradients, no sync (formulas.md §16).
+    /// Leading layers that are frozen (`frozen_layers`): forward only, no gradients, no sync (docs/cost-model.md §16).
     public var frozenLayers: Int = 0
     /// Serving instead of training (`inference: true`): forward passes only, no gradients, sync or optimizer.
     public var inference: Bool = false
@@ -194,7 +194,7 @@ public struct DataLoading: Sendable, Equatable {
 }
 
 /// `training.elastic`: the job continues on another GPU set from iteration `at` on (book ch11,
-/// formulas.md §17). Newcomers receive the weights and optimizer state by broadcast from the first
+/// docs/cost-model.md §17). Newcomers receive the weights and optimizer state by broadcast from the first
 /// surviving GPU; the ring is rebuilt over the new set.
 public struct ElasticPlan: Sendable, Equatable {
     public struct Resize: Sendable, Equatable {
@@ -271,7 +271,7 @@ public struct CollectiveDescription: Sendable, Equatable {
 
 /// `simulation:` knobs (all optional).
 public struct SimulationOptions: Sendable, Equatable {
-    /// Achieved / line rate on every link (hardware.md §3); 1 = line rate.
+    /// Achieved / line rate on every link (docs/hardware.md §3); 1 = line rate.
     public var linkEfficiency: Double
     /// Pipelining chunk for chunked algorithms.
     public var chunkBytes: Bytes

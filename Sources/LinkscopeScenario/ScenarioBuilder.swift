@@ -212,7 +212,7 @@ struct ScenarioBuilder {
         return .pcie
     }
 
-    /// hardware.md §8: NVLink 0.3 us, network (InfiniBand) 2.6 us; PCIe and QPI 1 us (uncalibrated).
+    /// docs/hardware.md §8: NVLink 0.3 us, network (InfiniBand) 2.6 us; PCIe and QPI 1 us (uncalibrated).
     static func defaultLatency(_ kind: LinkKind) -> Seconds {
         switch kind {
         case .nvlink: return .microseconds(0.3)

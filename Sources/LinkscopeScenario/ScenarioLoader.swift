@@ -2,7 +2,7 @@ import LinkscopeCostModel
 import LinkscopeTopology
 import LinkscopeUnits
 
-/// YAML text → validated `Scenario` (interface.md "Scenario file").
+/// YAML text → validated `Scenario` (docs/scenario-reference.md "Scenario file").
 ///
 /// The text is composed with Yams into a node tree with locations, then read by a small typed reader:
 /// every problem is a `ScenarioError` with the file, the 1-based line and column of the offending node

@@ -4,7 +4,7 @@ import LinkscopePlanning
 import LinkscopeTopology
 
 /// The closed-form prediction for a simulated collective on the same bottleneck bandwidth
-/// (interface.md: `formula_time_s`), with the bandwidth and latency it used.
+/// (docs/output-formats.md: `formula_time_s`), with the bandwidth and latency it used.
 struct FormulaBridge {
     let topo: CollectivePlanner
 
@@ -16,7 +16,7 @@ struct FormulaBridge {
         var ranks = req.participants.count
         switch meta.algorithm {
         case .ps:
-            // Co-located servers do not send to themselves: N counts the other workers (formulas.md §3–4).
+            // Co-located servers do not send to themselves: N counts the other workers (docs/cost-model.md §3–4).
             ranks = req.participants.filter { !req.servers.contains($0) }.count
             options.servers = max(1, req.servers.count)
             if let largest = req.serverShares.max() { options.largestShardBytes = (Double(meta.bytes) * largest).rounded(.up) }
@@ -66,7 +66,7 @@ struct FormulaBridge {
         guard p.count >= 2 else { return (.infinity, 0) }
         switch meta.algorithm {
         case .ring where [.allreduce, .allgather, .reducescatter].contains(meta.op), .hybridPCIe:
-            // Σ over rings of each ring's slowest hop (formulas.md §6: B_ring,eff = Σ min_link).
+            // Σ over rings of each ring's slowest hop (docs/cost-model.md §6: B_ring,eff = Σ min_link).
             let rings = req.rings.isEmpty ? [Array(0..<p.count)] : req.rings
             return topo.ringFigures(rings: rings, participants: p)
         default:

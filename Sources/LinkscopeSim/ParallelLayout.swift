@@ -2,7 +2,7 @@ import LinkscopeCostModel
 import LinkscopeScenario
 
 /// Where each rank of a data × tensor × pipeline job sits, and which layers each model chunk holds.
-/// Ranks are numbered tensor-fastest, then pipeline, then data (formulas.md §15: tensor groups inside a
+/// Ranks are numbered tensor-fastest, then pipeline, then data (docs/cost-model.md §15: tensor groups inside a
 /// node, data parallelism across them): rank = t + T·(p + P·d), GPU = the job's `gpus[rank]`.
 struct ParallelLayout {
     let data: Int

@@ -58,7 +58,7 @@ enum PipelineOrder {
     }
 
     /// Contiguous split of `weights` into `parts` non-empty groups minimising the heaviest group
-    /// (formulas.md §13 stage balancing); ties go to the split that fills earlier groups first.
+    /// (docs/cost-model.md §13 stage balancing); ties go to the split that fills earlier groups first.
     /// Returns group sizes.
     static func balance(_ weights: [Double], parts: Int) -> [Int] {
         let n = weights.count

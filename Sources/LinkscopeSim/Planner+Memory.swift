@@ -3,7 +3,7 @@ import LinkscopeScenario
 import LinkscopeUnits
 
 extension Planner {
-    /// Peak memory of every GPU of the layout (formulas.md §12): its stage's weights, gradients and
+    /// Peak memory of every GPU of the layout (docs/cost-model.md §12): its stage's weights, gradients and
     /// optimizer state (ZeRO-sharded over the data replicas), plus the activations of the micro-batches
     /// the schedule keeps in flight on that stage.
     func memoryPerGPU(layout: ParallelLayout, model: ModelDescription, training: TrainingDescription) -> [MemoryResult] {
@@ -32,7 +32,7 @@ extension Planner {
                                                             virtualStages: layout.virtual)
             var perMicro: Int64 = 0
             for c in layout.chunks(ofStage: p) {
-                // Frozen layers keep no activations for backward (formulas.md §16).
+                // Frozen layers keep no activations for backward (docs/cost-model.md §16).
                 for l in layout.chunks[c] where l >= training.frozenLayers {
                     if let t = model.transformer {
                         if layout.isTransformerBlock(l, model) {

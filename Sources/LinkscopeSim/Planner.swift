@@ -78,7 +78,7 @@ struct Planner {
     }
 
     /// Fraction of the model each shard holds: equal, or whole layers assigned greedily
-    /// (largest layer first to the lightest shard), formulas.md §4.
+    /// (largest layer first to the lightest shard), docs/cost-model.md §4.
     static func shares(servers k: Int, sharding: ShardingPolicy, layerBytes: [Int64]) -> [Double] {
         if sharding == .balanced || layerBytes.isEmpty { return Array(repeating: 1 / Double(k), count: k) }
         var load = Array(repeating: Int64(0), count: k)
@@ -93,7 +93,7 @@ struct Planner {
     }
 
     /// PCIe share for hybrid-pcie: equalise the finish times of the PCIe ring and the NVLink rings
-    /// (formulas.md §11, with α_p and α_n), clamped to [0, 1].
+    /// (docs/cost-model.md §11, with α_p and α_n), clamped to [0, 1].
     func hybridShare(participants: [Int], rings: [[Int]], bytes: Int64) -> Double {
         let nvlink = topo.ringFigures(rings: rings, participants: participants)
         let pcie = topo.ringFigures(rings: [Array(participants.indices)], participants: participants,

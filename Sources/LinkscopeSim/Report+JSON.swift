@@ -1,7 +1,7 @@
 import LinkscopeTimeline
 
 extension Report {
-    /// The JSON report with interface.md's stable keys (more may be added).
+    /// The JSON report with docs/output-formats.md's stable keys (more may be added).
     public var json: JSONValue {
         var fields: [(String, JSONValue)] = [
             ("scenario", .string(scenario)),

@@ -1,6 +1,6 @@
 import LinkscopeUnits
 
-/// The result of simulating a scenario, as the JSON report (interface.md) lays it out.
+/// The result of simulating a scenario, as the JSON report (docs/output-formats.md) lays it out.
 /// Plain values only; the renderers turn it into text, JSON or CSV.
 public struct Report: Sendable {
     public var scenario: String
@@ -96,7 +96,7 @@ public struct PipelineResult: Sendable, Equatable {
     public var stages: Int = 1
     public var microBatches: Int = 1
     public var virtualStages: Int = 1
-    /// The closed form for the same schedule (formulas.md §13).
+    /// The closed form for the same schedule (docs/cost-model.md §13).
     public var formulaBubbleFraction: Double = 0
     /// Bytes each boundary carries per micro-batch, one way (activations; gradients the same back).
     public var boundaryBytes: Int64 = 0

@@ -4,7 +4,7 @@ import LinkscopeScenario
 import LinkscopeSchedule
 
 extension Simulator {
-    /// Elastic data-parallel training (book ch11, formulas.md §17): one training job per segment between
+    /// Elastic data-parallel training (book ch11, docs/cost-model.md §17): one training job per segment between
     /// resizes, each on its own GPU set (the ring is rebuilt for it), and between them a resize job in which
     /// the first surviving GPU broadcasts the weights and optimizer state to the newcomers. Leavers cost
     /// nothing. With `keep: global-batch` each replica's batch becomes global ÷ N'; otherwise the global

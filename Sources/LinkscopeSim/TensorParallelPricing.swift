@@ -8,7 +8,7 @@ import LinkscopeTopology
 /// gpt3-175b on 1024 GPUs that is 590 k collectives (66 M transfers) per iteration. Inside a tensor
 /// group nothing else contends for those links in the modelled schedule (pipeline sends leave the
 /// node, data-parallel syncs come after the pipeline), so above `flowLimit` collectives per iteration
-/// each step's collectives are priced with the ring closed form (formulas.md §6, §14) on the ring
+/// each step's collectives are priced with the ring closed form (docs/cost-model.md §6, §14) on the ring
 /// bandwidth the flow model would use, as one delay, while the links and GPUs are still charged the
 /// exact bytes and the busy time. The collective-fidelity work (an analytical mode for every
 /// uncontended collective) is meant to replace this hook.

@@ -1,7 +1,7 @@
 import LinkscopeScenario
 import LinkscopeTimeline
 
-/// Deterministic integers only (interface.md): bytes per GPU, per directed link, per collective and
+/// Deterministic integers only (docs/output-formats.md): bytes per GPU, per directed link, per collective and
 /// per iteration, plus the scenario name and the version that wrote it. `check` compares these.
 public struct TrafficAnalysis: Sendable {
     public var json: JSONValue

@@ -1,5 +1,5 @@
 /// Writes a `Timeline` as Chrome Trace Event JSON that Perfetto and chrome://tracing open
-/// (spec/traces.md §1.8).
+/// (the Chrome Trace Event Format; docs/output-formats.md).
 ///
 /// - A top-level object: `otherData` (generator, title, metadata, collectives), `displayTimeUnit: "ns"`,
 ///   then `traceEvents`, one event per line.

@@ -16,7 +16,7 @@ public enum SpanCategory: UInt8, CaseIterable, Sendable, Hashable {
         }
     }
 
-    /// Colour-independent glyph (traces.md §5.5).
+    /// Colour-independent glyph (docs/dashboard.md).
     public var glyph: Character {
         switch self {
         case .compute: return "#"

@@ -41,7 +41,7 @@ public enum LinkKind: String, CaseIterable, Sendable, Codable {
 }
 
 /// A **directed** link. Full-duplex hardware is two links, one per direction, each with the
-/// per-direction bandwidth (formulas.md §1: vendor "bidi" figures are halved).
+/// per-direction bandwidth (docs/cost-model.md §1: vendor "bidi" figures are halved).
 public struct Link: Hashable, Sendable {
     public var from: Int
     public var to: Int
@@ -61,7 +61,7 @@ public struct Link: Hashable, Sendable {
     }
 }
 
-/// Compute and memory of one GPU model (hardware.md §1). Peaks are datasheet numbers;
+/// Compute and memory of one GPU model (docs/hardware.md §1). Peaks are datasheet numbers;
 /// `efficiency` is achieved/peak, applied by the simulator.
 public struct GPUSpec: Hashable, Sendable {
     public var model: String

@@ -1,7 +1,7 @@
 /// Maximum flow on a small directed graph with real capacities (Dinic's algorithm).
 ///
 /// Used for Blink's root min-cut: the broadcast rate from `r` is `min_{v≠r} maxflow(r→v)`
-/// (Edmonds' branching theorem, formulas.md §10).
+/// (Edmonds' branching theorem, docs/cost-model.md §10).
 /// - Complexity: O(V²E) per `maxFlow` call.
 public struct MaxFlow: Sendable {
     public let nodeCount: Int

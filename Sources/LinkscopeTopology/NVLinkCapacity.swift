@@ -2,12 +2,12 @@ import LinkscopeUnits
 
 /// NVLink capacities among a GPU subset, in bytes/s per direction, indexed by rank (position in
 /// the subset). Only the job's GPUs and NVSwitches carry traffic: a GPU outside the subset never
-/// relays (Blink, formulas.md §10 step 1).
+/// relays (Blink, docs/cost-model.md §10 step 1).
 ///
 /// Two kinds of capacity:
 /// - `direct[i][j]`: GPU-to-GPU NVLink arcs (all lanes summed).
 /// - NVSwitch domains (NVSwitches joined by NVLink): each GPU's `up[i]` (GPU→switches) and
-///   `down[i]` (switches→GPU) totals. The crossbar is non-blocking (hardware.md §6), so a GPU pair
+///   `down[i]` (switches→GPU) totals. The crossbar is non-blocking (docs/hardware.md §6), so a GPU pair
 ///   in one domain is limited only by those totals.
 public struct NVLinkCapacity: Sendable {
     /// The subset, as GPU numbers, in rank order.

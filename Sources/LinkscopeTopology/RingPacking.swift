@@ -8,7 +8,7 @@ public struct RingChannel: Sendable, Hashable {
     public var rate: Bandwidth
 }
 
-/// Several directed rings sharing the NVLink capacities (formulas.md §6: r concurrent rings give
+/// Several directed rings sharing the NVLink capacities (docs/cost-model.md §6: r concurrent rings give
 /// `B_ring,eff = Σ_rings min_link`). Multi-ring all-reduce splits the buffer by `rate / totalRate`.
 public struct RingPacking: Sendable, Hashable {
     public var rings: [RingChannel]
@@ -114,7 +114,7 @@ extension Topology {
     }
 
     /// Best single ring over any links, each hop on its `route` (NVLink, or PCIe/QPI/network
-    /// fallback), links shared by several hops divided among them (formulas.md §6, last rule).
+    /// fallback), links shared by several hops divided among them (docs/cost-model.md §6, last rule).
     /// Every order is tried for up to 8 GPUs; larger sets try the given order and the NVLink rings.
     /// - Returns: the ring (GPU numbers) and its bottleneck rate, nil for fewer than 2 GPUs or
     ///   when some hop has no route.

@@ -4,7 +4,7 @@ import LinkscopeUnits
 public enum PathPreference: UInt8, Sendable, Hashable {
     /// The router's choice: fewest hops, NVLink preferred, PCIe / inter-socket as fallback.
     case automatic
-    /// Never NVLink (hybrid PCIe+NVLink's PCIe share, formulas.md §11).
+    /// Never NVLink (hybrid PCIe+NVLink's PCIe share, docs/cost-model.md §11).
     case avoidNVLink
     /// NVLink only; nil route when none exists.
     case nvlinkOnly

@@ -8,7 +8,7 @@ public struct PackedTree: Sendable, Hashable {
     public var root: Int { parent.firstIndex(of: -1) ?? 0 }
 }
 
-/// A packing of trees and the rate bound it approaches (formulas.md §10).
+/// A packing of trees and the rate bound it approaches (docs/cost-model.md §10).
 public struct TreePacking: Sendable, Hashable {
     /// The optimum: broadcast, the root min-cut `min_v maxflow(root→v)`; all-reduce, the
     /// Nash-Williams partition bound (exact for ≤ 9 GPUs and for NVSwitch sets, else the packing).
@@ -88,7 +88,7 @@ struct TreePacker {
 
 extension Topology {
     /// Broadcast arborescence packing over the NVLink capacity graph of `gpus` (Blink,
-    /// formulas.md §10): rate from root `r` is `min_{v≠r} maxflow(r→v)`; with `root` nil the
+    /// docs/cost-model.md §10): rate from root `r` is `min_{v≠r} maxflow(r→v)`; with `root` nil the
     /// best root (lowest rank on ties). NVSwitch sets use two-hop trees `r → j → rest`, each at
     /// `U/(m−1)`, which together reach the uplink `U`.
     public func broadcastTrees(gpus: [Int], root: Int? = nil) -> TreePacking {

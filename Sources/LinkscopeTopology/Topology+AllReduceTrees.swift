@@ -1,7 +1,7 @@
 import LinkscopeUnits
 
 extension Topology {
-    /// Undirected spanning-tree packing for all-reduce over the NVLink graph of `gpus` (formulas.md
+    /// Undirected spanning-tree packing for all-reduce over the NVLink graph of `gpus` (docs/cost-model.md
     /// §10): reduce up and broadcast down the same tree use the two directions of each link, so an
     /// edge's capacity is its smaller direction. Rate bound: Nash-Williams/Tutte
     /// `min_P c(crossing P)/(|P| − 1)`, attained fractionally; exact by partition enumeration for

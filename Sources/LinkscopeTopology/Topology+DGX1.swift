@@ -1,7 +1,7 @@
 import LinkscopeUnits
 
 extension NodeTemplate {
-    /// NVLink2 link counts of the DGX-1 (V100) hybrid cube-mesh (hardware.md §7, from msccl-tools
+    /// NVLink2 link counts of the DGX-1 (V100) hybrid cube-mesh (docs/hardware.md §7, from msccl-tools
     /// `sccl/topologies/nvidia.py`). Every row sums to 6 links = 150 GB/s per direction.
     static let dgx1V100Links: [[Int]] = [
         [0, 2, 1, 1, 2, 0, 0, 0],
@@ -34,7 +34,7 @@ extension NodeTemplate {
         return t
     }
 
-    /// Plain PCIe box (hardware.md §7 `[Derived]`): 4 V100-class GPUs without NVLink, PCIe Gen3
+    /// Plain PCIe box (docs/hardware.md §7 `[Derived]`): 4 V100-class GPUs without NVLink, PCIe Gen3
     /// switches holding (0,1) and (2,3) under one CPU root complex, one EDR NIC on the root complex.
     static func pcie4GPU() -> NodeTemplate {
         var t = NodeTemplate(presetName: "pcie-4gpu", gpuSpec: .v100, nicBandwidth: HardwareDefaults.edr)

@@ -1,7 +1,7 @@
 import LinkscopeUnits
 
 extension NodeTemplate {
-    /// DGX-2 (hardware.md §7): 16 V100, 12 NVSwitches on two boards of 6 (nvsw0–5 board 0 with
+    /// DGX-2 (docs/hardware.md §7): 16 V100, 12 NVSwitches on two boards of 6 (nvsw0–5 board 0 with
     /// GPUs 0–7, nvsw6–11 board 1 with GPUs 8–15). Each GPU has one NVLink2 to each switch of its
     /// board (150 GB/s per direction); switch `s` and its counterpart `s+6` are joined by 8 links
     /// (200 GB/s per direction, 48 links in all = 1.2 TB/s per direction: full bisection).
@@ -22,7 +22,7 @@ extension NodeTemplate {
         return t
     }
 
-    /// DGX A100 / H100 (hardware.md §7): 8 GPUs, `lanesPerSwitch[s]` NVLinks from every GPU to
+    /// DGX A100 / H100 (docs/hardware.md §7): 8 GPUs, `lanesPerSwitch[s]` NVLinks from every GPU to
     /// NVSwitch `s` (A100: 2 × 6 = 12 links, 300 GB/s; H100: 5/4/4/5 = 18 links, 450 GB/s).
     /// PCIe: 4 switches holding GPU pairs, two per socket, NIC `i` on GPU `i`'s switch.
     static func hgx(name: String, spec: GPUSpec, lanesPerSwitch: [Int], pcie: Bandwidth, nic: Bandwidth,

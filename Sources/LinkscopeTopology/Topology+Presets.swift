@@ -30,7 +30,7 @@ extension Topology {
     /// The preset names `preset(_:)` accepts, in documentation order.
     public static let presetNames = ["dgx1-p100", "dgx1-v100", "dgx2", "dgx-a100", "dgx-h100", "pcie-4gpu"]
 
-    /// Builds a preset system (hardware.md §7), `nodes` copies joined by `fabric` when nodes > 1.
+    /// Builds a preset system (docs/hardware.md §7), `nodes` copies joined by `fabric` when nodes > 1.
     ///
     /// Device order: node 0's devices (GPUs, NVSwitches, PCIe switches, CPUs, NICs), node 1's, ...,
     /// then network leaves and spines. Single-node names are bare ("gpu3"); multi-node names carry

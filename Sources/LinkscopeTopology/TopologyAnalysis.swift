@@ -1,13 +1,13 @@
 import LinkscopeUnits
 
-/// What the `topo` command reports for a GPU set (interface.md "Topology JSON"): NVLink rings,
+/// What the `topo` command reports for a GPU set (docs/output-formats.md "Topology JSON"): NVLink rings,
 /// their packing, the best routed ring, and spanning-tree rates.
 public struct TopologyAnalysis: Sendable {
     /// The GPU numbers analysed, in rank order (tree parent arrays index this list).
     public var gpus: [Int]
     /// `nvlink_rings`: distinct NVLink Hamiltonian cycles (GPU numbers); empty when none exists.
     public var nvlinkRings: [[Int]]
-    /// Directed NVLink rings with rates for multi-ring all-reduce (formulas.md §6).
+    /// Directed NVLink rings with rates for multi-ring all-reduce (docs/cost-model.md §6).
     public var ringPacking: RingPacking
     /// `ring_rate_gbps`: best single ring over any links (NVLink or PCIe/QPI/network fallback).
     public var ringRate: Bandwidth

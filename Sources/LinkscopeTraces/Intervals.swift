@@ -1,4 +1,4 @@
-/// Interval helpers with HTA's merge rule (spec/traces.md §3.4): sort by start, a new group starts only
+/// Interval helpers with HTA's merge rule (docs/trace-analysis.md §3.4): sort by start, a new group starts only
 /// when a start is strictly after the running maximum end, so touching intervals merge.
 enum Intervals {
     /// Merged, sorted, disjoint intervals.

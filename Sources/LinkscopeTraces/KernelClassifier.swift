@@ -1,4 +1,4 @@
-/// HTA's kernel types (spec/traces.md §3.3).
+/// HTA's kernel types (docs/trace-analysis.md §3.3).
 public enum KernelType: String, Sendable, CaseIterable {
     case computation = "COMPUTATION"
     case communication = "COMMUNICATION"
@@ -12,7 +12,7 @@ public enum HTARules: String, Sendable {
     /// memory, and computation is anything not matching `(^nccl.*Kernel)|(.*(Memcpy)|(Memset))|(.*Sync)`;
     /// the idle breakdown takes kernel/memcpy/memset categories with any stream ≠ -1.
     case v0_5 = "0.5.0"
-    /// The newer rules written down in spec/traces.md §3.3 (commit f4d0062, around v0.6).
+    /// The newer rules written down in docs/trace-analysis.md §3.3 (commit f4d0062, around v0.6).
     case current = "0.6"
 }
 

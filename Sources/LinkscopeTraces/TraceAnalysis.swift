@@ -134,7 +134,7 @@ public struct StragglerScore: Sendable, Equatable {
     public var lateness: Double
 }
 
-/// HTA-compatible analysis of a set of per-rank traces (spec/traces.md §3).
+/// HTA-compatible analysis of a set of per-rank traces (docs/trace-analysis.md §3).
 ///
 /// ```swift
 /// let traces = try paths.map { try TraceReader.read(path: $0) }

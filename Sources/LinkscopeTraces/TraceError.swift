@@ -33,7 +33,7 @@ public struct TraceError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `FILE:LINE:COLUMN: error: MESSAGE (byte N)`, the form the CLI prints (interface.md).
+    /// `FILE:LINE:COLUMN: error: MESSAGE (byte N)`, the form the CLI prints (docs/output-formats.md).
     public var description: String {
         var s = file
         if let line { s += ":\(line)" }

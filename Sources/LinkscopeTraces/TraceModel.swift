@@ -1,6 +1,6 @@
 import LinkscopeTimeline
 
-/// Where a trace's rank number came from (spec/traces.md §2.1).
+/// Where a trace's rank number came from (docs/trace-analysis.md §2.1).
 public enum RankSource: String, Sendable {
     /// `distributedInfo.rank` in the file.
     case distributedInfo = "distributedInfo.rank"
@@ -12,7 +12,7 @@ public enum RankSource: String, Sendable {
     case linkscope = "linkscope otherData"
 }
 
-/// What a slice is, from its category (spec/traces.md §2.3, §2.10).
+/// What a slice is, from its category (docs/trace-analysis.md §2.3, §2.10).
 public enum TraceEventKind: UInt8, Sendable {
     /// `kernel` / legacy `Kernel` with stream and correlation.
     case kernel
@@ -45,7 +45,7 @@ public struct TraceEvent: Sendable {
     /// file's own zero (add `RankTrace.baseTimeNanoseconds` for absolute time).
     public var ts: Int64
     public var dur: Int64
-    /// The literals as Double µs, for HTA's ceil/floor rounding (spec/traces.md §3.2).
+    /// The literals as Double µs, for HTA's ceil/floor rounding (docs/trace-analysis.md §3.2).
     public var tsMicros: Double
     public var durMicros: Double
     public var pid: Int64

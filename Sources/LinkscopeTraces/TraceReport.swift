@@ -1,10 +1,10 @@
 import LinkscopeTimeline
 
-/// Renders a `TraceAnalysis` as aligned text tables or as JSON (spec/interface.md, `analyze`).
+/// Renders a `TraceAnalysis` as aligned text tables or as JSON (docs/output-formats.md, `analyze`).
 public enum TraceReport {
     // MARK: JSON
 
-    /// One object per rank with the fixed keys of interface.md first, then the extras.
+    /// One object per rank with the fixed keys of docs/output-formats.md first, then the extras.
     public static func json(_ a: TraceAnalysis, kernelLimit: Int? = nil) -> JSONValue {
         .array(a.ranks.map { rankJSON($0, kernelLimit: kernelLimit ?? a.options.topKernels) })
     }

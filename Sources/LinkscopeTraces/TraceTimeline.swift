@@ -158,7 +158,7 @@ public enum TraceTimeline {
     }
 
     /// What an NCCL kernel did, from the collective metadata args when present, else from its name
-    /// (spec/traces.md §2.8; the name is only a hint).
+    /// (docs/trace-analysis.md §2.8; the name is only a hint).
     public static func ncclInfo(name: String, args: [(String, JSONValue)]) -> (op: String, algorithm: String, bytes: Int64, ranks: [Int]?) {
         let base = name.split(separator: "(", maxSplits: 1).first.map(String.init) ?? name
         let parts = base.split(separator: "_").map(String.init)

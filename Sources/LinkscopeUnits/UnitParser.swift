@@ -27,7 +27,7 @@ public enum UnitError: Error, Equatable, Sendable {
     }
 }
 
-/// Exact parsing of quantities with explicit units (interface.md: "a bare number is an error").
+/// Exact parsing of quantities with explicit units (docs/scenario-reference.md: "a bare number is an error").
 public enum UnitParser {
     public static let sizeUnits = ["B", "KB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB"]
     public static let bandwidthUnits = ["GB/s", "Gb/s", "GiB/s", "MB/s", "Mb/s", "MiB/s", "TB/s", "Tb/s"]

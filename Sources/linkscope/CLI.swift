@@ -29,7 +29,7 @@ enum CLI {
             let code = command.exitCode(for: error)
             if code == .success { command.exit(withError: error) }
             if code == .validationFailure || code.rawValue == 64 {
-                // Usage errors are bad input too (interface.md: exit 2).
+                // Usage errors are bad input too (docs/output-formats.md: exit 2).
                 fail(command.fullMessage(for: error) + "\n" + "Run 'linkscope --help' for usage.", code: 2)
             }
             if let exitCode = error as? ExitCode { exit(exitCode.rawValue) }

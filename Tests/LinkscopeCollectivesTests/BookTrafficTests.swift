@@ -3,7 +3,7 @@ import LinkscopeCostModel
 import LinkscopeSchedule
 import Testing
 
-/// formulas.md §21 A from compiled schedules: M = 4,805,528 B at N = 2, 4, 8.
+/// docs/cost-model.md §21 A from compiled schedules: M = 4,805,528 B at N = 2, 4, 8.
 let bookM: Int64 = 4_805_528
 
 struct BookCase: Sendable {

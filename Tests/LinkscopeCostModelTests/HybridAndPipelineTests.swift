@@ -4,7 +4,7 @@ import Testing
 
 struct HybridRow: Sendable { var nvl: Double, pcie: Double, share: Double, speedup: Double }
 
-/// formulas.md §21 H.
+/// docs/cost-model.md §21 H.
 @Test(arguments: [
     HybridRow(nvl: 150, pcie: 16, share: 0.0964, speedup: 1.107),
     HybridRow(nvl: 50, pcie: 12, share: 0.1935, speedup: 1.24),
@@ -36,7 +36,7 @@ func hybridShareTable(row: HybridRow) {
     #expect(abs(t - 1.5 * 1e9 / 62e9) < 1e-12)
 }
 
-/// formulas.md §21 P: 3 layers on 3 GPUs, 3 inputs, cost 1 per input per layer each way.
+/// docs/cost-model.md §21 P: 3 layers on 3 GPUs, 3 inputs, cost 1 per input per layer each way.
 @Test func bookPipelineExample() {
     let vanilla = CostFormulas.vanillaPipeline(stages: 3, microBatches: 3, forward: 1, backward: 1)
     #expect(vanilla.iterationTime == 18)

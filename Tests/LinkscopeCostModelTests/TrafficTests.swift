@@ -1,7 +1,7 @@
 import Testing
 @testable import LinkscopeCostModel
 
-/// formulas.md §21 A: the book CNN, M = 4,805,528 B.
+/// docs/cost-model.md §21 A: the book CNN, M = 4,805,528 B.
 let bookM: Int64 = 4_805_528
 
 struct BookRow: Sendable {

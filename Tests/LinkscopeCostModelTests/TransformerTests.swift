@@ -40,7 +40,7 @@ func transformerParameterCounts(name: String, expected: Int64) throws {
     #expect(relative(layers.reduce(0) { $0 + $1.forwardFLOPs }, 2 * 4_089_184_256) < 1e-12)
 }
 
-/// Chapter 7's split: the middle GPU holds no parameters; boundaries carry formulas.md §21 B's bytes
+/// Chapter 7's split: the middle GPU holds no parameters; boundaries carry docs/cost-model.md §21 B's bytes
 /// at batch 128.
 @Test func bookChapter7Split() throws {
     let layers = try #require(ModelCatalog.layers("book-ch7-split"))

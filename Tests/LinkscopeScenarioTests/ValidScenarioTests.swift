@@ -5,7 +5,7 @@ import LinkscopeUnits
 import Testing
 @testable import LinkscopeScenario
 
-/// The interface.md example, verbatim.
+/// The docs/scenario-reference.md example, verbatim.
 let interfaceExample = """
     name: PS vs ring all-reduce on a DGX-1 (V100)
     cluster:

@@ -1,7 +1,7 @@
 import Testing
 import LinkscopeSim
 
-/// Bandwidth-bound cases must agree with their closed forms within 1 % (formulas.md §3, §6, §10).
+/// Bandwidth-bound cases must agree with their closed forms within 1 % (docs/cost-model.md §3, §6, §10).
 @Suite struct FormulaAgreementTests {
     @Test(arguments: [4, 8])
     func ringAllReduceOnUniformRing(n: Int) throws {

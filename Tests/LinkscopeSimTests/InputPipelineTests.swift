@@ -89,7 +89,7 @@ private func loaderScenario(gpus: Int, loader: String?) -> String {
     #expect(together[0].aloneIterationTime == apart[0].aloneIterationTime)
 }
 
-/// Book ch8 / formulas.md §16: freezing the CNN's two conv layers removes their backward and leaves only
+/// Book ch8 / docs/cost-model.md §16: freezing the CNN's two conv layers removes their backward and leaves only
 /// fc1-fc3 (1,182,566 parameters) in the ring all-reduce: 2(N−1)/N of that per GPU.
 @Test func frozenLayersSkipBackwardAndSync() throws {
     func run(_ frozen: Int) throws -> Report {

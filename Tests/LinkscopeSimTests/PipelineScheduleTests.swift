@@ -49,7 +49,7 @@ func bubbleOfVanilla(k: Int) throws {
     #expect(p.microBatches == 1)
 }
 
-/// The book's pipeline (formulas.md §21 P): 3 layers on 3 GPUs, 3 inputs: vanilla idles 66.7 %, the
+/// The book's pipeline (docs/cost-model.md §21 P): 3 layers on 3 GPUs, 3 inputs: vanilla idles 66.7 %, the
 /// pipelined schedule 40 %.
 @Test func bookPipelineOnTheTimeline() throws {
     let vanilla = try #require(try simulate(pipelineScenario(stages: 3, micro: 3, schedule: "vanilla")).report.pipeline)
@@ -59,7 +59,7 @@ func bubbleOfVanilla(k: Int) throws {
 }
 
 /// Activations go forward and gradients back over the links between stage GPUs: per boundary and
-/// micro-batch b·(activation bytes) each way (formulas.md §13).
+/// micro-batch b·(activation bytes) each way (docs/cost-model.md §13).
 @Test func pipelineSendsActivationsAndGradients() throws {
     let yaml = """
     name: p2p

@@ -53,7 +53,7 @@ func tensorAllReduceSizes(recompute: String, perLayer: Int) throws {
 }
 
 /// A data × tensor × pipeline job reports tokens/s and MFU, and its data-parallel sync runs per
-/// (stage, tensor rank) group over 1/(t·p) of the gradients (formulas.md §15).
+/// (stage, tensor rank) group over 1/(t·p) of the gradients (docs/cost-model.md §15).
 @Test func hybridLayoutSyncGroups() throws {
     let yaml = """
     name: 3d

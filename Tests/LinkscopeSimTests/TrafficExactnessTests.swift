@@ -1,7 +1,7 @@
 import Testing
 import LinkscopeSim
 
-/// formulas.md §21 A: the book's MNIST CNN, M = 4,805,528 B, per-worker and per-server bytes exact.
+/// docs/cost-model.md §21 A: the book's MNIST CNN, M = 4,805,528 B, per-worker and per-server bytes exact.
 @Suite struct TrafficExactnessTests {
     static let m: Int64 = 4_805_528
 

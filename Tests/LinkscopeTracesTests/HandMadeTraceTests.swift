@@ -2,7 +2,7 @@ import Testing
 import LinkscopeTimeline
 @testable import LinkscopeTraces
 
-/// Small traces written by hand, one per HTA rule (spec/traces.md §3).
+/// Small traces written by hand, one per HTA rule (docs/trace-analysis.md §3).
 struct HandMadeTraceTests {
     /// A kernel slice (GPU pid 0, tid = stream).
     static func kernel(_ name: String, ts: String, dur: String, stream: Int = 7, corr: Int, cat: String = "kernel") -> String {

@@ -3,7 +3,7 @@ import Testing
 import LinkscopeTimeline
 @testable import LinkscopeTraces
 
-/// Oracles that HTA's own tests assert on the shared traces (spec/traces.md §3.12), plus gzip failures.
+/// Oracles that HTA's own tests assert on the shared traces (docs/trace-analysis.md §3.12), plus gzip failures.
 @Suite(.disabled(if: SharedTraces.missing, "shared Kineto traces not found (set LINKSCOPE_SHARED)"))
 struct RealTraceTests {
     @Test func ncclDataHas21NCCLKernelsWithCollectiveArgs() throws {
@@ -38,7 +38,7 @@ struct RealTraceTests {
         let n = t.events.filter {
             $0.category >= 0 && $0.category != traceCat && $0.ts >= 1_682_725_898_237_042_000 && $0.ts <= 1_682_725_898_240_570_000
         }.count
-        // spec/traces.md §3.12 quotes 93 from a newer HTA test; HTA 0.5.0's own parse_trace_file gives 96
+        // docs/trace-analysis.md §3.12 quotes 93 from a newer HTA test; HTA 0.5.0's own parse_trace_file gives 96
         // (65 cpu_op, 26 cuda_runtime, 5 kernel), and so do we.
         #expect(n == 96)
         let a = TraceAnalysis(traces: [t])
