@@ -86,9 +86,16 @@ struct Accounting {
                 }
             }
         }
+        // Collectives the NCCL-like model priced analytically: their bytes and busy time, which the fabric
+        // never saw, are charged to the links they use.
+        var jobLinkBytes = result.linkBytes, jobLinkBusy = result.linkBusy
+        for c in job.linkCharges {
+            jobLinkBytes[c.link] += c.bytes
+            jobLinkBusy[c.link] += c.busy
+        }
         for l in 0..<linkBytes.count {
-            linkBytes[l] += result.linkBytes[l]
-            linkBusy[l] += result.linkBusy[l]
+            linkBytes[l] += jobLinkBytes[l]
+            linkBusy[l] += jobLinkBusy[l]
         }
         if !job.analyticLoads.isEmpty { addAnalytic(job, result: result, offset: offset) }
         events += result.events

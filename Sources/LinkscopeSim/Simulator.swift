@@ -93,13 +93,9 @@ public enum Simulator {
         var offset = 0.0
 
         for job in jobs {
-            var result = try execute(job.schedule, label: job.label, fabric: fabric, topology: topology,
+            let result = try execute(job.schedule, label: job.label, fabric: fabric, topology: topology,
                                      mirrors: job.mirrorOf)
             if let shared = job.shared { report.jobs = shared.results(result) }
-            for c in job.linkCharges {  // analytically priced collectives
-                result.linkBytes[c.link] += c.bytes
-                result.linkBusy[c.link] += c.busy
-            }
             let perCollective = acc.add(job: job, result: result, offset: offset)
             for (meta, var agg) in zip(job.collectives, perCollective) {
                 let time = agg.end - agg.start
