@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module map (each library imports only the ones listed before it; see README "Architecture"):
-//   Units → Topology → CostModel → Schedule → Engine → Fabric → Collectives → Planning → Timeline → Traces
+//   JSON, Units → Topology → CostModel → Schedule → Engine → Fabric → Collectives → Planning → Timeline → Traces
 //   → Scenario → Sim → Replay → Dashboard → linkscope (CLI)
 // Real training (issue 8): CBLAS → Kernels → Training → Profile (→ MPI behind the "MPI" trait) → linkscope.
 let package = Package(
@@ -26,15 +26,15 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
+        .target(name: "LinkscopeJSON"),
         .target(name: "LinkscopeUnits"),
         .target(name: "LinkscopeTopology", dependencies: ["LinkscopeUnits"]),
         .target(name: "LinkscopeCostModel", dependencies: ["LinkscopeUnits"]),
         .target(name: "LinkscopeSchedule", dependencies: ["LinkscopeUnits"]),
-        .target(name: "LinkscopeEngine", dependencies: [
-            "LinkscopeUnits", .product(name: "HeapModule", package: "swift-collections"),
-        ]),
+        .target(name: "LinkscopeEngine", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "LinkscopeFabric", dependencies: [
             "LinkscopeUnits", "LinkscopeTopology", "LinkscopeSchedule", "LinkscopeEngine",
+            .product(name: "HeapModule", package: "swift-collections"),
         ]),
         .target(name: "LinkscopeCollectives", dependencies: [
             "LinkscopeUnits", "LinkscopeSchedule", "LinkscopeCostModel",
@@ -42,68 +42,72 @@ let package = Package(
         .target(name: "LinkscopePlanning", dependencies: [
             "LinkscopeUnits", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeCollectives",
         ]),
-        .target(name: "LinkscopeTimeline", dependencies: ["LinkscopeUnits"]),
-        .target(name: "LinkscopeTraces", dependencies: ["LinkscopeUnits", "LinkscopeTimeline", "CZlib"]),
+        .target(name: "LinkscopeTimeline", dependencies: ["LinkscopeUnits", "LinkscopeJSON"]),
+        .target(name: "LinkscopeTraces", dependencies: ["LinkscopeUnits", "LinkscopeJSON", "LinkscopeTimeline", "CZlib"]),
         .target(name: "LinkscopeScenario", dependencies: [
             "LinkscopeUnits", "LinkscopeTopology", "LinkscopeCostModel", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "LinkscopeSim", dependencies: [
             "LinkscopeUnits", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeSchedule",
-            "LinkscopeEngine", "LinkscopeFabric", "LinkscopeCollectives", "LinkscopePlanning", "LinkscopeTimeline",
+            "LinkscopeFabric", "LinkscopeCollectives", "LinkscopePlanning", "LinkscopeJSON", "LinkscopeTimeline",
             "LinkscopeScenario",
         ]),
         .target(name: "LinkscopeReplay", dependencies: [
-            "LinkscopeUnits", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeSchedule",
+            "LinkscopeUnits", "LinkscopeJSON", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeSchedule",
             "LinkscopeFabric", "LinkscopeCollectives", "LinkscopeCostModel", "LinkscopePlanning", "CZlib",
             "LinkscopeSim",
         ]),
         .target(name: "LinkscopeKernels", dependencies: ["CBLAS"]),
         .target(name: "LinkscopeTraining", dependencies: [
             "LinkscopeKernels", "LinkscopeUnits", "LinkscopeSchedule", "LinkscopeCollectives", "LinkscopeCostModel",
-            "LinkscopeTimeline",
         ]),
         .target(name: "LinkscopeProfile", dependencies: [
-            "LinkscopeTraining", "LinkscopeKernels", "LinkscopeUnits", "LinkscopeTopology", "LinkscopeCostModel",
-            "LinkscopeSchedule", "LinkscopeFabric", "LinkscopeTimeline", "LinkscopeScenario", "LinkscopeSim",
+            "LinkscopeTraining", "LinkscopeKernels", "LinkscopeSchedule", "LinkscopeFabric", "LinkscopeJSON",
+            "LinkscopeTimeline", "LinkscopeScenario", "LinkscopeSim",
         ]),
         .target(name: "LinkscopeMPI", dependencies: [
-            "LinkscopeTraining", "LinkscopeKernels", "LinkscopeTimeline",
+            "LinkscopeTraining", "LinkscopeKernels", "LinkscopeJSON",
             .target(name: "CMPI", condition: .when(traits: ["MPI"])),
         ]),
         .target(name: "LinkscopeFuzz", dependencies: ["LinkscopeUnits", "LinkscopeScenario", "LinkscopeSim"]),
         .target(name: "LinkscopeDashboard", dependencies: [
-            "LinkscopeUnits", "LinkscopeTimeline", "CNcurses",
+            "LinkscopeUnits", "LinkscopeCostModel", "LinkscopeTimeline", "CNcurses",
         ]),
         .executableTarget(name: "linkscope", dependencies: [
             "LinkscopeUnits", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeSim",
-            "LinkscopeScenario", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeDashboard", "LinkscopeReplay",
+            "LinkscopeScenario", "LinkscopeJSON", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeDashboard", "LinkscopeReplay",
             "LinkscopeCollectives", "LinkscopeTraining", "LinkscopeProfile", "LinkscopeMPI",
             "LinkscopePlanning", "LinkscopeFabric", "LinkscopeSchedule",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "LinkscopeBench", dependencies: [
             "LinkscopeUnits", "LinkscopeEngine", "LinkscopeSchedule", "LinkscopeFabric", "LinkscopeSim",
-            "LinkscopeTopology", "LinkscopeScenario", "LinkscopeTraces", "LinkscopeDashboard", "LinkscopeTimeline",
+            "LinkscopeTopology", "LinkscopeScenario", "LinkscopeTraces", "LinkscopeDashboard",
             "LinkscopeKernels", "LinkscopeTraining",
             "LinkscopeFuzz",
         ]),
 
+        .testTarget(name: "LinkscopeJSONTests", dependencies: ["LinkscopeJSON"]),
         .testTarget(name: "LinkscopeUnitsTests", dependencies: ["LinkscopeUnits"]),
-        .testTarget(name: "LinkscopeTopologyTests", dependencies: ["LinkscopeTopology"]),
+        .testTarget(name: "LinkscopeTopologyTests", dependencies: ["LinkscopeTopology", "LinkscopeUnits"]),
         .testTarget(name: "LinkscopeCostModelTests", dependencies: ["LinkscopeCostModel"]),
-        .testTarget(name: "LinkscopeEngineTests", dependencies: ["LinkscopeEngine"]),
+        .testTarget(name: "LinkscopeEngineTests", dependencies: ["LinkscopeEngine", "LinkscopeUnits"]),
         .testTarget(name: "LinkscopeFabricTests", dependencies: [
-            "LinkscopeFabric", "LinkscopeTopology", "LinkscopeSchedule",
+            "LinkscopeFabric", "LinkscopeTopology", "LinkscopeSchedule", "LinkscopeUnits",
         ]),
         .testTarget(name: "LinkscopeCollectivesTests", dependencies: [
             "LinkscopeCollectives", "LinkscopeSchedule", "LinkscopeCostModel",
         ]),
         .testTarget(name: "LinkscopeTimelineTests", dependencies: ["LinkscopeTimeline"]),
-        .testTarget(name: "LinkscopeTracesTests", dependencies: ["LinkscopeTraces", "LinkscopeTimeline"],
+        .testTarget(name: "LinkscopeTracesTests", dependencies: [
+            "LinkscopeTraces", "LinkscopeJSON", "LinkscopeTimeline", "LinkscopeUnits",
+        ],
                     exclude: ["Reference"]),
-        .testTarget(name: "LinkscopeScenarioTests", dependencies: ["LinkscopeScenario", "LinkscopeTopology", "LinkscopeCostModel"]),
+        .testTarget(name: "LinkscopeScenarioTests", dependencies: [
+            "LinkscopeScenario", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeUnits",
+        ]),
         .testTarget(name: "LinkscopeSimTests", dependencies: [
-            "LinkscopeSim", "LinkscopeScenario", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeTimeline",
+            "LinkscopeSim", "LinkscopeScenario", "LinkscopeCostModel", "LinkscopeJSON", "LinkscopeTimeline",
         ]),
         .testTarget(name: "LinkscopeFuzzTests", dependencies: ["LinkscopeFuzz", "LinkscopeScenario"]),
         .testTarget(name: "LinkscopeDashboardTests", dependencies: ["LinkscopeDashboard", "LinkscopeTimeline"],
@@ -114,11 +118,11 @@ let package = Package(
         ]),
         .testTarget(name: "LinkscopeReplayTests", dependencies: [
             "LinkscopeReplay", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeTimeline", "LinkscopeSim",
-            "LinkscopeScenario",
+            "LinkscopeScenario", "LinkscopeUnits",
         ], exclude: ["Fixtures"]),
         .testTarget(name: "LinkscopeKernelsTests", dependencies: ["LinkscopeKernels"]),
         .testTarget(name: "LinkscopeTrainingTests", dependencies: [
-            "LinkscopeTraining", "LinkscopeKernels", "LinkscopeProfile", "LinkscopeCollectives",
+            "LinkscopeTraining", "LinkscopeKernels", "LinkscopeProfile", "LinkscopeJSON", "LinkscopeTimeline",
         ]),
     ]
 )

@@ -4,7 +4,7 @@
 import CMPI
 import Foundation
 import LinkscopeKernels
-import LinkscopeTimeline
+import LinkscopeJSON
 import LinkscopeTraining
 
 /// What one MPI run measured (every rank computes it; rank 0 prints it).

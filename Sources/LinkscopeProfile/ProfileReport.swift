@@ -1,4 +1,5 @@
 import Foundation
+import LinkscopeJSON
 import LinkscopeTimeline
 
 /// Text, JSON and CSV renderings of a `ProfileComparison`.

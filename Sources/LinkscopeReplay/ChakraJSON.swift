@@ -1,4 +1,4 @@
-import LinkscopeTimeline
+import LinkscopeJSON
 
 /// The JSON forms of a Chakra trace (docs/trace-analysis.md §4.4):
 /// - `chakra_jsonizer` output: `MessageToJson(GlobalMetadata)` followed by `MessageToJson(Node)` for every

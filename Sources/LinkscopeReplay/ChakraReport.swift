@@ -1,4 +1,4 @@
-import LinkscopeTimeline
+import LinkscopeJSON
 import LinkscopeUnits
 
 /// Text and JSON renderings of a Chakra replay (a `ReplayResult` from `ChakraPlan.run`). Stable, deterministic.

@@ -1,4 +1,5 @@
 import LinkscopeCostModel
+import LinkscopeJSON
 import LinkscopeTimeline
 import LinkscopeTraces
 import LinkscopeUnits

@@ -1,4 +1,4 @@
-import LinkscopeTimeline
+import LinkscopeJSON
 import LinkscopeUnits
 
 /// Text and JSON renderings of a `ReplayResult` (stable keys, deterministic order).

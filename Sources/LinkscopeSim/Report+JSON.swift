@@ -1,4 +1,4 @@
-import LinkscopeTimeline
+import LinkscopeJSON
 
 extension Report {
     /// The JSON report with docs/output-formats.md's stable keys (more may be added).

@@ -1,4 +1,4 @@
-import LinkscopeTimeline
+import LinkscopeJSON
 import LinkscopeUnits
 
 extension Report {

@@ -1,3 +1,5 @@
+import LinkscopeJSON
+
 /// Comma-separated values from rows of JSON objects: the one place every command renders its CSV.
 ///
 /// Schema rules (docs/output-formats.md): the first line names the columns; numbers are written as in the JSON

@@ -1,3 +1,5 @@
+import LinkscopeJSON
+
 /// Writes a `Timeline` as Chrome Trace Event JSON that Perfetto and chrome://tracing open
 /// (the Chrome Trace Event Format; docs/output-formats.md).
 ///

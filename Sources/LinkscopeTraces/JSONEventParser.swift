@@ -1,4 +1,4 @@
-import LinkscopeTimeline
+import LinkscopeJSON
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

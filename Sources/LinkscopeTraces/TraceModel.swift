@@ -1,4 +1,4 @@
-import LinkscopeTimeline
+import LinkscopeJSON
 
 /// Where a trace's rank number came from (docs/trace-analysis.md §2.1).
 public enum RankSource: String, Sendable {

@@ -1,4 +1,4 @@
-import LinkscopeTimeline
+import LinkscopeJSON
 
 /// Reads Chrome-trace / PyTorch profiler (Kineto) JSON, plain or gzip-compressed, one event at a time.
 ///

@@ -1,4 +1,4 @@
-import LinkscopeTimeline
+import LinkscopeJSON
 
 /// Renders a `TraceAnalysis` as aligned text tables or as JSON (docs/output-formats.md, `analyze`).
 public enum TraceReport {

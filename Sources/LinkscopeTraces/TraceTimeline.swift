@@ -1,4 +1,5 @@
 import LinkscopeUnits
+import LinkscopeJSON
 import LinkscopeTimeline
 
 /// Converts read traces into the `Timeline` that `linkscope view` draws.

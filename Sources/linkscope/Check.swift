@@ -1,6 +1,6 @@
 import ArgumentParser
 import LinkscopeSim
-import LinkscopeTimeline
+import LinkscopeJSON
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +21,7 @@ struct Check: ParsableCommand {
         let baselineText = try IO.read(baseline)
         let stored: JSONValue
         do { stored = try JSONValue.parse(baselineText) } catch {
-            throw InputError(file: baseline, "not a traffic baseline: \(error)")
+            throw CLIError(.file(baseline), .stated("not a traffic baseline: \(error)"))
         }
         let s = try IO.scenario(scenario)
         let run = try IO.simulate(s, options: RunOptions(runSweep: false))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LinkscopeCostModel
+import LinkscopeJSON
 import LinkscopeTimeline
 import LinkscopeUnits
 
@@ -32,14 +33,14 @@ struct Formulas: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
-        guard ranks >= 1 else { throw InputError("--ranks: error: must be at least 1") }
-        guard servers >= 1 else { throw InputError("--servers: error: must be at least 1") }
+        guard ranks >= 1 else { throw CLIError(.option("--ranks"), .mustBeAtLeast(1)) }
+        guard servers >= 1 else { throw CLIError(.option("--servers"), .mustBeAtLeast(1)) }
         let m: Bytes
         let b: Bandwidth
         let a: Seconds
-        do { m = try UnitParser.bytes(size) } catch { throw InputError("--size: error: \(error.message)") }
-        do { b = try UnitParser.bandwidth(bandwidth) } catch { throw InputError("--bandwidth: error: \(error.message)") }
-        do { a = try UnitParser.seconds(latency) } catch { throw InputError("--latency: error: \(error.message)") }
+        do { m = try UnitParser.bytes(size) } catch { throw CLIError(.option("--size"), .underlying(error)) }
+        do { b = try UnitParser.bandwidth(bandwidth) } catch { throw CLIError(.option("--bandwidth"), .underlying(error)) }
+        do { a = try UnitParser.seconds(latency) } catch { throw CLIError(.option("--latency"), .underlying(error)) }
         let rows = CostFormulas.formulaTable(ranks: ranks, bytes: m.count, bandwidth: b.bytesPerSecond, latency: a.value,
                                              servers: servers)
         let schemes: [JSONValue] = rows.map { r in

@@ -1,3 +1,4 @@
+import LinkscopeJSON
 import LinkscopeTimeline
 
 /// One size of a predicted nccl-tests run.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LinkscopeScenario
+import LinkscopeJSON
 import LinkscopeTimeline
 import LinkscopeTopology
 import LinkscopeUnits
@@ -36,7 +37,7 @@ struct Topo: ParsableCommand {
             defaultGPUs = s.gpus
         } else {
             do { topology = try Topology.preset(target, nodes: nodes) } catch {
-                throw InputError("\(target): error: \(error.message)")
+                throw CLIError(.argument(target), .underlying(error))
             }
         }
         var set = defaultGPUs ?? Array(0..<topology.gpuCount)
@@ -44,13 +45,13 @@ struct Topo: ParsableCommand {
             set = []
             for part in gpus.split(separator: ",") {
                 guard let g = Int(part.trimmingCharacters(in: .whitespaces)) else {
-                    throw InputError("--gpus: error: '\(part)' is not a GPU number")
+                    throw CLIError(.option("--gpus"), .notA(expected: "GPU number", value: String(part)))
                 }
                 set.append(g)
             }
         }
         let analysis: TopologyAnalysis
-        do { analysis = try topology.analyze(gpus: set) } catch { throw InputError("--gpus: error: \(error.message)") }
+        do { analysis = try topology.analyze(gpus: set) } catch { throw CLIError(.option("--gpus"), .underlying(error)) }
         switch format {
         case .json: print(json(topology, analysis).serialized(), terminator: "")
         case .csv:

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import LinkscopeSim
+import LinkscopeJSON
 import LinkscopeTimeline
 
 @Suite struct DeterminismTests {

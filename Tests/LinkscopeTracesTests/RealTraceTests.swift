@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LinkscopeJSON
 import LinkscopeTimeline
 @testable import LinkscopeTraces
 

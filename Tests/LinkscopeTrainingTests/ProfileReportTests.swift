@@ -1,5 +1,6 @@
 @testable import LinkscopeProfile
 @testable import LinkscopeTraining
+import LinkscopeJSON
 import LinkscopeTimeline
 import Testing
 

@@ -1,5 +1,5 @@
 import Testing
-import LinkscopeTimeline
+import LinkscopeJSON
 
 @Suite struct JSONValueTests {
     @Test func roundTripsKeepOrderAndTypes() throws {

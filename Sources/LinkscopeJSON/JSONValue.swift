@@ -1,5 +1,3 @@
-import LinkscopeUnits
-
 /// A JSON document built in memory and printed deterministically: keys keep insertion order,
 /// numbers print the same on every run and platform. Used by reports and trace writers.
 public indirect enum JSONValue: Sendable, Equatable {
