@@ -1,9 +1,31 @@
-/// Why the interactive dashboard stopped abnormally (the terminal is restored before these are thrown).
-public enum DashboardError: Error, Sendable, Equatable {
+/// Why the dashboard stopped abnormally (the terminal is restored before these are thrown), or why a what-if
+/// re-simulation failed (shown in the status bar; the previous run stays on screen).
+public enum DashboardError: Error, Sendable, Hashable {
     /// curses could not start on this terminal (not a TTY, unknown TERM).
     case terminalUnavailable
     /// SIGINT, SIGTERM or SIGHUP arrived; the CLI should exit with 128 + signal.
     case interrupted(signal: Int32)
+    /// A what-if asked for no GPUs.
+    case whatIfEmptyGPUSet
+    /// A what-if GPU set names GPUs the topology lacks (or fewer than two).
+    case whatIfGPUSetDoesNotFit(gpus: [Int], topology: String, gpuCount: Int)
+    /// A what-if algorithm name that is not one of the known algorithms.
+    case whatIfUnknownAlgorithm(String)
+    /// The runner rejected the settings or the re-simulation failed; `reason` is the underlying error's text.
+    case whatIfFailed(reason: String)
+
+    /// The status-bar text of a what-if failure (after "what-if failed: ").
+    public var message: String {
+        switch self {
+        case .terminalUnavailable: return "the terminal cannot run the dashboard"
+        case .interrupted(let signal): return "interrupted by signal \(signal)"
+        case .whatIfEmptyGPUSet: return "empty GPU set"
+        case .whatIfGPUSetDoesNotFit(let gpus, let topology, let count):
+            return "GPU set \(gpus) does not fit \(topology) (\(count) GPUs)"
+        case .whatIfUnknownAlgorithm(let name): return "unknown algorithm \(name)"
+        case .whatIfFailed(let reason): return reason
+        }
+    }
 }
 
 /// Entry points of the terminal dashboard.

@@ -1,3 +1,4 @@
+import LinkscopeCostModel
 import LinkscopeTimeline
 
 extension DashboardModel {
@@ -34,13 +35,8 @@ extension DashboardModel {
         let collectives: [CollectiveRow] = timeline.collectives.map { c in
             let seconds = Double(max(0, c.end - c.start)) / 1e9
             let algbw = seconds > 0 ? Double(c.bytes) / seconds / 1e9 : 0
-            let n = Double(max(1, c.gpus.count))
-            let factor: Double
-            switch c.op.lowercased() {
-            case "allreduce": factor = 2 * (n - 1) / n
-            case "allgather", "reducescatter", "alltoall": factor = (n - 1) / n
-            default: factor = 1
-            }
+            // nccl-tests' busbw convention; operations outside the vocabulary (e.g. trace-specific names) keep algbw.
+            let factor = CollectiveOp(rawValue: c.op.lowercased())?.busBandwidthFactor(ranks: max(1, c.gpus.count)) ?? 1
             return CollectiveRow(op: c.op, algorithm: c.algorithm, gpus: c.gpus, bytes: c.bytes, seconds: seconds,
                                  algbwGBps: algbw, busbwGBps: algbw * factor)
         }

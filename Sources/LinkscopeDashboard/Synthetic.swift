@@ -1,3 +1,4 @@
+import LinkscopeCostModel
 import LinkscopeTimeline
 import LinkscopeUnits
 
@@ -7,11 +8,11 @@ import LinkscopeUnits
 public enum SyntheticDashboard {
     /// Relative all-reduce cost of each algorithm (for the what-if demo).
     static func algorithmFactor(_ algorithm: String, gpus: Int) -> Double {
-        let n = Double(max(2, gpus))
+        let allReduce = CollectiveOp.allreduce.busBandwidthFactor(ranks: max(2, gpus))
         switch algorithm {
-        case "ring": return 2 * (n - 1) / n
-        case "tree": return 2 * (n - 1) / n * 1.25
-        case "ps": return n / 2 + 1
+        case "ring": return allReduce
+        case "tree": return allReduce * 1.25
+        case "ps": return Double(max(2, gpus)) / 2 + 1
         default: return 2
         }
     }
@@ -89,7 +90,7 @@ public enum SyntheticDashboard {
         let collSeconds = Double(commNs) / 1e9
         let algbw = collSeconds > 0 ? Double(settings.messageBytes) / collSeconds / 1e9 : 0
         let coll = CollectiveRow(op: "allreduce", algorithm: settings.algorithm, gpus: gpus, bytes: settings.messageBytes,
-                                 seconds: collSeconds, algbwGBps: algbw, busbwGBps: algbw * 2 * Double(n - 1) / Double(n),
+                                 seconds: collSeconds, algbwGBps: algbw, busbwGBps: algbw * CollectiveOp.allreduce.busBandwidthFactor(ranks: n),
                                  formulaSeconds: collSeconds * 0.95)
         var links: [LinkRow] = []
         var devices = gpus.map { TopologyDevice(name: "gpu\($0)", kind: "gpu") }
@@ -102,6 +103,7 @@ public enum SyntheticDashboard {
                 series.append(CounterPoint(time: a, value: 0.9 - 0.1 * Double(i % 3)))
                 series.append(CounterPoint(time: b, value: 0))
             }
+            // Each ring link carries 2(n−1)/n of every all-reduce (its bus factor), kept exact in integer bytes.
             let bytes = settings.messageBytes * Int64(iterations) * Int64(2 * (n - 1)) / Int64(n)
             links.append(LinkRow(name: "gpu\(g)->gpu\(next)", kind: "nvlink", bytes: bytes, busySeconds: commS,
                                  utilisation: commS / max(total, 1e-12) * 0.85, series: series))
@@ -127,8 +129,8 @@ public enum SyntheticDashboard {
                           gpuSets: [[0, 1], [0, 1, 2, 3], [0, 1, 2, 3, 4, 5, 6, 7]],
                           messageSizes: [16 << 20, 64 << 20, 256 << 20], presets: ["dgx1-v100", "dgx-a100", "dgx-h100"])
         }
-        public func run(_ settings: WhatIfSettings) -> Result<DashboardModel, WhatIfFailure> {
-            guard !settings.gpus.isEmpty else { return .failure(WhatIfFailure(message: "empty GPU set")) }
+        public func run(_ settings: WhatIfSettings) -> Result<DashboardModel, DashboardError> {
+            guard !settings.gpus.isEmpty else { return .failure(.whatIfEmptyGPUSet) }
             return .success(SyntheticDashboard.model(settings: settings))
         }
     }

@@ -68,17 +68,11 @@ public struct WhatIfParameterChoice: Sendable, Hashable {
     }
 }
 
-/// Why a re-simulation failed; shown in the status bar, the previous run stays on screen.
-public struct WhatIfFailure: Error, Sendable, Hashable {
-    public var message: String
-    public init(message: String) { self.message = message }
-}
-
 /// Re-runs the simulation with new settings. Implemented by the simulator facade; called synchronously
 /// from the dashboard's key handling, so it should finish in well under a second for interactive use.
 public protocol WhatIfRunner: Sendable {
     var choices: WhatIfChoices { get }
-    func run(_ settings: WhatIfSettings) -> Result<DashboardModel, WhatIfFailure>
+    func run(_ settings: WhatIfSettings) -> Result<DashboardModel, DashboardError>
 }
 
 /// Which knob a what-if key turns.

@@ -57,7 +57,7 @@ struct ScenarioWhatIf: WhatIfRunner {
                               preset: base.cluster.preset ?? base.topology.name, parameters: parameters)
     }
 
-    func run(_ settings: WhatIfSettings) -> Result<DashboardModel, WhatIfFailure> {
+    func run(_ settings: WhatIfSettings) -> Result<DashboardModel, DashboardError> {
         do {
             let scenario = try apply(settings)
             let run = try Simulator.run(scenario, options: RunOptions(recordTimeline: true, recordLinkHistory: true,
@@ -65,10 +65,10 @@ struct ScenarioWhatIf: WhatIfRunner {
             var model = ScenarioWhatIf.model(run, scenario: scenario)
             model.settings = settings
             return .success(model)
-        } catch let e as WhatIfFailure {
+        } catch let e as DashboardError {
             return .failure(e)
         } catch {
-            return .failure(WhatIfFailure(message: "\(error)"))
+            return .failure(.whatIfFailed(reason: "\(error)"))
         }
     }
 
@@ -82,18 +82,18 @@ struct ScenarioWhatIf: WhatIfRunner {
             do {
                 sc.topology = try Topology.preset(s.preset, nodes: base.cluster.nodes, fabric: base.cluster.fabric ?? FabricSpec())
             } catch {
-                throw WhatIfFailure(message: error.message)
+                throw DashboardError.whatIfFailed(reason: error.message)
             }
             sc.cluster.preset = s.preset
         }
         let count = sc.topology.gpuCount
         guard s.gpus.count >= 2, s.gpus.allSatisfy({ $0 >= 0 && $0 < count }) else {
-            throw WhatIfFailure(message: "GPU set \(s.gpus) does not fit \(sc.topology.name) (\(count) GPUs)")
+            throw DashboardError.whatIfGPUSetDoesNotFit(gpus: s.gpus, topology: sc.topology.name, gpuCount: count)
         }
         let gpusChanged = s.gpus != initial.gpus || sc.topology.gpuCount != base.topology.gpuCount
         if gpusChanged { sc.gpus = s.gpus }
         guard let algorithm = Algorithm(rawValue: s.algorithm) else {
-            throw WhatIfFailure(message: "unknown algorithm \(s.algorithm)")
+            throw DashboardError.whatIfUnknownAlgorithm(s.algorithm)
         }
         for i in sc.collectives.indices {
             if gpusChanged {

@@ -66,7 +66,7 @@ enum Fixtures {
             WhatIfChoices(algorithms: ["ring", "tree"], schemes: ["allreduce"], gpuSets: [[0, 1]], messageSizes: [64 << 20],
                           presets: ["dgx1-v100"])
         }
-        func run(_ settings: WhatIfSettings) -> Result<DashboardModel, WhatIfFailure> {
+        func run(_ settings: WhatIfSettings) -> Result<DashboardModel, DashboardError> {
             .success(Fixtures.model(algorithm: settings.algorithm))
         }
     }
