@@ -195,7 +195,7 @@ extension Planner {
                             progressed = true
                         }
                     }
-                    guard progressed else { throw .invalid("pipeline schedule \(par.schedule.rawValue) deadlocked") }
+                    guard progressed else { throw .pipelineDeadlock(schedule: par.schedule.rawValue) }
                 }
             }
             // Data-parallel gradient sync per (stage, tensor rank) group once its backward is done.

@@ -29,7 +29,7 @@ struct Planner {
     func devices(_ gpus: [Int]) throws(SimulationError) -> [Int] {
         var out: [Int] = []
         for g in gpus {
-            guard let d = topology.device(ofGPU: g) else { throw .invalid("GPU \(g) is not in the topology") }
+            guard let d = topology.device(ofGPU: g) else { throw .planning(.unknownGPU(g)) }
             out.append(d)
         }
         return out
@@ -47,7 +47,7 @@ struct Planner {
             req = try topo.request(op: op, algorithm: algorithm, bytes: bytes, gpus: gpus, rootRank: rootRank,
                                    chunkBytes: scenario.options.chunkBytes.count, id: nextCollectiveID)
         } catch {
-            throw .invalid(error.description)
+            throw .planning(error)
         }
         nextCollectiveID += 1
         switch algorithm {
@@ -64,15 +64,16 @@ struct Planner {
 
     /// Parameter servers: the first k job GPUs, or the nodes' CPU sockets.
     func serverDevices(count k: Int, gpus: [Int], placement: ServerPlacement) throws(SimulationError) -> [Int] {
-        guard k >= 1 else { throw .invalid("servers must be at least 1") }
+        guard k >= 1 else { throw .serverCount(requested: k, available: 0, placement: placement) }
         switch placement {
         case .gpus:
-            guard k <= gpus.count else { throw .invalid("\(k) servers but only \(gpus.count) GPUs") }
+            guard k <= gpus.count else { throw .serverCount(requested: k, available: gpus.count, placement: .gpus) }
             return try devices(Array(gpus.prefix(k)))
         case .hosts:
             let cpus = topology.devices.indices.filter { topology.devices[$0].kind == .cpu }
-            guard !cpus.isEmpty else { throw .invalid("placement 'hosts' needs CPU devices in the topology") }
-            guard k <= cpus.count else { throw .invalid("\(k) host servers but the topology has \(cpus.count) CPUs") }
+            guard !cpus.isEmpty, k <= cpus.count else {
+                throw .serverCount(requested: k, available: cpus.count, placement: .hosts)
+            }
             return Array(cpus.prefix(k))
         }
     }

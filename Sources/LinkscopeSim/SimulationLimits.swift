@@ -22,8 +22,7 @@ enum SimulationLimits {
     /// Throws when `total` (bytes, a sum of `trafficBound`s) is beyond what the counters hold.
     static func check(total: Double, what: String) throws(SimulationError) {
         guard total <= maximumTrafficBytes else {
-            throw .invalid("\(what) would move about \(Self.exa(total)) EB over the links, more than linkscope "
-                + "counts exactly (4.6 EB); use smaller sizes, fewer GPUs or fewer iterations")
+            throw .trafficBeyondCounters(what: what, bytes: total)
         }
     }
 
@@ -34,8 +33,7 @@ enum SimulationLimits {
     /// Throws when `tasks` compiled so far exceed `maximumTasks`.
     static func check(tasks: Double, what: String) throws(SimulationError) {
         guard tasks <= Double(maximumTasks) else {
-            throw .invalid("\(what) needs about \(Format.number(tasks / 1e6, significant: 3)) M tasks, more than the "
-                + "simulator's limit of \(maximumTasks / 1_000_000) M per run; use fewer iterations, sizes or GPUs")
+            throw .tooManyTasks(what: what, tasks: tasks, limit: maximumTasks)
         }
     }
 

@@ -38,7 +38,7 @@ extension Simulator {
             case .noRoute(let a, let b):
                 throw .noRoute(from: topology.devices[a].name, to: topology.devices[b].name, name: label)
             case .unknownDevice(let d):
-                throw .invalid("\(label): unknown device index \(d)")
+                throw .unknownDevice(job: label, index: d)
             }
         }
     }

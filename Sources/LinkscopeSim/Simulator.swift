@@ -76,7 +76,7 @@ public enum Simulator {
                                                             linkEfficiency: planner.nccl == nil
                                                                 ? scenario.options.linkEfficiency : 1))
         if !scenario.jobs.isEmpty { jobs.append(try sharedJobs(scenario, fabric: fabric)) }
-        guard !jobs.isEmpty else { throw .invalid("nothing to simulate: add `collectives` or `training`") }
+        guard !jobs.isEmpty else { throw .nothingToSimulate }
         try SimulationLimits.check(total: jobs.reduce(0.0) { sum, job in
             job.collectives.reduce(sum) { $0 + SimulationLimits.trafficBound(bytes: $1.bytes, ranks: $1.gpus.count,
                                                                               algorithm: $1.algorithm) }

@@ -31,7 +31,7 @@ extension Simulator {
     public static func workload(_ scenario: Scenario) throws(SimulationError) -> [RankWorkload] {
         guard let training = scenario.training, let model = scenario.model, scenario.jobs.isEmpty,
               training.elastic == nil
-        else { throw .invalid("a workload needs one training job (no 'jobs' or 'elastic')") }
+        else { throw .workloadNeedsOneTrainingJob }
         var planner = Planner(scenario: scenario)
         let job: Job
         let gpus: [Int]
