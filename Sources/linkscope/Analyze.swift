@@ -22,12 +22,12 @@ struct Analyze: ParsableCommand {
     var top: Int = 10
 
     func run() throws {
-        guard !traces.isEmpty else { throw InputError("analyze: error: give at least one trace file") }
-        guard top >= 1 else { throw InputError("--top: error: must be at least 1") }
+        guard !traces.isEmpty else { throw CLIError(.command("analyze"), .missing("trace file")) }
+        guard top >= 1 else { throw CLIError(.option("--top"), .mustBeAtLeast(1)) }
         let ranks = try Traces.read(traces)
         for t in ranks where t.isLinkscopeOutput {
-            throw InputError(file: t.file, "a linkscope simulation trace (--trace-out), not a PyTorch profiler trace: "
-                             + "analyze needs Kineto traces; open this one with 'linkscope view \(t.file)'")
+            throw CLIError(.file(t.file), .stated("a linkscope simulation trace (--trace-out), not a PyTorch profiler "
+                + "trace: analyze needs Kineto traces; open this one with 'linkscope view \(t.file)'"))
         }
         var options = AnalysisOptions(topKernels: top)
         if raw { options.dropLastProfilerStep = false }

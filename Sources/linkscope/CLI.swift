@@ -3,37 +3,18 @@ import Foundation
 import LinkscopeScenario
 import LinkscopeSim
 
-/// A bad input the user must fix: printed as `LOCATION: error: MESSAGE`, exit code 2.
-struct InputError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-    init(file: String, _ message: String) { description = "\(file): error: \(message)" }
-}
-
-/// A check that ran and failed: its report is already printed; exit code 1.
-struct CheckFailed: Error {}
-
-/// One place that turns every error into text and an exit status (0/1/2).
+/// Runs the command line; every error goes through `ErrorMessage` (text and exit status 0/1/2).
 enum CLI {
     static func main(_ command: Linkscope.Type) {
         do {
             var parsed = try command.parseAsRoot()
             try parsed.run()
-        } catch let error as InputError {
-            fail(error.description, code: 2)
-        } catch let error as ScenarioError {
-            fail(error.description, code: 2)
-        } catch is CheckFailed {
-            exit(1)
         } catch {
-            let code = command.exitCode(for: error)
-            if code == .success { command.exit(withError: error) }
-            if code == .validationFailure || code.rawValue == 64 {
-                // Usage errors are bad input too (docs/output-formats.md: exit 2).
-                fail(command.fullMessage(for: error) + "\n" + "Run 'linkscope --help' for usage.", code: 2)
-            }
-            if let exitCode = error as? ExitCode { exit(exitCode.rawValue) }
-            fail("error: \(error)", code: 2)
+            // --help and --version: the parser prints them on standard output and exits 0.
+            if command.exitCode(for: error) == .success { command.exit(withError: error) }
+            let message = ErrorMessage(error, command: command)
+            if message.text.isEmpty { exit(message.exitCode) }
+            fail(message.text, code: message.exitCode)
         }
     }
 
@@ -58,11 +39,11 @@ enum IO {
         guard let data = FileManager.default.contents(atPath: path) else {
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
-                throw InputError(file: path, isDir.boolValue ? "is a directory" : "cannot be read")
+                throw CLIError(.file(path), .file(isDir.boolValue ? .isDirectory : .unreadable))
             }
-            throw InputError(file: path, "no such file")
+            throw CLIError(.file(path), .file(.noSuchFile))
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw InputError(file: path, "is not UTF-8 text") }
+        guard let text = String(data: data, encoding: .utf8) else { throw CLIError(.file(path), .file(.notUTF8)) }
         return text
     }
 
@@ -73,14 +54,14 @@ enum IO {
             let tmp = path + ".tmp-linkscope"
             guard FileManager.default.createFile(atPath: tmp, contents: Data(contents.utf8)) else {
                 for (t, _) in temps { try? FileManager.default.removeItem(atPath: t) }
-                throw InputError(file: path, "cannot write output file")
+                throw CLIError(.file(path), .file(.unwritable))
             }
             temps.append((tmp, path))
         }
         for (tmp, path) in temps {
             _ = try? FileManager.default.removeItem(atPath: path)
             do { try FileManager.default.moveItem(atPath: tmp, toPath: path) } catch {
-                throw InputError(file: path, "cannot write output file")
+                throw CLIError(.file(path), .file(.unwritable))
             }
         }
     }
@@ -101,7 +82,7 @@ enum IO {
                let located = ScenarioLocator.error(error.description, at: path, yaml: text, file: scenario.file) {
                 throw located
             }
-            throw InputError(file: scenario.file, error.description)
+            throw CLIError(.file(scenario.file), .underlying(error))
         }
     }
 }

@@ -24,7 +24,8 @@ struct DashboardFlags: ParsableArguments {
 
     func options(interactive: Bool) throws -> DashboardOptions {
         guard let p = Pane(rawValue: pane) else {
-            throw InputError("--pane: error: unknown pane '\(pane)' (timeline, links, topology, gpus, collectives)")
+            throw CLIError(.option("--pane"), .unknown(kind: "pane", value: pane,
+                                                                 known: ["timeline", "links", "topology", "gpus", "collectives"]))
         }
         let env = ProcessInfo.processInfo.environment
         let color = ColorMode.resolve(noColorFlag: noColor, environment: env, stdoutIsTTY: interactive)
@@ -38,7 +39,7 @@ struct DashboardFlags: ParsableArguments {
     /// vs predicted; profile: measured vs simulated).
     func show(_ model: DashboardModel, runner: (any WhatIfRunner)? = nil, pinned: DashboardModel? = nil) throws {
         let interactive = CLI.isInteractive && !once
-        guard width >= 20, height >= 5 else { throw InputError("--width/--height: error: frame too small") }
+        guard width >= 20, height >= 5 else { throw CLIError(.option("--width/--height"), .stated("frame too small")) }
         if once { try Self.checkFrame(width: width, height: height) }
         let opts = try options(interactive: interactive)
         if !interactive {
@@ -57,8 +58,8 @@ struct DashboardFlags: ParsableArguments {
     /// A `--once` frame smaller than the dashboard's minimum would only say "too small, press q": an error instead.
     static func checkFrame(width: Int, height: Int) throws {
         guard width >= Layout.minimumWidth, height >= Layout.minimumHeight else {
-            throw InputError("--width/--height: error: the dashboard needs at least \(Layout.minimumWidth)×"
-                             + "\(Layout.minimumHeight), got \(width)×\(height)")
+            throw CLIError(.option("--width/--height"), .stated("the dashboard needs at least \(Layout.minimumWidth)×"
+                + "\(Layout.minimumHeight), got \(width)×\(height)"))
         }
     }
 }

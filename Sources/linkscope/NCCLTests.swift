@@ -64,19 +64,19 @@ struct NCCLTests: ParsableCommand {
         let op = try Self.operation(operation)
         let sizes = try sizeList()
         let (typeName, typeSize) = try Self.datatype(datatype)
-        guard nodes >= 1 else { throw InputError("--nodes: error: must be at least 1") }
+        guard nodes >= 1 else { throw CLIError(.option("--nodes"), .mustBeAtLeast(1)) }
         let topology: Topology
         do { topology = try Topology.preset(preset, nodes: nodes) } catch {
-            throw InputError("--preset: error: \(error.message)")
+            throw CLIError(.option("--preset"), .underlying(error))
         }
         let alg: NCCLAlgorithm? = algorithm == "auto" ? nil : NCCLAlgorithm(rawValue: algorithm.lowercased())
-        guard algorithm == "auto" || alg != nil else { throw InputError("--algorithm: error: use auto, ring, tree or nvls") }
+        guard algorithm == "auto" || alg != nil else { throw CLIError(.option("--algorithm"), .useOneOf(["auto", "ring", "tree", "nvls"])) }
         let pr: NCCLProtocol? = proto == "auto" ? nil : NCCLProtocol(rawValue: proto.lowercased())
-        guard proto == "auto" || pr != nil else { throw InputError("--protocol: error: use auto, ll, ll128 or simple") }
+        guard proto == "auto" || pr != nil else { throw CLIError(.option("--protocol"), .useOneOf(["auto", "ll", "ll128", "simple"])) }
         guard collectives == "analytical" || collectives == "flows" else {
-            throw InputError("--collectives: error: use analytical or flows")
+            throw CLIError(.option("--collectives"), .useOneOf(["analytical", "flows"]))
         }
-        if let c = channels, !(1...64).contains(c) { throw InputError("--channels: error: must be 1 to 64") }
+        if let c = channels, !(1...64).contains(c) { throw CLIError(.option("--channels"), .mustBeWithin(lower: 1, upper: 64)) }
         let measured = try compare.map { try Self.readMeasurements($0) }
 
         let planner = NCCLPlanner(topology: topology)
@@ -85,7 +85,7 @@ struct NCCLTests: ParsableCommand {
         var rows: [NCCLTestsRow] = []
         for size in sizes {
             guard let plan = planner.plan(op: op, bytes: size, gpus: gpus, algorithm: alg, proto: pr, channels: channels)
-            else { throw InputError("--algorithm: error: NCCL offers no \(algorithm)/\(proto) \(op.rawValue) on \(preset)") }
+            else { throw CLIError(.option("--algorithm"), .stated("NCCL offers no \(algorithm)/\(proto) \(op.rawValue) on \(preset)")) }
             var seconds = plan.modelTime
             if collectives == "flows" && size > 0 { seconds = try flows(plan, op: op, size: size, gpus: gpus, planner: planner) }
             let algbw = seconds > 0 ? Double(size) / seconds / 1e9 : 0
@@ -157,11 +157,11 @@ struct NCCLTests: ParsableCommand {
         do {
             _ = try CollectiveCompiler.compile(request, into: &schedule)
         } catch {
-            throw InputError("error: cannot lower \(op.rawValue): \(error)")
+            throw CLIError(.none, .stated("cannot lower \(op.rawValue): \(error)"))
         }
         let result: ExecutionResult
         do { result = try FabricSimulator(topology: planner.topology).run(schedule) } catch {
-            throw InputError("error: \(error)")
+            throw CLIError(.none, .stated("\(error)"))
         }
         var end = 0.0
         for i in schedule.tasks.indices where schedule.tasks[i].tag.collective >= 0 { end = max(end, result.taskEnd[i]) }
@@ -181,8 +181,9 @@ struct NCCLTests: ParsableCommand {
         case "alltoall": return .alltoall
         case "sendrecv": return .sendrecv
         default:
-            throw InputError("OPERATION: error: unknown operation '\(s)' (all_reduce, all_gather, reduce_scatter, "
-                + "broadcast, reduce, alltoall, sendrecv)")
+            throw CLIError(.argument("OPERATION"), .unknown(kind: "operation", value: s, known: [
+                "all_reduce", "all_gather", "reduce_scatter", "broadcast", "reduce", "alltoall", "sendrecv",
+            ]))
         }
     }
 
@@ -205,7 +206,9 @@ struct NCCLTests: ParsableCommand {
         case "bfloat16": return ("bfloat16", 2)
         case "int8": return ("int8", 1)
         case "double": return ("double", 8)
-        default: throw InputError("--datatype: error: unknown type '\(s)' (float, half, bfloat16, int8, double)")
+        default:
+            throw CLIError(.option("--datatype"),
+                           .unknown(kind: "type", value: s, known: ["float", "half", "bfloat16", "int8", "double"]))
         }
     }
 
@@ -218,15 +221,15 @@ struct NCCLTests: ParsableCommand {
             scale = "Kk".contains(last) ? 1 << 10 : "Mm".contains(last) ? 1 << 20 : 1 << 30
         }
         guard let v = Int64(digits), v >= 0, v <= Int64.max / scale else {
-            throw InputError("\(flag): error: '\(s)' is not a size (e.g. 8, 1K, 128M, 8G)")
+            throw CLIError(.option(flag), .notA(expected: "size (e.g. 8, 1K, 128M, 8G)", value: s))
         }
         return v * scale
     }
 
     func sizeList() throws -> [Int64] {
         let lo = try Self.parseSize(minBytes, flag: "-b"), hi = try Self.parseSize(maxBytes, flag: "-e")
-        guard factor >= 2 else { throw InputError("-f: error: the factor must be at least 2") }
-        guard lo >= 1, hi >= lo else { throw InputError("-e: error: maxbytes must be ≥ minbytes ≥ 1") }
+        guard factor >= 2 else { throw CLIError(.option("-f"), .stated("the factor must be at least 2")) }
+        guard lo >= 1, hi >= lo else { throw CLIError(.option("-e"), .stated("maxbytes must be ≥ minbytes ≥ 1")) }
         var sizes: [Int64] = []
         var s = lo
         while s <= hi && sizes.count < 64 {
@@ -243,7 +246,7 @@ struct NCCLTests: ParsableCommand {
     /// and without the root column and for `[0]`-prefixed MPI logs.
     static func readMeasurements(_ path: String) throws -> [Int64: (time: Double, busbw: Double)] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw InputError(file: path, "cannot read the nccl-tests output")
+            throw CLIError(.file(path), .stated("cannot read the nccl-tests output"))
         }
         var out: [Int64: (time: Double, busbw: Double)] = [:]
         // Outputs from nccl-tests ≥ 2.13 have a root column; older ones do not (the header tells).
@@ -260,7 +263,7 @@ struct NCCLTests: ParsableCommand {
                   out[size] == nil else { continue }
             out[size] = (time, busbw)
         }
-        guard !out.isEmpty else { throw InputError(file: path, "no nccl-tests result rows found") }
+        guard !out.isEmpty else { throw CLIError(.file(path), .stated("no nccl-tests result rows found")) }
         return out
     }
 

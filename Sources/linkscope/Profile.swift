@@ -3,6 +3,7 @@ import Foundation
 import LinkscopeDashboard
 import LinkscopeMPI
 import LinkscopeProfile
+import LinkscopeJSON
 import LinkscopeTimeline
 import LinkscopeTraining
 
@@ -104,7 +105,7 @@ struct Profile: ParsableCommand {
                                  iterations: max(3, min(iterations, 10)), chunkBytes: config.chunkElements * 4)
             comparison = try compareOrFail { try Profiler.compare(run: run, calibration: calibration, shape: shape) }
         }
-        if comparison.iterations == 0 { throw InputError("profile: error: stopped before the first iteration finished") }
+        if comparison.iterations == 0 { throw CLIError(.command("profile"), .stated("stopped before the first iteration finished")) }
         var files: [(String, String)] = []
         if let traceOut { files.append((traceOut, ChromeTraceWriter.write(comparison.measuredTimeline))) }
         if let presetOut { files.append((presetOut, comparison.preset)) }
@@ -140,7 +141,7 @@ struct Profile: ParsableCommand {
     }
 
     func compareOrFail(_ body: () throws -> ProfileComparison) throws -> ProfileComparison {
-        do { return try body() } catch let e as ProfileError { throw InputError("profile: error: \(e.description)") }
+        try body()  // a ProfileError is rendered by ErrorMessage as `profile: error: …`
     }
 
     func runMPI(kind: ModelKind, scheme: SyncScheme) throws {
@@ -148,7 +149,7 @@ struct Profile: ParsableCommand {
         let config = TrainingConfig(model: kind, workers: 1, batchPerWorker: batch, iterations: iterations, sync: scheme,
                                     servers: servers)
         let result: MPIProfileResult
-        do { result = try MPITrainer.train(config) } catch { throw InputError("profile --transport mpi: error: \(error)") }
+        do { result = try MPITrainer.train(config) } catch { throw CLIError(.command("profile --transport mpi"), .underlying(error)) }
         if result.rank == 0 {
             switch format {
             case "json": print(MPITrainer.json(result).serialized(), terminator: "")
@@ -164,8 +165,8 @@ struct Profile: ParsableCommand {
             }
         }
         #else
-        throw InputError("--transport mpi: error: this linkscope was built without MPI; "
-            + "build with `swift build --traits MPI` and run under mpirun")
+        throw CLIError(.option("--transport mpi"), .stated("this linkscope was built without MPI; "
+            + "build with `swift build --traits MPI` and run under mpirun"))
         #endif
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import LinkscopeCostModel
 import LinkscopeDashboard
 import LinkscopeReplay
+import LinkscopeJSON
 import LinkscopeTimeline
 import LinkscopeTopology
 import LinkscopeTraces
@@ -74,44 +75,21 @@ struct ReplayCommand: ParsableCommand {
         if !chakra.isEmpty || (!traces.isEmpty && !detected.isEmpty) {
             guard detected.count == traces.count else {
                 let kineto = traces.filter { !detected.contains($0) }
-                throw InputError("replay: error: Chakra traces cannot be mixed with Kineto traces (\(kineto.joined(separator: ", ")))")
+                throw CLIError(.command("replay"),
+                               .stated("Chakra traces cannot be mixed with Kineto traces (\(kineto.joined(separator: ", ")))"))
             }
             try runChakra(files: chakra + traces)
             return
         }
-        guard !traces.isEmpty else { throw InputError("replay: error: give at least one trace file") }
-        guard let alg = Algorithm(rawValue: algorithm) else {
-            throw InputError("--algorithm: error: unknown algorithm '\(algorithm)' (\(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        guard linkEfficiency > 0, linkEfficiency <= 1 else {
-            throw InputError("--link-efficiency: error: must be in (0, 1], got \(linkEfficiency)")
-        }
-        if let n = nodes, n < 1 { throw InputError("--nodes: error: must be at least 1") }
+        guard !traces.isEmpty else { throw CLIError(.command("replay"), .missing("trace file")) }
+        let alg = try checkedAlgorithm()
         let ranks = try Traces.read(traces)
-        let plan: ReplayPlan
-        do { plan = try ReplayPlan(traces: ranks) } catch let e as ReplayError { throw InputError("replay: error: \(e.description)") }
-
+        let plan = try ReplayPlan(traces: ranks)
         var notes: [String] = []
         let presetName = try resolvePreset(ranks, notes: &notes)
-        let perNode: Int
-        do { perNode = max(1, try Topology.preset(presetName).gpuCount) } catch {
-            throw InputError("--preset: error: \(error.message)")
+        let (topology, result) = try replay(preset: presetName, worldSize: plan.worldSize, notes: notes) {
+            try plan.run(topology: $0, gpus: $1, algorithm: alg, linkEfficiency: linkEfficiency)
         }
-        let placement = try place(preset: presetName, perNode: perNode, worldSize: plan.worldSize)
-        let gpuList = placement.gpus
-        if let note = placement.note { notes.append(note) }
-        let topology: Topology
-        do { topology = try Topology.preset(presetName, nodes: placement.nodes) } catch {
-            throw InputError("--preset: error: \(error.message)")
-        }
-        var result: ReplayResult
-        do {
-            result = try plan.run(topology: topology, gpus: gpuList, algorithm: alg, linkEfficiency: linkEfficiency)
-        } catch {
-            throw InputError("replay: error: \(error.description)")
-        }
-        result.warnings = notes + result.warnings
-
         if view {
             let a = model(result.originalTimeline, title: "original (measured)", iterations: result.iterations.map(\.originalSeconds))
             let b = model(result.predictedTimeline, title: "predicted: \(topology.name) \(alg.rawValue)",
@@ -128,51 +106,22 @@ struct ReplayCommand: ParsableCommand {
 
     /// `replay --chakra`: Chakra graphs replayed on the topology.
     func runChakra(files: [String]) throws {
-        guard let alg = Algorithm(rawValue: algorithm) else {
-            throw InputError("--algorithm: error: unknown algorithm '\(algorithm)' (\(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        guard linkEfficiency > 0, linkEfficiency <= 1 else {
-            throw InputError("--link-efficiency: error: must be in (0, 1], got \(linkEfficiency)")
-        }
-        if let n = nodes, n < 1 { throw InputError("--nodes: error: must be at least 1") }
-        let graphs: [ChakraGraph]
-        do { graphs = try ChakraReader.read(paths: files) } catch {
-            throw InputError(file: error.file, "byte \(error.offset): \(error.message)")
-        }
+        let alg = try checkedAlgorithm()
+        let graphs = try ChakraReader.read(paths: files)
         let requestedGPUs = gpus.map { $0.split(separator: ",", omittingEmptySubsequences: false).count }
-        let plan: ChakraPlan
-        do { plan = try ChakraPlan(graphs: graphs, options: ChakraReplayOptions(worldSize: requestedGPUs)) } catch {
-            throw InputError("replay: error: \(error.description)")
-        }
+        let plan = try ChakraPlan(graphs: graphs, options: ChakraReplayOptions(worldSize: requestedGPUs))
         var notes: [String] = []
         let presetName: String
         if let p = preset {
-            guard Topology.presetNames.contains(p) else {
-                throw InputError("--preset: error: unknown preset '\(p)' (\(Topology.presetNames.joined(separator: ", ")))")
-            }
+            try checkPresetName(p)
             presetName = p
         } else {
             presetName = "dgx-a100"
             notes.append("Chakra traces do not name the GPU: using dgx-a100 (--preset to change)")
         }
-        let perNode: Int
-        do { perNode = max(1, try Topology.preset(presetName).gpuCount) } catch {
-            throw InputError("--preset: error: \(error.message)")
+        let (topology, result) = try replay(preset: presetName, worldSize: plan.worldSize, notes: notes) {
+            try plan.run(topology: $0, gpus: $1, algorithm: alg, linkEfficiency: linkEfficiency)
         }
-        let placement = try place(preset: presetName, perNode: perNode, worldSize: plan.worldSize)
-        let gpuList = placement.gpus
-        if let note = placement.note { notes.append(note) }
-        let topology: Topology
-        do { topology = try Topology.preset(presetName, nodes: placement.nodes) } catch {
-            throw InputError("--preset: error: \(error.message)")
-        }
-        var result: ReplayResult
-        do {
-            result = try plan.run(topology: topology, gpus: gpuList, algorithm: alg, linkEfficiency: linkEfficiency)
-        } catch {
-            throw InputError("replay: error: \(error.description)")
-        }
-        result.warnings = notes + result.warnings
         if view {
             let b = model(result.predictedTimeline, title: "predicted: \(topology.name) \(alg.rawValue)",
                           iterations: result.iterations.map(\.predictedSeconds))
@@ -192,6 +141,45 @@ struct ReplayCommand: ParsableCommand {
         }
     }
 
+    /// --algorithm, --link-efficiency and --nodes, checked before any trace is read.
+    func checkedAlgorithm() throws -> Algorithm {
+        guard let alg = Algorithm(rawValue: algorithm) else {
+            throw CLIError(.option("--algorithm"),
+                           .unknown(kind: "algorithm", value: algorithm, known: Algorithm.allCases.map(\.rawValue)))
+        }
+        guard linkEfficiency > 0, linkEfficiency <= 1 else {
+            throw CLIError(.option("--link-efficiency"), .mustBeFraction(got: linkEfficiency))
+        }
+        if let n = nodes, n < 1 { throw CLIError(.option("--nodes"), .mustBeAtLeast(1)) }
+        return alg
+    }
+
+    /// The steps both replays share: the preset's topology sized for the job's ranks and --gpus/--nodes, the
+    /// replay itself (`run` on that topology and GPU list), and the notes prepended to its warnings.
+    func replay(preset presetName: String, worldSize: Int, notes: [String],
+                run: (Topology, [Int]) throws -> ReplayResult) throws -> (Topology, ReplayResult) {
+        var notes = notes
+        let perNode: Int
+        do { perNode = max(1, try Topology.preset(presetName).gpuCount) } catch {
+            throw CLIError(.option("--preset"), .underlying(error))
+        }
+        let placement = try place(preset: presetName, perNode: perNode, worldSize: worldSize)
+        if let note = placement.note { notes.append(note) }
+        let topology: Topology
+        do { topology = try Topology.preset(presetName, nodes: placement.nodes) } catch {
+            throw CLIError(.option("--preset"), .underlying(error))
+        }
+        var result = try run(topology, placement.gpus)
+        result.warnings = notes + result.warnings
+        return (topology, result)
+    }
+
+    func checkPresetName(_ p: String) throws {
+        guard Topology.presetNames.contains(p) else {
+            throw CLIError(.option("--preset"), .unknown(kind: "preset", value: p, known: Topology.presetNames))
+        }
+    }
+
     /// The collectives of a replay report, one row each.
     static func csv(_ report: JSONValue) -> String {
         guard case .array(let rows)? = report["collectives"] else { return "" }
@@ -201,9 +189,7 @@ struct ReplayCommand: ParsableCommand {
     /// --preset, else from deviceProperties (or kernel names), else dgx-a100 with a warning.
     func resolvePreset(_ ranks: [RankTrace], notes: inout [String]) throws -> String {
         if let p = preset {
-            guard Topology.presetNames.contains(p) else {
-                throw InputError("--preset: error: unknown preset '\(p)' (\(Topology.presetNames.joined(separator: ", ")))")
-            }
+            try checkPresetName(p)
             return p
         }
         var name: String?
@@ -219,12 +205,8 @@ struct ReplayCommand: ParsableCommand {
 
     /// --gpus and --nodes checked against the preset (a GPU it lacks is an error, as in `topo`).
     func place(preset: String, perNode: Int, worldSize: Int) throws -> ReplayPlacement {
-        do {
-            return try ReplayPlacement.resolve(preset: preset, gpusPerNode: perNode, worldSize: worldSize,
-                                               gpus: try parseGPUs(), nodes: nodes)
-        } catch let e as ReplayError {
-            throw InputError("replay: error: \(e.description)")
-        }
+        try ReplayPlacement.resolve(preset: preset, gpusPerNode: perNode, worldSize: worldSize, gpus: try parseGPUs(),
+                                    nodes: nodes)
     }
 
     func parseGPUs() throws -> [Int]? {
@@ -232,8 +214,8 @@ struct ReplayCommand: ParsableCommand {
         var out: [Int] = []
         for part in gpus.split(separator: ",", omittingEmptySubsequences: false) {
             let t = part.trimmingCharacters(in: .whitespaces)
-            guard let v = Int(t), v >= 0 else { throw InputError("--gpus: error: '\(t)' is not a GPU number") }
-            guard !out.contains(v) else { throw InputError("--gpus: error: GPU \(v) is listed twice") }
+            guard let v = Int(t), v >= 0 else { throw CLIError(.option("--gpus"), .notA(expected: "GPU number", value: t)) }
+            guard !out.contains(v) else { throw CLIError(.option("--gpus"), .listedTwice("GPU \(v)")) }
             out.append(v)
         }
         return out

@@ -66,7 +66,7 @@ enum ChakraFiles {
     static func make(_ s: Scenario, folder: String) throws -> [(path: String, bytes: [UInt8])] {
         let workload: [RankWorkload]
         do throws(SimulationError) { workload = try Simulator.workload(s) } catch {
-            throw InputError(file: s.file, error.description)
+            throw CLIError(.file(s.file), .underlying(error))
         }
         let base = URL(fileURLWithPath: s.file).deletingPathExtension().lastPathComponent
         return ChakraExport.graphs(workload, name: base).map { g in
@@ -78,11 +78,11 @@ enum ChakraFiles {
         guard let first = files.first else { return }
         let folder = URL(fileURLWithPath: first.path).deletingLastPathComponent().path
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-            throw InputError(file: folder, "cannot create the folder")
+            throw CLIError(.file(folder), .file(.cannotCreateFolder))
         }
         for f in files {
             guard FileManager.default.createFile(atPath: f.path, contents: Data(f.bytes)) else {
-                throw InputError(file: f.path, "cannot write output file")
+                throw CLIError(.file(f.path), .file(.unwritable))
             }
         }
     }

@@ -19,7 +19,7 @@ struct Tui: ParsableCommand {
         let model: DashboardModel
         switch runner.run(runner.initialSettings) {
         case .success(let m): model = m
-        case .failure(let f): throw InputError(file: s.file, f.message)
+        case .failure(let f): throw CLIError(.file(s.file), .stated(f.message))
         }
         try flags.show(model, runner: runner)
     }

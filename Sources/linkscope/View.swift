@@ -15,7 +15,7 @@ struct View: ParsableCommand {
     @OptionGroup var flags: DashboardFlags
 
     func run() throws {
-        guard !traces.isEmpty else { throw InputError("view: error: give at least one trace file") }
+        guard !traces.isEmpty else { throw CLIError(.command("view"), .missing("trace file")) }
         let ranks = try Traces.read(traces)
         let title = traces.count == 1 ? traces[0] : "\(traces.count) ranks"
         let timeline = TraceTimeline.timeline(from: ranks, includeCPU: cpu, title: title)
@@ -28,10 +28,9 @@ enum Traces {
     static func read(_ paths: [String]) throws -> [RankTrace] {
         var out: [RankTrace] = []
         for p in paths {
-            do { out.append(try TraceReader.read(path: p)) } catch let e as TraceError {
-                throw InputError(e.description)
-            } catch {
-                throw InputError(file: p, "\(error)")
+            do { out.append(try TraceReader.read(path: p)) } catch {
+                // A TraceError names its file, line and column itself; anything else is about the whole file.
+                throw error is TraceError ? error : CLIError(.file(p), .stated("\(error)"))
             }
         }
         return out
