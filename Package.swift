@@ -3,7 +3,7 @@ import PackageDescription
 
 // Module map (each library imports only the ones listed before it; see README "Architecture"):
 //   JSON, Units → Topology → CostModel → Schedule → Engine → Fabric → Collectives → Planning → Timeline → Traces
-//   → Scenario → Sim → Replay → Dashboard → linkscope (CLI)
+//   → Scenario → Sim → Replay → Dashboard → Fuzz → linkscope (CLI), linkscope-bench
 // Real training (issue 8): CBLAS → Kernels → Training → Profile (→ MPI behind the "MPI" trait) → linkscope.
 let package = Package(
     name: "linkscope",
@@ -91,6 +91,14 @@ let package = Package(
         .testTarget(name: "LinkscopeUnitsTests", dependencies: ["LinkscopeUnits"]),
         .testTarget(name: "LinkscopeTopologyTests", dependencies: ["LinkscopeTopology", "LinkscopeUnits"]),
         .testTarget(name: "LinkscopeCostModelTests", dependencies: ["LinkscopeCostModel"]),
+        .testTarget(name: "LinkscopeScheduleTests", dependencies: ["LinkscopeSchedule"]),
+        .testTarget(name: "LinkscopePlanningTests", dependencies: [
+            "LinkscopePlanning", "LinkscopeTopology", "LinkscopeCostModel",
+        ]),
+        .testTarget(name: "LinkscopeCLITests", dependencies: [
+            "linkscope", "LinkscopeScenario", "LinkscopeTopology", "LinkscopeUnits",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .testTarget(name: "LinkscopeEngineTests", dependencies: ["LinkscopeEngine", "LinkscopeUnits"]),
         .testTarget(name: "LinkscopeFabricTests", dependencies: [
             "LinkscopeFabric", "LinkscopeTopology", "LinkscopeSchedule", "LinkscopeUnits",

@@ -1,5 +1,5 @@
-import LinkscopeScenario
 import LinkscopeJSON
+import LinkscopeScenario
 
 /// Deterministic integers only (docs/output-formats.md): bytes per GPU, per directed link, per collective and
 /// per iteration, plus the scenario name and the version that wrote it. `check` compares these.

@@ -1,6 +1,6 @@
-import LinkscopeUnits
 import LinkscopeJSON
 import LinkscopeTimeline
+import LinkscopeUnits
 
 /// Converts read traces into the `Timeline` that `linkscope view` draws.
 ///

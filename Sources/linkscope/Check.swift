@@ -1,6 +1,6 @@
 import ArgumentParser
-import LinkscopeSim
 import LinkscopeJSON
+import LinkscopeSim
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import LinkscopeDashboard
+import LinkscopeJSON
 import LinkscopeMPI
 import LinkscopeProfile
-import LinkscopeJSON
 import LinkscopeTimeline
 import LinkscopeTraining
 

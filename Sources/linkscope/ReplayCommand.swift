@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import LinkscopeCostModel
 import LinkscopeDashboard
-import LinkscopeReplay
 import LinkscopeJSON
+import LinkscopeReplay
 import LinkscopeTimeline
 import LinkscopeTopology
 import LinkscopeTraces

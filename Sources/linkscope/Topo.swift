@@ -1,6 +1,6 @@
 import ArgumentParser
-import LinkscopeScenario
 import LinkscopeJSON
+import LinkscopeScenario
 import LinkscopeTimeline
 import LinkscopeTopology
 import LinkscopeUnits

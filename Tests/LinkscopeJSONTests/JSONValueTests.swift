@@ -1,5 +1,5 @@
-import Testing
 import LinkscopeJSON
+import Testing
 
 @Suite struct JSONValueTests {
     @Test func roundTripsKeepOrderAndTypes() throws {
