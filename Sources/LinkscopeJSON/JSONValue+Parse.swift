@@ -1,7 +1,10 @@
 /// Why a JSON text could not be read: what, and at which byte offset.
 public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Byte offset into the UTF-8 text where reading stopped.
     public var offset: Int
+    /// What was expected or found there ("unexpected end of input").
     public var message: String
+    /// `MESSAGE at byte N`.
     public var description: String { "\(message) at byte \(offset)" }
 }
 

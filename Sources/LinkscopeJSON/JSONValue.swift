@@ -9,6 +9,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
+    /// Structural equality; objects compare field by field in order (key order is part of the document).
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
@@ -23,6 +24,8 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// The value of the first field named `key` of an object; nil for other values or a missing key.
+    /// - Complexity: O(number of fields).
     public subscript(key: String) -> JSONValue? {
         if case .object(let fields) = self { return fields.first { $0.0 == key }?.1 }
         return nil
@@ -36,6 +39,8 @@ public indirect enum JSONValue: Sendable, Equatable {
         return out
     }
 
+    /// Appends the serialization to `out`: pretty-printed at nesting level `indent`, or compact on one line
+    /// when `indent` is negative. Arrays of scalars stay on one line either way.
     public func write(to out: inout String, indent: Int) {
         switch self {
         case .null: out.append("null")
@@ -82,6 +87,8 @@ public indirect enum JSONValue: Sendable, Equatable {
         return "\(d)"
     }
 
+    /// Appends `s` as a JSON string literal: quotes, backslashes and control characters escaped,
+    /// everything else (non-ASCII included) written as is.
     public static func escape(_ s: String, into out: inout String) {
         out.append("\"")
         for u in s.unicodeScalars {

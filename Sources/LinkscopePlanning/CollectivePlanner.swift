@@ -10,6 +10,7 @@ public enum PlanningError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Spanning-tree packing found no NVLink tree over these GPUs.
     case noSpanningTree(gpus: [Int])
 
+    /// The message the CLI prints after `error:`.
     public var description: String {
         switch self {
         case .unknownGPU(let g): return "GPU \(g) is not in the topology"
@@ -23,12 +24,15 @@ public enum PlanningError: Error, Equatable, Sendable, CustomStringConvertible {
 /// The topology facts collective algorithms need (rings, spanning trees, node groups) and the
 /// bandwidths the formulas compare against, for the simulator and the trace replays alike.
 public struct CollectivePlanner {
+    /// The topology every ring, tree and path is found in.
     public let topology: Topology
+    /// Fraction of line rate the path and ring figures assume (0 < e ≤ 1).
     public let linkEfficiency: Double
     /// Memoised rings, path figures and per-source route searches: large clusters ask for thousands
     /// of pairs. A reference so the planner stays a plain value; used by one thread at a time.
     private let cache = PathCache()
 
+    /// Facts of `topology`, with bandwidth figures scaled by `linkEfficiency`.
     public init(topology: Topology, linkEfficiency: Double = 1) {
         self.topology = topology
         self.linkEfficiency = linkEfficiency

@@ -11,6 +11,7 @@ public enum NCCLBandwidthBasis: Sendable, Equatable {
     /// Line rate × `link_efficiency` (the scenario's override).
     case lineRate(efficiency: Double)
 
+    /// How reports name the basis (the NCCL figures used, or line rate × efficiency).
     public var description: String {
         switch self {
         case .ncclEffective(let b):
@@ -23,13 +24,17 @@ public enum NCCLBandwidthBasis: Sendable, Equatable {
 
 /// One NCCL collective planned on a topology: the model's choice and time, and the lowering the fabric runs.
 public struct NCCLPlan: Sendable {
+    /// The tuner's pick: algorithm, protocol, latency and bandwidths.
     public var cost: NCCLCost
+    /// The topology as NCCL's graph search sees it (nodes, channels, per-channel bandwidths).
     public var system: NCCLSystem
     /// The model's time, seconds: latency + bytes / bandwidth (`ncclTopoGetAlgoTime`).
     public var modelTime: Double
+    /// The model's latency part, seconds.
     public var latency: Double
     /// Bandwidth the time divides by, bytes/s.
     public var algorithmBandwidth: Double
+    /// The channels as rings or trees of devices, for the fabric to run.
     public var lowering: NCCLLowering
     /// Pipeline piece size the lowering is paced for (the request's `chunkBytes`).
     public var chunkBytes: Int64
@@ -39,9 +44,13 @@ public struct NCCLPlan: Sendable {
 
 /// A (sender, receiver) connection of one channel and the wire bytes it carries.
 public struct NCCLStream: Sendable, Equatable {
+    /// Sending device index.
     public var from: Int
+    /// Receiving device index.
     public var to: Int
+    /// NCCL channel number.
     public var channel: Int
+    /// Bytes on the wire, protocol overhead (LL, LL128 flags) included.
     public var wireBytes: Double
 }
 
@@ -50,7 +59,9 @@ public struct NCCLStream: Sendable, Equatable {
 public struct NCCLPlanner {
     /// The topology with the bandwidths the model runs on (see `basis`); the fabric must run on it too.
     public let topology: Topology
+    /// Which bandwidths `topology` carries.
     public let basis: NCCLBandwidthBasis
+    /// The GPU generation the tuner's constants are taken for.
     public let arch: NCCLArch
     let cache = NCCLPlannerCache()
 

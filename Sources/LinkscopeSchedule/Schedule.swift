@@ -2,10 +2,15 @@ import LinkscopeUnits
 
 /// Index of a task in a `Schedule`.
 public struct TaskID: Hashable, Comparable, Sendable {
+    /// The task's position in `Schedule.tasks` (Int32 keeps millions of ids compact).
     public var rawValue: Int32
+    /// The id of the task at `rawValue`.
     public init(_ rawValue: Int32) { self.rawValue = rawValue }
+    /// The id of the task at `rawValue` (must fit Int32).
     public init(_ rawValue: Int) { self.rawValue = Int32(rawValue) }
+    /// `rawValue` as an array index.
     public var index: Int { Int(rawValue) }
+    /// Ids order by position: a task's dependencies always come before it.
     public static func < (a: TaskID, b: TaskID) -> Bool { a.rawValue < b.rawValue }
 }
 
@@ -30,8 +35,9 @@ public enum TaskKind: Sendable, Hashable {
 public enum Phase: UInt8, Sendable, Hashable, CaseIterable {
     case none, reduceScatter, allGather, reduce, broadcast, gather, scatter, allToAll, sendRecv
     case push, pull, intraReduceScatter, interAllReduce, intraAllGather, forward, backward, update
-    /// A pipeline stage's step: `chunk` holds the micro-batch, `channel` the model chunk.
+    /// A pipeline stage's step: the tag's `chunk` holds the micro-batch, its instance field the model chunk.
     case stageForward, stageBackward
+    /// The phase as reports and timelines print it; empty for `.none`.
     public var name: String {
         switch self {
         case .none: return ""
@@ -59,12 +65,20 @@ public enum Phase: UInt8, Sendable, Hashable, CaseIterable {
 
 /// Labels a task with where it comes from: collective, phase, step, chunk, and the tree/ring used.
 public struct TaskTag: Sendable, Hashable {
+    /// The collective (or training job element) the task belongs to; -1 for none.
     public var collective: Int32
+    /// The phase of the algorithm or training step.
     public var phase: Phase
+    /// Algorithm step (ring step, tree level) or training iteration.
     public var step: Int32
+    /// Pipelined chunk of the message, or micro-batch for pipeline stages.
     public var chunk: Int32
-    /// Ring or tree number for multi-ring / multi-tree algorithms.
+    /// Which instance of the phase's repeated structure the task belongs to; its meaning depends on the phase:
+    /// the ring or tree of a multi-ring / multi-tree collective, the model chunk of a pipeline stage step
+    /// (`.stageForward`, `.stageBackward`), the rank of a training compute task (`.forward`, `.backward`,
+    /// `.update`), the server shard of a parameter-server push or pull.
     public var channel: Int16
+    /// A tag; every field defaults to "none" (collective -1, phase `.none`, zeros).
     public init(collective: Int32 = -1, phase: Phase = .none, step: Int32 = 0, chunk: Int32 = 0, channel: Int16 = 0) {
         self.collective = collective
         self.phase = phase
@@ -76,10 +90,13 @@ public struct TaskTag: Sendable, Hashable {
 
 /// One node of the task graph.
 public struct Task: Sendable, Hashable {
+    /// What the task does.
     public var kind: TaskKind
+    /// Where the task comes from, for timelines and reports.
     public var tag: TaskTag
     /// Range of this task's dependencies in `Schedule.dependencyList`.
     public var dependencyStart: Int32
+    /// Number of entries of `dependencyList` from `dependencyStart`.
     public var dependencyCount: Int32
     /// A transfer this task waits for only until its bytes are *served* (sent), not delivered: the
     /// previous piece on the same stream, so that a stream keeps pieces in order while its hop latency
@@ -92,12 +109,17 @@ public struct Task: Sendable, Hashable {
 /// Collectives compile to schedules (chunked and pipelined where the real algorithm is); the fabric
 /// runs them. Dependencies are stored flat (CSR) so that millions of tasks stay compact.
 public struct Schedule: Sendable {
+    /// Tasks in insertion order; `TaskID(i)` is `tasks[i]`.
     public private(set) var tasks: [Task] = []
+    /// Every task's dependencies, back to back (each task's range is in the task).
     public private(set) var dependencyList: [TaskID] = []
 
+    /// An empty schedule.
     public init() {}
 
+    /// Number of tasks.
     public var count: Int { tasks.count }
+    /// No tasks at all.
     public var isEmpty: Bool { tasks.isEmpty }
 
     /// Adds a task that starts after every task in `dependencies`.
@@ -121,21 +143,27 @@ public struct Schedule: Sendable {
         return id
     }
 
+    /// Adds a task with no dependencies (it can start at time zero).
+    /// - Complexity: O(1) amortised.
     @discardableResult
     public mutating func add(_ kind: TaskKind, tag: TaskTag = TaskTag()) -> TaskID {
         add(kind, tag: tag, after: EmptyCollection<TaskID>())
     }
 
+    /// The tasks `id` waits for, in the order they were given.
+    /// - Complexity: O(1) (a slice of `dependencyList`).
     public func dependencies(of id: TaskID) -> ArraySlice<TaskID> {
         let t = tasks[id.index]
         return dependencyList[Int(t.dependencyStart)..<Int(t.dependencyStart + t.dependencyCount)]
     }
 
+    /// Reserves room for `n` tasks and `d` dependency entries in all (large compiled collectives).
     public mutating func reserveCapacity(tasks n: Int, dependencies d: Int) {
         tasks.reserveCapacity(n)
         dependencyList.reserveCapacity(d)
     }
 
+    /// The task with this id.
     public subscript(id: TaskID) -> Task { tasks[id.index] }
 
     /// Total bytes of all transfers.

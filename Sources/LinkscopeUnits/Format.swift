@@ -31,6 +31,8 @@ public enum Format {
         return fracPart.isEmpty ? intPart : intPart + "." + fracPart
     }
 
+    /// A byte count for reports: binary units for exact readable multiples ("4 MiB"), decimal otherwise
+    /// ("4.81 MB"), plain bytes below 1 KB.
     public static func bytes(_ count: Int64) -> String {
         let v = Double(count)
         let binary: [(Int64, String)] = [(1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
@@ -45,6 +47,7 @@ public enum Format {
         return "\(count) B"
     }
 
+    /// A bandwidth in GB/s, MB/s or KB/s (decimal units, per direction).
     public static func bandwidth(_ bytesPerSecond: Double) -> String {
         if bytesPerSecond >= 1e9 || bytesPerSecond == 0 { return number(bytesPerSecond / 1e9) + " GB/s" }
         if bytesPerSecond >= 1e6 { return number(bytesPerSecond / 1e6) + " MB/s" }
@@ -61,6 +64,7 @@ public enum Format {
         return number(seconds) + " s"
     }
 
+    /// `fraction` × 100 with `decimals` decimals and a " %" suffix.
     public static func percent(_ fraction: Double, decimals: Int = 1) -> String {
         fixed(fraction * 100, decimals: decimals) + " %"
     }

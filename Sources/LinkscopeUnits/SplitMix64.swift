@@ -1,8 +1,12 @@
 /// SplitMix64 (Steele, Lea, Flood 2014): a tiny seeded generator, so that randomised tests, fuzzing
 /// and benchmarks repeat exactly. Not for anything that needs unpredictability.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
+    /// The generator's whole state: the same state gives the same sequence.
     public var state: UInt64
+    /// A generator that starts from `seed`.
     public init(seed: UInt64) { state = seed }
+    /// The next 64 random bits.
+    /// - Complexity: O(1).
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

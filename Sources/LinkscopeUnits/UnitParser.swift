@@ -11,6 +11,7 @@ public enum UnitError: Error, Equatable, Sendable {
     /// A fractional byte count ("1.5 B") or one too large for 64 bits.
     case notWholeBytes(text: String)
 
+    /// The reason, as printed after `FIELD: error: `.
     public var message: String {
         switch self {
         case .missingUnit(let text, let expected):
@@ -29,10 +30,15 @@ public enum UnitError: Error, Equatable, Sendable {
 
 /// Exact parsing of quantities with explicit units (docs/scenario-reference.md: "a bare number is an error").
 public enum UnitParser {
+    /// Units a size may carry (decimal and binary).
     public static let sizeUnits = ["B", "KB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB"]
+    /// Units a bandwidth may carry (per direction).
     public static let bandwidthUnits = ["GB/s", "Gb/s", "GiB/s", "MB/s", "Mb/s", "MiB/s", "TB/s", "Tb/s"]
+    /// Units a duration may carry.
     public static let timeUnits = ["ns", "us", "µs", "ms", "s"]
+    /// Units a compute rate may carry.
     public static let computeUnits = ["TFLOP/s", "GFLOP/s", "PFLOP/s"]
+    /// Units a FLOP count may carry.
     public static let flopUnits = ["FLOP", "KFLOP", "MFLOP", "GFLOP", "TFLOP", "PFLOP"]
 
     /// Splits "25 GB/s" / "25GB/s" into (25, "GB/s"). The number keeps its exact decimal text.
