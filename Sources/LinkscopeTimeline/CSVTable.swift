@@ -6,9 +6,12 @@ import LinkscopeJSON
 /// output; a list is its items joined by single spaces ("0 3 5 6"); null is an empty field; a field with a
 /// comma, a quote or a line break is quoted, quotes doubled (RFC 4180).
 public struct CSVTable: Sendable {
+    /// Column names, the first line.
     public var columns: [String]
+    /// One JSON value per column and row.
     public var rows: [[JSONValue]]
 
+    /// A table with these columns and rows.
     public init(columns: [String], rows: [[JSONValue]] = []) {
         self.columns = columns
         self.rows = rows
@@ -29,6 +32,8 @@ public struct CSVTable: Sendable {
         self.init(columns: keys, objects: objects)
     }
 
+    /// The CSV text, header line first, every line ending in a newline.
+    /// - Complexity: O(cells).
     public var rendered: String {
         var out = columns.map(Self.quote).joined(separator: ",") + "\n"
         for row in rows { out += row.map(Self.field).joined(separator: ",") + "\n" }
