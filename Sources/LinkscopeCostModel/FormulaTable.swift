@@ -1,10 +1,15 @@
 /// One row of `linkscope formulas`: a sync scheme's traffic (exact integers, nil where the scheme has no such
 /// quantity or no exact closed form) and its closed-form time.
 public struct FormulaRow: Sendable, Equatable {
+    /// The scheme's name as the table prints it.
     public var scheme: String
+    /// Bytes one worker sends.
     public var perWorkerSent: Int64?
+    /// Bytes one worker receives.
     public var perWorkerReceived: Int64?
+    /// Bytes into the busiest server or root.
     public var serverIn: Int64?
+    /// Bytes that cross any link, summed.
     public var networkTotal: Int64?
     /// Closed-form time in seconds.
     public var seconds: Double

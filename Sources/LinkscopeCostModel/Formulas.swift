@@ -48,8 +48,10 @@ public struct FormulaOptions: Sendable, Equatable {
     public var largestShardBytes: Double?
     /// PCIe path for `hybrid-pcie` (§11): bandwidth (B/s) and latency (s). `bandwidth`/`latency` are NVLink's.
     public var pcieBandwidth: Double?
+    /// PCIe path latency for `hybrid-pcie` (s).
     public var pcieLatency: Double?
 
+    /// Options; every one defaults to the closed form's own default (see each property).
     public init(chunkBytes: Double? = nil, tiers: HierarchyTiers? = nil, treeRate: Double? = nil,
                 treeDepth: Int? = nil, servers: Int = 1, serverBandwidth: Double? = nil,
                 largestShardBytes: Double? = nil, pcieBandwidth: Double? = nil, pcieLatency: Double? = nil) {
@@ -67,12 +69,19 @@ public struct FormulaOptions: Sendable, Equatable {
 
 /// Two tiers of a hierarchical collective (§8): p1 ranks per group on (α1, B1), p2 groups on (α2, B2).
 public struct HierarchyTiers: Sendable, Equatable {
+    /// p1: ranks per group.
     public var localRanks: Int
+    /// α1: latency inside a group (s).
     public var localLatency: Double
+    /// B1: bandwidth inside a group (bytes/s).
     public var localBandwidth: Double
+    /// p2: number of groups.
     public var groups: Int
+    /// α2: latency between groups (s).
     public var remoteLatency: Double
+    /// B2: bandwidth between groups (bytes/s).
     public var remoteBandwidth: Double
+    /// Two tiers; see the properties for each symbol.
     public init(localRanks: Int, localLatency: Double, localBandwidth: Double,
                 groups: Int, remoteLatency: Double, remoteBandwidth: Double) {
         self.localRanks = localRanks

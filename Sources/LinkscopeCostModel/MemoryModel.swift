@@ -18,17 +18,22 @@ public enum Recompute: String, Sendable, CaseIterable {
 
 /// Bytes one GPU holds at its peak (docs/cost-model.md §12), by part.
 public struct MemoryBreakdown: Sendable, Equatable {
+    /// Parameters in the training dtype (sharded under ZeRO stage 3).
     public var weights: Int64
+    /// Gradients in the training dtype (sharded under ZeRO stage 2 and up).
     public var gradients: Int64
     /// Optimizer state, with FP32 master weights under mixed precision.
     public var optimizer: Int64
+    /// Activations kept for backward at the peak (after recomputation).
     public var activations: Int64
+    /// A breakdown; parts default to 0.
     public init(weights: Int64 = 0, gradients: Int64 = 0, optimizer: Int64 = 0, activations: Int64 = 0) {
         self.weights = weights
         self.gradients = gradients
         self.optimizer = optimizer
         self.activations = activations
     }
+    /// Sum of the parts: the peak bytes on the GPU.
     public var total: Int64 { weights + gradients + optimizer + activations }
 }
 

@@ -2,12 +2,17 @@ import LinkscopeUnits
 
 /// One layer of a model: parameters, forward work per sample, activation bytes per sample (fp32).
 public struct LayerSpec: Sendable, Equatable {
+    /// Layer name as reports print it.
     public var name: String
+    /// Trainable parameters.
     public var parameters: Int64
+    /// Forward FLOPs per sample.
     public var forwardFLOPs: Double
+    /// Activation bytes per sample kept for backward (fp32).
     public var activationBytes: Int64
     /// Backward FLOPs per sample when measured or known; nil = 2 × forward (docs/cost-model.md §12).
     public var backwardFLOPs: Double?
+    /// A layer; backward defaults to 2 × forward FLOPs.
     public init(name: String, parameters: Int64, forwardFLOPs: Double, activationBytes: Int64,
                 backwardFLOPs: Double? = nil) {
         self.name = name
@@ -21,8 +26,10 @@ public struct LayerSpec: Sendable, Equatable {
 /// Model presets. The book's CNN is exact (docs/cost-model.md §21 A); the transformers come from
 /// `TransformerConfig` (exact Megatron counts); ResNet-50 is torchvision's, one layer per stage.
 public enum ModelCatalog {
+    /// Every preset name `layers(_:)` knows, as the scenario's `model.preset` accepts them.
     public static let names = ["book-mnist-cnn", "book-ch7-split", "resnet50"] + TransformerConfig.presetNames
 
+    /// The layers of preset `name`, or nil for an unknown name.
     public static func layers(_ name: String) -> [LayerSpec]? {
         if let t = TransformerConfig.preset(name) { return t.layerSpecs() }
         switch name {

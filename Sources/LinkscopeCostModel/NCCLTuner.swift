@@ -1,11 +1,15 @@
 /// One NCCL topology graph (ring, tree or NVLS): how many channels the search found and the bandwidth per
 /// channel inside a node and across nodes, GB/s per direction.
 public struct NCCLGraph: Sendable, Equatable {
+    /// Channels the graph search found.
     public var channels: Int
+    /// Per-channel bandwidth inside a node, GB/s.
     public var bwIntra: Double
+    /// Per-channel bandwidth across nodes, GB/s.
     public var bwInter: Double
     /// Extra network latency of the graph, µs (`graph->latencyInter`; 0 unless the net plugin sets it).
     public var latencyInter: Double
+    /// A graph; network latency 0 unless given.
     public init(channels: Int, bwIntra: Double, bwInter: Double, latencyInter: Double = 0) {
         self.channels = channels
         self.bwIntra = bwIntra
@@ -17,8 +21,11 @@ public struct NCCLGraph: Sendable, Equatable {
 /// The machine facts NCCL's tuner reads (`ncclTopoTuneModel`): ranks, nodes, GPU generation, the link type
 /// inside a node, and the ring/tree/NVLS graphs.
 public struct NCCLSystem: Sendable, Equatable {
+    /// GPU generation (selects the tuner's constant tables).
     public var arch: NCCLArch
+    /// Ranks of the communicator.
     public var ranks: Int
+    /// Nodes the ranks span (at least 1).
     public var nodes: Int
     /// GPUs reach each other over NVLink (else PCIe) inside a node.
     public var nvlinkIntra: Bool
@@ -26,13 +33,16 @@ public struct NCCLSystem: Sendable, Equatable {
     public var amdCPU: Bool
     /// All channels of the ring graph visit the GPUs in the same order (NVSwitch nodes).
     public var sameChannels: Bool
+    /// The ring graph.
     public var ring: NCCLGraph
+    /// The tree graph.
     public var tree: NCCLGraph
     /// NVLink SHARP graph; nil where the node has no NVLS (no NVSwitch or before Hopper).
     public var nvls: NCCLGraph?
     /// LL128 allowed (NCCL enables it by default only over NVLink).
     public var ll128Enabled: Bool
 
+    /// A system; LL128 follows `nvlinkIntra` unless given.
     public init(arch: NCCLArch, ranks: Int, nodes: Int, nvlinkIntra: Bool, amdCPU: Bool = false,
                 sameChannels: Bool = true, ring: NCCLGraph, tree: NCCLGraph, nvls: NCCLGraph? = nil,
                 ll128Enabled: Bool? = nil) {
@@ -71,7 +81,9 @@ public struct NCCLSystem: Sendable, Equatable {
 
 /// What the model says one (operation, algorithm, protocol) costs: `time = latency + bytes / algorithmBandwidth`.
 public struct NCCLCost: Sendable, Equatable {
+    /// The algorithm priced.
     public var algorithm: NCCLAlgorithm
+    /// The protocol priced.
     public var proto: NCCLProtocol
     /// µs, before the per-size plateau factor.
     public var latencyMicroseconds: Double

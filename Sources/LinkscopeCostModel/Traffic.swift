@@ -3,12 +3,18 @@
 /// `perWorkerSent`/`perWorkerReceived` describe a plain worker (for tree: a leaf); `serverIn`/`serverOut` the
 /// busiest server or root (0 when the scheme has none); `networkTotal` all bytes that cross a link.
 public struct Traffic: Sendable, Equatable {
+    /// Bytes a plain worker (tree: a leaf) sends.
     public var perWorkerSent: Int64
+    /// Bytes a plain worker (tree: a leaf) receives.
     public var perWorkerReceived: Int64
+    /// Bytes into the busiest server or root; 0 without one.
     public var serverIn: Int64
+    /// Bytes out of the busiest server or root; 0 without one.
     public var serverOut: Int64
+    /// All bytes that cross a link.
     public var networkTotal: Int64
 
+    /// Traffic; server figures default to 0 (no server).
     public init(perWorkerSent: Int64, perWorkerReceived: Int64, serverIn: Int64 = 0, serverOut: Int64 = 0,
                 networkTotal: Int64) {
         self.perWorkerSent = perWorkerSent

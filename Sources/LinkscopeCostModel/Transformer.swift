@@ -3,20 +3,28 @@
 /// Parameter counts are exact for the published configurations (GPT-2 124,439,808; LLaMA-2 7B
 /// 6,738,415,616; LLaMA-2 70B 68,976,648,192).
 public struct TransformerConfig: Sendable, Equatable {
+    /// The MLP block's shape.
     public enum MLP: String, Sendable, CaseIterable {
         /// Two GEMMs h→f→h with GeLU (GPT, BERT).
         case gelu
         /// Three GEMMs (gate, up, down) with SiLU gating (LLaMA).
         case swiglu
     }
+    /// Transformer blocks.
     public var layers: Int
+    /// Hidden size h.
     public var hidden: Int
+    /// Attention heads.
     public var heads: Int
+    /// Sequence length s.
     public var seqLen: Int
+    /// Vocabulary size V.
     public var vocab: Int
+    /// MLP inner width f (4h unless given).
     public var ffnHidden: Int
     /// Key/value heads (grouped-query attention); `heads` for plain multi-head attention.
     public var kvHeads: Int
+    /// GeLU (two GEMMs) or SwiGLU (three).
     public var mlp: MLP
     /// Linear biases and LayerNorm (true, GPT/BERT) or no biases and RMSNorm (false, LLaMA).
     public var bias: Bool
@@ -25,6 +33,8 @@ public struct TransformerConfig: Sendable, Equatable {
     /// Output projection shares the input embedding (no extra V·h parameters).
     public var tiedEmbeddings: Bool
 
+    /// A configuration; f = 4h, kv heads = heads, GPT-style GeLU, biases, learned positions and tied
+    /// embeddings unless given.
     public init(layers: Int, hidden: Int, heads: Int, seqLen: Int, vocab: Int, ffnHidden: Int? = nil,
                 kvHeads: Int? = nil, mlp: MLP = .gelu, bias: Bool = true, learnedPositions: Bool = true,
                 tiedEmbeddings: Bool = true) {
@@ -53,6 +63,7 @@ public struct TransformerConfig: Sendable, Equatable {
         let qkv = h * (h + 2 * kvWidth) + (bias ? h + 2 * kvWidth : 0)
         return qkv + h * h + (bias ? h : 0)
     }
+    /// The MLP's GEMM weights (and biases when `bias`).
     public var mlpParameters: Int64 {
         switch mlp {
         case .gelu: return 2 * h * f + (bias ? f + h : 0)
@@ -61,9 +72,11 @@ public struct TransformerConfig: Sendable, Equatable {
     }
     /// One block: attention, MLP and two norms (12h² + 13h for GPT with f = 4h).
     public var blockParameters: Int64 { attentionParameters + mlpParameters + 2 * normParameters }
+    /// Token embedding V·h plus learned positions s·h when `learnedPositions`.
     public var embeddingParameters: Int64 { Int64(vocab) * h + (learnedPositions ? s * h : 0) }
     /// Final norm plus, when untied, the output projection.
     public var headParameters: Int64 { normParameters + (tiedEmbeddings ? 0 : Int64(vocab) * h) }
+    /// Every parameter: embeddings, blocks and head (the published totals for the presets).
     public var parameters: Int64 {
         embeddingParameters + Int64(layers) * blockParameters + headParameters
     }
@@ -73,6 +86,7 @@ public struct TransformerConfig: Sendable, Equatable {
         let (hd, sd) = (Double(h), Double(s))
         return 2 * sd * hd * (hd + 2 * Double(kvWidth)) + 2 * sd * hd * hd + 4 * sd * sd * hd
     }
+    /// Forward FLOPs per sample of one block's MLP GEMMs.
     public var mlpForwardFLOPs: Double {
         2 * Double(s) * Double(h) * Double(f) * (mlp == .swiglu ? 3 : 2)
     }
@@ -123,5 +137,6 @@ public struct TransformerConfig: Sendable, Equatable {
             return nil
         }
     }
+    /// Names `preset(_:)` knows.
     public static let presetNames = ["gpt2", "bert-large", "gpt3-175b", "llama2-7b", "llama2-70b"]
 }

@@ -62,6 +62,7 @@ public enum ServerPlacement: String, CaseIterable, Sendable, Codable {
 /// Element type of gradients and activations.
 public enum DType: String, CaseIterable, Sendable, Codable {
     case fp32, fp16, bf16, int8
+    /// Bytes per element.
     public var bytes: Int {
         switch self {
         case .fp32: return 4
