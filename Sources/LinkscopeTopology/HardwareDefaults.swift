@@ -15,7 +15,9 @@ public enum HardwareDefaults {
 
     /// PCIe ×16 line rates per direction after 128b/130b encoding (docs/hardware.md §4).
     public static let pcieGen3 = Bandwidth.gigabytesPerSecond(15.75)
+    /// PCIe 4.0 ×16 per direction.
     public static let pcieGen4 = Bandwidth.gigabytesPerSecond(31.5)
+    /// PCIe 5.0 ×16 per direction.
     public static let pcieGen5 = Bandwidth.gigabytesPerSecond(63)
     /// PCIe hop latency, 0.5 µs per link `[Derived]`: no sourced value exists (docs/hardware.md §8); a
     /// GPU→switch→GPU P2P path then costs ~1 µs, the order of measured small-message PCIe P2P latency.
@@ -32,8 +34,11 @@ public enum HardwareDefaults {
     public static let socketLatency = Seconds.microseconds(1)
 
     /// NIC line rates per direction (docs/hardware.md §5).
+    /// InfiniBand EDR, 100 Gb/s per direction.
     public static let edr = Bandwidth.gigabitsPerSecond(100)
+    /// InfiniBand HDR, 200 Gb/s per direction.
     public static let hdr = Bandwidth.gigabitsPerSecond(200)
+    /// InfiniBand NDR, 400 Gb/s per direction.
     public static let ndr = Bandwidth.gigabitsPerSecond(400)
     /// Network hop latency when `FabricSpec.latency` is nil (docs/scenario-reference.md default, 2 µs).
     public static let networkLatency = Seconds.microseconds(2)

@@ -4,11 +4,13 @@
 /// (Edmonds' branching theorem, docs/cost-model.md §10).
 /// - Complexity: O(V²E) per `maxFlow` call.
 public struct MaxFlow: Sendable {
+    /// Nodes of the graph, numbered 0..<nodeCount.
     public let nodeCount: Int
     private var to: [Int] = []
     private var capacity: [Double] = []
     private var adjacency: [[Int]]
 
+    /// A graph of `nodeCount` nodes and no arcs.
     public init(nodeCount: Int) {
         self.nodeCount = nodeCount
         adjacency = Array(repeating: [], count: nodeCount)

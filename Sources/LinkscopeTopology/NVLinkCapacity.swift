@@ -12,9 +12,13 @@ import LinkscopeUnits
 public struct NVLinkCapacity: Sendable {
     /// The subset, as GPU numbers, in rank order.
     public let gpus: [Int]
+    /// Number of GPUs in the subset.
     public var count: Int { gpus.count }
+    /// GPU-to-GPU NVLink capacity, bytes/s, `direct[i][j]` from rank i to rank j (all lanes).
     public internal(set) var direct: [[Double]]
+    /// Each rank's total NVLink capacity into its NVSwitch domain, bytes/s.
     public internal(set) var up: [Double]
+    /// Each rank's total NVLink capacity out of its NVSwitch domain, bytes/s.
     public internal(set) var down: [Double]
     /// NVSwitch domain of each rank, nil when the GPU has no switch.
     public let domain: [Int?]

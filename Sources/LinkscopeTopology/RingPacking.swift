@@ -11,7 +11,9 @@ public struct RingChannel: Sendable, Hashable {
 /// Several directed rings sharing the NVLink capacities (docs/cost-model.md §6: r concurrent rings give
 /// `B_ring,eff = Σ_rings min_link`). Multi-ring all-reduce splits the buffer by `rate / totalRate`.
 public struct RingPacking: Sendable, Hashable {
+    /// The rings, in the order they were packed (widest first).
     public var rings: [RingChannel]
+    /// `B_ring,eff`: the sum of the rings' rates.
     public var totalRate: Bandwidth { rings.reduce(Bandwidth(bytesPerSecond: 0)) { $0 + $1.rate } }
 }
 

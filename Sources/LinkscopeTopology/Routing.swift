@@ -122,13 +122,16 @@ extension Topology {
 ///
 /// A value type; `route` is `mutating` because it fills the cache. Results equal `Topology.route`.
 public struct RouteTable: Sendable {
+    /// The topology routes are found in.
     public let topology: Topology
+    /// Which links routes may use.
     public let preference: PathPreference
     private let graph: RoutingGraph
     private var searches: [Int: ShortestPathSearch] = [:]
     /// Searches that allow GPU relays, made only for pairs the relay-free search cannot join.
     private var relaySearches: [Int: ShortestPathSearch] = [:]
 
+    /// A table for `topology`; no search runs until the first `route`.
     public init(_ topology: Topology, preference: PathPreference = .automatic) {
         self.topology = topology
         self.preference = preference

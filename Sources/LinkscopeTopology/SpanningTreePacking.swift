@@ -3,8 +3,11 @@ import LinkscopeUnits
 /// A spanning tree over the ranks of a GPU subset with the rate it carries.
 /// `parent[i]` is the parent rank of rank `i`, -1 at the root (maps onto `WeightedTree`).
 public struct PackedTree: Sendable, Hashable {
+    /// Parent rank of each rank, -1 at the root.
     public var parent: [Int]
+    /// Rate the tree carries, per direction.
     public var rate: Bandwidth
+    /// The rank whose parent is -1.
     public var root: Int { parent.firstIndex(of: -1) ?? 0 }
 }
 
@@ -15,6 +18,7 @@ public struct TreePacking: Sendable, Hashable {
     public var rate: Bandwidth
     /// Root rank for broadcast packings, nil for all-reduce.
     public var root: Int?
+    /// The packed trees.
     public var trees: [PackedTree]
     /// Sum of the tree rates (within ε of `rate`).
     public var treesRate: Bandwidth { trees.reduce(Bandwidth(bytesPerSecond: 0)) { $0 + $1.rate } }

@@ -2,10 +2,15 @@ import LinkscopeUnits
 
 /// A device as written in a custom graph (scenario `cluster.devices`).
 public struct DeviceSpec: Sendable, Equatable {
+    /// Device name as the scenario spells it.
     public var id: String
+    /// What the device is.
     public var kind: DeviceKind
+    /// GPU model name, informational.
     public var model: String?
+    /// Machine the device belongs to.
     public var node: Int
+    /// A device on node 0 without a model unless given.
     public init(id: String, kind: DeviceKind, model: String? = nil, node: Int = 0) {
         self.id = id
         self.kind = kind
@@ -16,13 +21,21 @@ public struct DeviceSpec: Sendable, Equatable {
 
 /// A link as written in a custom graph; `fullDuplex` makes two directed links.
 public struct LinkSpec: Sendable, Equatable {
+    /// Sending device's id.
     public var from: String
+    /// Receiving device's id.
     public var to: String
+    /// Bandwidth per direction.
     public var bandwidth: Bandwidth
+    /// Hop latency.
     public var latency: Seconds
+    /// Technology of the link.
     public var kind: LinkKind
+    /// Also add the reverse link (two directed links, same bandwidth each).
     public var fullDuplex: Bool
+    /// Physical links bundled, informational.
     public var lanes: Int
+    /// A link as the scenario describes it.
     public init(from: String, to: String, bandwidth: Bandwidth, latency: Seconds, kind: LinkKind,
                 fullDuplex: Bool = true, lanes: Int = 1) {
         self.from = from

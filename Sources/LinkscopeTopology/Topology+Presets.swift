@@ -6,6 +6,7 @@ public struct FabricSpec: Sendable, Equatable {
     /// `leafSpine`: rail-optimised two-level Clos, NIC `i` of every node on rail leaf `i`
     /// (so same-rail traffic crosses one leaf, cross-rail traffic a spine).
     public enum Kind: String, Sendable, CaseIterable { case fatTree = "fat-tree", leafSpine = "leaf-spine" }
+    /// The network's shape.
     public var kind: Kind
     /// Per-NIC line rate per direction; nil = the preset's NIC.
     public var nicBandwidth: Bandwidth?
@@ -16,6 +17,7 @@ public struct FabricSpec: Sendable, Equatable {
     /// Inter-socket (QPI / UPI) rate per direction; nil = the preset's default (`HardwareDefaults`).
     public var socketLinkBandwidth: Bandwidth?
 
+    /// A fabric; full-bisection fat tree at the preset's NIC rate unless given.
     public init(kind: Kind = .fatTree, nicBandwidth: Bandwidth? = nil, latency: Seconds? = nil,
                 oversubscription: Double = 1, socketLinkBandwidth: Bandwidth? = nil) {
         self.kind = kind

@@ -2,9 +2,13 @@ import LinkscopeUnits
 
 /// A hardware graph: devices and directed links. A value type; build it once, share it freely.
 public struct Topology: Sendable {
+    /// Preset or scenario name of the topology.
     public var name: String
+    /// Every device; links refer to them by index.
     public var devices: [Device]
+    /// Every directed link.
     public var links: [Link]
+    /// The GPU model every GPU of the topology has.
     public var gpuSpec: GPUSpec
     /// Device index of GPU number `g` (`gpus[g]`), ordered by `Device.gpuIndex`.
     public private(set) var gpus: [Int]
@@ -15,6 +19,8 @@ public struct Topology: Sendable {
     /// Number of machines.
     public var nodeCount: Int
 
+    /// A topology; GPU numbers follow `Device.gpuIndex`, adjacency lists follow link order.
+    /// - Complexity: O(devices + links).
     public init(name: String, devices: [Device], links: [Link], gpuSpec: GPUSpec, nodeCount: Int = 1) {
         self.name = name
         self.devices = devices
@@ -37,11 +43,14 @@ public struct Topology: Sendable {
         incoming = inc
     }
 
+    /// Number of GPUs.
     public var gpuCount: Int { gpus.count }
 
     /// Device index of a GPU number, or nil when out of range.
     public func device(ofGPU gpu: Int) -> Int? { gpu >= 0 && gpu < gpus.count ? gpus[gpu] : nil }
 
+    /// Index of the device named `name`, or nil.
+    /// - Complexity: O(devices).
     public func deviceIndex(named name: String) -> Int? { devices.firstIndex { $0.name == name } }
 
     /// Node of a GPU number.

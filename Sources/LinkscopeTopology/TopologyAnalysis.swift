@@ -17,9 +17,11 @@ public struct TopologyAnalysis: Sendable {
     public var treeBroadcastRate: Bandwidth { broadcast.rate }
     /// Best broadcast root as a GPU number.
     public var broadcastRoot: Int? { broadcast.root.map { gpus[$0] } }
+    /// Broadcast tree packing from the best root.
     public var broadcast: TreePacking
     /// `tree_allreduce_rate_gbps`: undirected tree packing rate (Nash-Williams bound).
     public var treeAllreduceRate: Bandwidth { allreduce.rate }
+    /// All-reduce (undirected) tree packing.
     public var allreduce: TreePacking
 }
 

@@ -21,6 +21,7 @@ public enum TopologyError: Error, Equatable, Sendable {
     /// Unsupported option for this preset (e.g. nodes < 1).
     case invalidOption(message: String)
 
+    /// The reason, as printed after `FIELD: error: `.
     public var message: String {
         switch self {
         case .unknownPreset(let name, let known):
