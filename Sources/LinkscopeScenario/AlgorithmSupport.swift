@@ -22,6 +22,7 @@ public enum AlgorithmSupport {
         }
     }
 
+    /// Whether `algorithm` implements `op`.
     public static func supports(_ op: CollectiveOp, _ algorithm: Algorithm) -> Bool {
         operations(for: algorithm).contains(op)
     }
