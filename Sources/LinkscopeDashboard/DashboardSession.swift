@@ -3,11 +3,17 @@ import LinkscopeUnits
 /// The dashboard minus the terminal: current and pinned runs, the key state, the filter index, and the
 /// effects of keys (re-simulation, pinning). The ncurses loop, `--once` and the tests all drive this.
 public struct DashboardSession: Sendable {
+    /// The current run ("B" in the A/B view), indexed for drawing.
     public private(set) var prepared: PreparedModel
+    /// The pinned run ("A"), if any.
     public private(set) var pinned: PreparedModel?
+    /// What the keys changed so far.
     public var state: DashboardState
+    /// Re-simulates for what-if keys; nil for traces.
     public let runner: (any WhatIfRunner)?
+    /// The committed filter's matches, nil without a filter.
     public private(set) var filterIndex: FilterIndex?
+    /// Colour, ASCII and initial pane.
     public var options: DashboardOptions
 
     /// `pinned`: a run pinned as "A" from the start; the session then opens in the A/B view (B leaves it).
@@ -29,6 +35,7 @@ public struct DashboardSession: Sendable {
         }
     }
 
+    /// The facts `reduce` needs for a terminal of this size.
     public func context(width: Int, height: Int) -> ReduceContext {
         let vp = Renderer.viewport(width: width, height: height, prepared: prepared, state: state)
         return ReduceContext(prepared: prepared, choices: prepared.model.settings == nil ? nil : runner?.choices, pinned: pinned,

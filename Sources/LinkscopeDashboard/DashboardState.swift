@@ -4,6 +4,7 @@ import LinkscopeTimeline
 public enum Pane: String, Sendable, CaseIterable {
     case timeline, links, topology, gpus, collectives
 
+    /// The pane's name in the tab bar.
     public var title: String {
         switch self {
         case .timeline: return "Timeline"
@@ -18,15 +19,21 @@ public enum Pane: String, Sendable, CaseIterable {
 /// Everything the user changed by pressing keys. A value: `reduce` maps (state, key) to a new state and
 /// an effect, with no terminal involved, so key handling is tested directly.
 public struct DashboardState: Sendable, Hashable {
+    /// The pane on screen.
     public var pane: Pane
     /// Visible time window in timeline nanoseconds, [viewStart, viewEnd).
     public var viewStart: Int64
+    /// End of the visible window (exclusive), nanoseconds.
     public var viewEnd: Int64
     /// Current timeline row and the first row on screen.
     public var row: Int = 0
+    /// First timeline row on screen.
     public var rowScroll: Int = 0
+    /// The selected span, if any.
     public var selection: SpanRef?
+    /// The details box of the selected span is open.
     public var showDetails = false
+    /// The key-map overlay is open.
     public var showHelp = false
     /// First help line shown: the overlay scrolls when the terminal is shorter than the key map (80×24).
     public var helpScroll = 0
@@ -36,12 +43,14 @@ public struct DashboardState: Sendable, Hashable {
     public var filterInput: String?
     /// Hidden categories, indexed by `SpanCategory.rawValue`.
     public var hidden: [Bool] = Array(repeating: false, count: SpanCategory.allCases.count)
+    /// The A/B view (pinned run above the current one) is on.
     public var abView = false
     /// First row of a table pane on screen.
     public var tableScroll = 0
     /// One-line message for the status bar (what-if results, errors).
     public var message: String?
 
+    /// The state of a fresh dashboard: the whole run in view, on `pane`.
     public init(prepared: PreparedModel, pane: Pane = .timeline) {
         self.pane = pane
         viewStart = prepared.start
@@ -72,16 +81,22 @@ public enum DashboardEffect: Sendable, Hashable {
 
 /// Facts `reduce` needs besides the state: the data and the timeline viewport size.
 public struct ReduceContext: Sendable {
+    /// The current run.
     public var prepared: PreparedModel
+    /// What the what-if keys cycle through; nil when what-if is off.
     public var choices: WhatIfChoices?
     /// The pinned run ("A"), when one is pinned.
     public var pinned: PreparedModel?
+    /// A run is pinned.
     public var hasPinned: Bool { pinned != nil }
     /// Rows and columns the timeline area shows (from `Layout`).
     public var visibleRows: Int
+    /// Columns of the timeline area.
     public var columns: Int
+    /// The committed filter's matches.
     public var filterIndex: FilterIndex?
 
+    /// A context; no what-if, pin or filter, 20 × 100 timeline cells unless given.
     public init(prepared: PreparedModel, choices: WhatIfChoices? = nil, pinned: PreparedModel? = nil, visibleRows: Int = 20,
                 columns: Int = 100, filterIndex: FilterIndex? = nil) {
         self.prepared = prepared
@@ -102,7 +117,9 @@ extension ReduceContext {
 }
 
 extension DashboardState {
+    /// Length of the visible window, at least 1 ns.
     public var visibleDuration: Int64 { max(1, viewEnd - viewStart) }
+    /// Middle of the visible window, nanoseconds.
     public var viewCentre: Int64 { viewStart + visibleDuration / 2 }
 }
 

@@ -2,9 +2,13 @@ import LinkscopeTimeline
 
 /// One timeline row: a track, with its label parts.
 public struct TimelineRow: Sendable, Hashable {
+    /// Index into `Timeline.tracks`.
     public var track: Int
+    /// The track's group name.
     public var process: String
+    /// The track's lane name.
     public var lane: String
+    /// GPU or rank of the track, when it has one.
     public var gpu: Int?
     /// First lane of its process (the label shows the process name only here).
     public var firstOfProcess: Bool
@@ -13,8 +17,11 @@ public struct TimelineRow: Sendable, Hashable {
 /// Spans of one track, sorted by start, as parallel arrays (struct of arrays keeps the per-frame scan
 /// cache-friendly). Built once per model.
 public struct TrackIndex: Sendable {
+    /// Start of each local span, nanoseconds, ascending.
     public let starts: [Int64]
+    /// End of each local span, nanoseconds.
     public let ends: [Int64]
+    /// `SpanCategory.rawValue` of each local span.
     public let categories: [UInt8]
     /// Index into `Timeline.spans` of each local span.
     public let ids: [Int32]
@@ -24,6 +31,7 @@ public struct TrackIndex: Sendable {
     /// Per category c, prefix sums of durations: `durationPrefix[c * (count + 1) + i]` = sum over spans 0..<i.
     public let durationPrefix: [Int64]
 
+    /// Number of spans on the track.
     public var count: Int { starts.count }
 
     init(spans: [Span], ids: [Int32]) {
@@ -140,17 +148,23 @@ public struct SeriesIndex: Sendable {
 
 /// A model plus the indexes the renderer needs, built once per model (O(n log n)), never per frame.
 public final class PreparedModel: Sendable {
+    /// The run itself.
     public let model: DashboardModel
+    /// Timeline rows, in display order.
     public let rows: [TimelineRow]
     /// Indexed by track number.
     public let tracks: [TrackIndex]
     /// Earliest start and latest end (end > start even for an empty timeline).
     public let start: Int64
+    /// Latest end, nanoseconds (greater than `start`).
     public let end: Int64
     /// Link order for the heat map: busiest (most bytes) first.
     public let linkOrder: [Int]
+    /// Utilisation index of each link of `model.links`.
     public let linkSeries: [SeriesIndex]
 
+    /// Builds every index of `model`.
+    /// - Complexity: O(n log n) in spans and counter points.
     public init(_ model: DashboardModel) {
         self.model = model
         let tl = model.timeline
@@ -204,8 +218,11 @@ public final class PreparedModel: Sendable {
 
 /// A span named by its row and its index within the row's sorted track.
 public struct SpanRef: Sendable, Hashable {
+    /// Timeline row.
     public var row: Int
+    /// Index of the span within its row's `TrackIndex`.
     public var local: Int
+    /// A reference to span `local` of row `row`.
     public init(row: Int, local: Int) {
         self.row = row
         self.local = local
@@ -215,11 +232,15 @@ public struct SpanRef: Sendable, Hashable {
 /// Which names match the current filter, per track as prefix counts (so "any match in this cell" is O(1)).
 /// Built once per filter change (O(spans)).
 public struct FilterIndex: Sendable {
+    /// The filter as typed (a regex, or a substring when it does not parse).
     public let pattern: String
     /// Per track: matchPrefix[i] = matching spans among local 0..<i.
     let matchPrefix: [[Int32]]
+    /// How many distinct span names match.
     public let matchingNames: Int
 
+    /// Matches `pattern` against every span name of `prepared`.
+    /// - Complexity: O(names + spans).
     public init(pattern: String, prepared: PreparedModel) {
         self.pattern = pattern
         let names = prepared.model.timeline.names

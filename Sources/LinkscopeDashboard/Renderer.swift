@@ -7,8 +7,10 @@ public struct DashboardOptions: Sendable {
     public var color: ColorMode
     /// Plain ASCII frames and bars (`--ascii`, or a non-UTF-8 locale).
     public var ascii: Bool
+    /// The pane shown first (`--pane`).
     public var initialPane: Pane
 
+    /// Options; automatic colour, Unicode and the timeline pane unless given.
     public init(color: ColorMode = .auto, ascii: Bool = false, initialPane: Pane = .timeline) {
         self.color = color
         self.ascii = ascii
@@ -18,17 +20,27 @@ public struct DashboardOptions: Sendable {
 
 /// The screen's regions for a given size (shared by the renderer and the key handler's viewport).
 public struct Layout: Sendable {
+    /// Narrowest terminal the dashboard draws in (columns).
     public static let minimumWidth = 80
+    /// Shortest terminal the dashboard draws in (lines).
     public static let minimumHeight = 24
 
+    /// Title and header numbers.
     public var header: Rect
+    /// The pane tab bar.
     public var tabs: Rect
+    /// The current pane.
     public var main: Rect
+    /// Key hints and messages.
     public var status: Rect
+    /// Lines of per-GPU meters in the header.
     public var meterRows: Int
+    /// Meters per line.
     public var meterColumns: Int
+    /// The terminal is below the minimum size: only a "too small" notice is drawn.
     public var tooSmall: Bool
 
+    /// The regions of a `width` × `height` screen with meters for `gpuCount` GPUs.
     public init(width: Int, height: Int, gpuCount: Int) {
         tooSmall = width < Layout.minimumWidth || height < Layout.minimumHeight
         meterColumns = max(1, width / Layout.meterWidth)
@@ -48,11 +60,17 @@ public struct Layout: Sendable {
 
     /// Timeline geometry inside the main pane: label gutter, data columns, rows of tracks.
     public struct TimelineGeometry: Sendable {
+        /// Columns of row labels.
         public var gutter: Int
+        /// Columns of time cells.
         public var columns: Int
+        /// The rows of tracks.
         public var rowArea: Rect
+        /// The category legend line.
         public var legend: Rect
+        /// The time ruler line.
         public var ruler: Rect
+        /// The details box, when shown.
         public var details: Rect?
     }
 
@@ -77,15 +95,22 @@ public struct Layout: Sendable {
 
 /// Turns state + model into a `ScreenBuffer`. Pure and terminal-free.
 public struct Renderer: Sendable {
+    /// The current run.
     public var prepared: PreparedModel
+    /// The pinned run ("A"), if any.
     public var pinned: PreparedModel?
+    /// The key state to draw.
     public var state: DashboardState
+    /// Frame and bar characters (Unicode or ASCII).
     public var glyphs: Glyphs
     /// Colour in use: category glyphs replace colour when false.
     public var color: Bool
+    /// The committed filter's matches.
     public var filterIndex: FilterIndex?
+    /// What-if keys work (the status bar lists them).
     public var whatIfAvailable: Bool
 
+    /// A renderer for one frame.
     public init(prepared: PreparedModel, pinned: PreparedModel? = nil, state: DashboardState, ascii: Bool, color: Bool,
                 filterIndex: FilterIndex? = nil, whatIfAvailable: Bool = false) {
         self.prepared = prepared
@@ -117,6 +142,8 @@ public struct Renderer: Sendable {
         return (max(1, g.rowArea.height), g.columns)
     }
 
+    /// Draws one `width` × `height` frame.
+    /// - Complexity: O(width × height + rows × log spans).
     public func render(width: Int, height: Int) -> ScreenBuffer {
         var buf = ScreenBuffer(width: width, height: height)
         let layout = Layout(width: width, height: height, gpuCount: model.gpus.count)

@@ -29,11 +29,16 @@ public enum Ink: UInt8, CaseIterable, Sendable {
 
 /// Colour plus attributes of one cell.
 public struct Style: Sendable, Hashable {
+    /// Semantic colour.
     public var ink: Ink
+    /// Bold attribute.
     public var bold: Bool
+    /// Reverse-video attribute (selection, cursor).
     public var reverse: Bool
+    /// Underline attribute.
     public var underline: Bool
 
+    /// A style; normal ink without attributes unless given.
     public init(_ ink: Ink = .normal, bold: Bool = false, reverse: Bool = false, underline: Bool = false) {
         self.ink = ink
         self.bold = bold
@@ -41,16 +46,22 @@ public struct Style: Sendable, Hashable {
         self.underline = underline
     }
 
+    /// Normal ink, no attributes.
     public static let plain = Style()
 }
 
 /// A rectangle in buffer coordinates (columns x, rows y).
 public struct Rect: Sendable, Hashable {
+    /// Left column.
     public var x: Int
+    /// Top row.
     public var y: Int
+    /// Columns.
     public var width: Int
+    /// Rows.
     public var height: Int
 
+    /// A rectangle.
     public init(x: Int, y: Int, width: Int, height: Int) {
         self.x = x
         self.y = y
@@ -58,8 +69,11 @@ public struct Rect: Sendable, Hashable {
         self.height = max(0, height)
     }
 
+    /// First column right of the rectangle.
     public var maxX: Int { x + width }
+    /// First row below the rectangle.
     public var maxY: Int { y + height }
+    /// No cells.
     public var isEmpty: Bool { width <= 0 || height <= 0 }
 
     /// Shrinks by `n` cells on every side.
@@ -88,11 +102,16 @@ public struct Rect: Sendable, Hashable {
 /// out, so tests render whole screens without a terminal. One Unicode scalar per cell: all glyphs the
 /// dashboard draws are single-width.
 public struct ScreenBuffer: Sendable {
+    /// Columns.
     public let width: Int
+    /// Rows.
     public let height: Int
+    /// Cell glyphs, row by row.
     public private(set) var glyphs: [Unicode.Scalar]
+    /// Cell styles, row by row.
     public private(set) var styles: [Style]
 
+    /// A blank buffer (spaces, plain style).
     public init(width: Int, height: Int) {
         self.width = max(0, width)
         self.height = max(0, height)
@@ -100,8 +119,10 @@ public struct ScreenBuffer: Sendable {
         styles = Array(repeating: .plain, count: self.width * self.height)
     }
 
+    /// The whole buffer as a rectangle.
     public var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
 
+    /// Sets one cell; cells outside the buffer are ignored (widgets may overdraw edges).
     @inline(__always)
     public mutating func put(_ x: Int, _ y: Int, _ glyph: Unicode.Scalar, _ style: Style = .plain) {
         guard x >= 0, y >= 0, x < width, y < height else { return }
@@ -109,7 +130,9 @@ public struct ScreenBuffer: Sendable {
         styles[y * width + x] = style
     }
 
+    /// The glyph at column `x`, row `y`.
     public func glyph(_ x: Int, _ y: Int) -> Unicode.Scalar { glyphs[y * width + x] }
+    /// The style at column `x`, row `y`.
     public func style(_ x: Int, _ y: Int) -> Style { styles[y * width + x] }
 
     /// Changes only the style of a cell (selection, highlighting).

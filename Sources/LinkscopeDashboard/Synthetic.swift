@@ -17,6 +17,8 @@ public enum SyntheticDashboard {
         }
     }
 
+    /// The synthetic run for `settings`: `iterations` iterations of compute then one all-reduce over
+    /// `settings.gpus`, costs scaled by the algorithm and preset.
     public static func model(settings: WhatIfSettings, iterations: Int = 2, title: String = "synthetic data-parallel demo")
         -> DashboardModel {
         let gpus = settings.gpus.isEmpty ? [0, 1] : settings.gpus
@@ -118,17 +120,21 @@ public enum SyntheticDashboard {
                               topology: TopologyView(devices: devices, links: topoLinks), settings: settings)
     }
 
+    /// Ring all-reduce of 64 MiB on four DGX-1 GPUs.
     public static let defaultSettings = WhatIfSettings(algorithm: "ring", scheme: "allreduce", gpus: [0, 1, 2, 3],
                                                        messageBytes: 64 << 20, preset: "dgx1-v100")
 
     /// A what-if runner over the synthetic model (for the demo and tests).
     public struct Runner: WhatIfRunner {
+        /// The runner.
         public init() {}
+        /// Algorithms, schemes, GPU sets, sizes and presets the demo cycles through.
         public var choices: WhatIfChoices {
             WhatIfChoices(algorithms: ["ring", "tree", "ps"], schemes: ["allreduce", "parameter-server"],
                           gpuSets: [[0, 1], [0, 1, 2, 3], [0, 1, 2, 3, 4, 5, 6, 7]],
                           messageSizes: [16 << 20, 64 << 20, 256 << 20], presets: ["dgx1-v100", "dgx-a100", "dgx-h100"])
         }
+        /// The synthetic model for `settings`; an empty GPU set is a failure.
         public func run(_ settings: WhatIfSettings) -> Result<DashboardModel, DashboardError> {
             guard !settings.gpus.isEmpty else { return .failure(.whatIfEmptyGPUSet) }
             return .success(SyntheticDashboard.model(settings: settings))

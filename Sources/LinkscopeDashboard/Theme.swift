@@ -20,29 +20,44 @@ public enum ColorMode: String, Sendable, CaseIterable {
 
 /// Frame and bar glyphs: Unicode box drawing and eighth blocks, or plain ASCII (`--ascii`).
 public struct Glyphs: Sendable {
+    /// Horizontal frame line.
     public var horizontal: Unicode.Scalar
+    /// Vertical frame line.
     public var vertical: Unicode.Scalar
+    /// Top-left frame corner.
     public var topLeft: Unicode.Scalar
+    /// Top-right frame corner.
     public var topRight: Unicode.Scalar
+    /// Bottom-left frame corner.
     public var bottomLeft: Unicode.Scalar
+    /// Bottom-right frame corner.
     public var bottomRight: Unicode.Scalar
+    /// A fully filled cell.
     public var full: Unicode.Scalar
     /// Left-aligned partial blocks for 1/8 ... 7/8 of a cell (index 0 = 1/8).
     public var eighths: [Unicode.Scalar]
     /// Heat-map shades from light to full (5 levels).
     public var shades: [Unicode.Scalar]
+    /// Filled part of a meter.
     public var meterFill: Unicode.Scalar
+    /// Empty part of a meter.
     public var meterEmpty: Unicode.Scalar
+    /// Time-ruler tick.
     public var tick: Unicode.Scalar
+    /// Marks truncated text.
     public var ellipsis: Unicode.Scalar
+    /// Link direction in labels ("gpu0→gpu1").
     public var arrow: String
+    /// The set is plain ASCII.
     public var ascii: Bool
 
+    /// Box drawing and block elements.
     public static let unicode = Glyphs(
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
         full: "█", eighths: ["▏", "▎", "▍", "▌", "▋", "▊", "▉"], shades: ["·", "░", "▒", "▓", "█"],
         meterFill: "█", meterEmpty: "·", tick: "┬", ellipsis: "…", arrow: "→", ascii: false)
 
+    /// ASCII only (`--ascii`, non-UTF-8 locales).
     public static let plainASCII = Glyphs(
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
         full: "#", eighths: ["#", "#", "#", "#", "#", "#", "#"], shades: [".", ":", "+", "*", "#"],
@@ -54,6 +69,7 @@ public struct Palette: Sendable {
     /// Resolved colour depth: 0 (none), 16 or 256.
     public let depth: Int
 
+    /// A palette for `depth` colours (0, 16 or 256).
     public init(depth: Int) { self.depth = depth }
 
     /// Foreground colour number for an ink, or -1 for the terminal default.

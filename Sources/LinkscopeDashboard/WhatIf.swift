@@ -13,6 +13,7 @@ public struct WhatIfSettings: Sendable, Hashable {
     /// Further named parameters (training knobs once they exist), in a stable order.
     public var parameters: [WhatIfParameterValue]
 
+    /// Settings; no further parameters unless given.
     public init(algorithm: String, scheme: String, gpus: [Int], messageBytes: Int64, preset: String,
                 parameters: [WhatIfParameterValue] = []) {
         self.algorithm = algorithm
@@ -24,9 +25,13 @@ public struct WhatIfSettings: Sendable, Hashable {
     }
 }
 
+/// One further named parameter and its value, as text.
 public struct WhatIfParameterValue: Sendable, Hashable {
+    /// Parameter name (a scenario key such as "micro_batches").
     public var name: String
+    /// Its value as written.
     public var value: String
+    /// A parameter value.
     public init(name: String, value: String) {
         self.name = name
         self.value = value
@@ -35,10 +40,15 @@ public struct WhatIfParameterValue: Sendable, Hashable {
 
 /// Allowed values for each knob; the dashboard cycles through them. An empty list disables that key.
 public struct WhatIfChoices: Sendable, Hashable {
+    /// Algorithm names `a` cycles through.
     public var algorithms: [String]
+    /// Sync schemes `o` cycles through.
     public var schemes: [String]
+    /// GPU sets `g` cycles through.
     public var gpuSets: [[Int]]
+    /// Message sizes `m` cycles through, bytes.
     public var messageSizes: [Int64]
+    /// Hardware presets `p` cycles through.
     public var presets: [String]
     /// Extra parameters: name and allowed values (cycled with `t`, the first one only for now).
     public var parameters: [WhatIfParameterChoice]
@@ -46,6 +56,7 @@ public struct WhatIfChoices: Sendable, Hashable {
     /// a bare "no choices" when its key is pressed.
     public var notApplicable: [WhatIfKnob: String]
 
+    /// Choices; every knob disabled unless given.
     public init(algorithms: [String] = [], schemes: [String] = [], gpuSets: [[Int]] = [], messageSizes: [Int64] = [],
                 presets: [String] = [], parameters: [WhatIfParameterChoice] = [],
                 notApplicable: [WhatIfKnob: String] = [:]) {
@@ -59,9 +70,13 @@ public struct WhatIfChoices: Sendable, Hashable {
     }
 }
 
+/// A further parameter and the values it may take.
 public struct WhatIfParameterChoice: Sendable, Hashable {
+    /// Parameter name.
     public var name: String
+    /// Allowed values, in cycling order.
     public var values: [String]
+    /// A parameter choice.
     public init(name: String, values: [String]) {
         self.name = name
         self.values = values
