@@ -278,6 +278,9 @@ struct FabricRun {
                 loop.schedule(FabricEvent(kind: .taskDone, index: task, version: 0),
                               at: now + routes.latency[Int(r)])
                 served(task, at: now)
+            } else if routes.parts(set).count == 1 {  // one route: no split, no array
+                addFlow(task: task, route: routes.setRoutes[routes.parts(set).lowerBound], bytes: bytes, at: now)
+                pending[i] = 1
             } else {
                 let pieces = routes.split(bytes, over: set)
                 var flowsStarted: Int32 = 0
