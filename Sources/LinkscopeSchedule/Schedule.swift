@@ -136,6 +136,16 @@ public struct Schedule: Sendable {
         dependencyList.reserveCapacity(d)
     }
 
+    /// Room for `n` more tasks and `d` more dependencies, growing geometrically (at least doubling) so that
+    /// repeated calls stay amortised O(1) per task.
+    public mutating func reserveAdditional(tasks n: Int, dependencies d: Int) {
+        if tasks.capacity < tasks.count + n { tasks.reserveCapacity(Swift.max(tasks.count + n, 2 * tasks.capacity)) }
+        let needed = dependencyList.count + d
+        if dependencyList.capacity < needed {
+            dependencyList.reserveCapacity(Swift.max(needed, 2 * dependencyList.capacity))
+        }
+    }
+
     public subscript(id: TaskID) -> Task { tasks[id.index] }
 
     /// Total bytes of all transfers.
