@@ -278,13 +278,18 @@ struct FabricRun {
                 loop.schedule(FabricEvent(kind: .taskDone, index: task, version: 0),
                               at: now + routes.latency[Int(r)])
                 served(task, at: now)
-            } else if routes.parts(set).count == 1 {  // one route: no split, no array
-                addFlow(task: task, route: routes.setRoutes[routes.parts(set).lowerBound], bytes: bytes, at: now)
-                pending[i] = 1
             } else {
-                let pieces = routes.split(bytes, over: set)
+                // The pieces of `RouteTable.split`, computed in place (no array per transfer).
+                let parts = routes.parts(set)
+                var left = bytes
                 var flowsStarted: Int32 = 0
-                for (k, piece) in zip(routes.parts(set), pieces) where piece > 0 {
+                for k in parts {
+                    var piece = left
+                    if k != parts.upperBound - 1 {
+                        piece = Swift.min(left, Int64((Double(bytes) * routes.setFractions[k]).rounded(.down)))
+                        left -= piece
+                    }
+                    guard piece > 0 else { continue }
                     addFlow(task: task, route: routes.setRoutes[k], bytes: piece, at: now)
                     flowsStarted += 1
                 }
@@ -324,7 +329,7 @@ struct FabricRun {
             if case .compute(_, let s, _) = schedule.tasks[i].kind { seconds = duration(s) }
             loop.schedule(FabricEvent(kind: .taskDone, index: next.task, version: 0), at: now + seconds)
         }
-        touchedLanes.removeAll(keepingCapacity: true)
+        Self.clear(&touchedLanes)
     }
 
     private mutating func addFlow(task: Int32, route: Int32, bytes: Int64, at now: Double) {
