@@ -75,14 +75,14 @@ extension FabricRun {
     @inline(__always)
     private mutating func solveAlone(_ root: Int32, mark: UInt32, at now: Double) -> Bool {
         let ri = Int(root)
-        let count = linkFlows[ri].count
+        let count = linkFlowCount[ri]
         if count == 0 { return true }  // no flow can reach an empty link: nothing to mark either
         guard count == 1 else { return false }
         let f = Int(linkFlows[ri][0])
         var x = Double.infinity
         for k in routes.hops(flows[f].route) {
             let l = Int(routes.flat[k])
-            guard linkFlows[l].count == 1 else { return false }
+            guard linkFlowCount[l] == 1 else { return false }
             x = Swift.min(x, capacity[l])
         }
         for k in routes.hops(flows[f].route) { linkMark[Int(routes.flat[k])] = mark }

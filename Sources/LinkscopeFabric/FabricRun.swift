@@ -72,6 +72,8 @@ struct FabricRun {
     // Per link.
     var capacity: [Double]
     var linkFlows: [[Int32]]
+    /// `linkFlows[l].count`, kept flat: the per-instant checks read it without touching each link's list.
+    var linkFlowCount: [Int32]
     var linkBytes: [Int64]
     var linkBusy: [Double]
     var busySince: [Double]
@@ -164,6 +166,7 @@ struct FabricRun {
         let m = topology.links.count
         capacity = topology.links.map { $0.bandwidth.bytesPerSecond * efficiency }
         linkFlows = Array(repeating: [], count: m)
+        linkFlowCount = Array(repeating: 0, count: m)
         linkBytes = Array(repeating: 0, count: m)
         linkBusy = Array(repeating: 0, count: m)
         busySince = Array(repeating: 0, count: m)
@@ -352,8 +355,9 @@ struct FabricRun {
         for k in routes.hops(route) {
             let l = routes.flat[k]
             let li = Int(l)
-            if linkFlows[li].isEmpty { busySince[li] = now }
+            if linkFlowCount[li] == 0 { busySince[li] = now }
             linkFlows[li].append(f)
+            linkFlowCount[li] += 1
             linkBytes[li] &+= bytes
             touchLink(l)
         }
@@ -366,11 +370,15 @@ struct FabricRun {
         for k in routes.hops(route) {
             let l = routes.flat[k]
             let li = Int(l)
-            if let p = linkFlows[li].firstIndex(of: f) {
+            if linkFlowCount[li] == 1 {  // the flow is alone on the link (a route never repeats a link)
+                linkFlows[li].removeLast()
+                linkFlowCount[li] = 0
+            } else if let p = linkFlows[li].firstIndex(of: f) {
                 linkFlows[li].swapAt(p, linkFlows[li].count - 1)
                 linkFlows[li].removeLast()
+                linkFlowCount[li] -= 1
             }
-            if linkFlows[li].isEmpty { linkBusy[li] += now - busySince[li] }
+            if linkFlowCount[li] == 0 { linkBusy[li] += now - busySince[li] }
             touchLink(l)
         }
         flows[fi].version &+= 1

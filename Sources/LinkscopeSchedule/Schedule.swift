@@ -59,12 +59,13 @@ public enum Phase: UInt8, Sendable, Hashable, CaseIterable {
 
 /// Labels a task with where it comes from: collective, phase, step, chunk, and the tree/ring used.
 public struct TaskTag: Sendable, Hashable {
+    // Stored widest first, the one-byte phase last: 16 bytes instead of 20, and 48 per task instead of 56.
     public var collective: Int32
-    public var phase: Phase
     public var step: Int32
     public var chunk: Int32
     /// Ring or tree number for multi-ring / multi-tree algorithms.
     public var channel: Int16
+    public var phase: Phase
     public init(collective: Int32 = -1, phase: Phase = .none, step: Int32 = 0, chunk: Int32 = 0, channel: Int16 = 0) {
         self.collective = collective
         self.phase = phase
