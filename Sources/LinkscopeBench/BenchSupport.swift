@@ -19,6 +19,21 @@ enum BenchSupport {
         return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
+    /// Wall-clock and CPU seconds (user + system, this process) of `body`: CPU time is the steadier figure
+    /// while other processes compete for the cores.
+    static func timeWithCPU<T>(_ body: () throws -> T) rethrows -> (T, wall: Double, cpu: Double) {
+        let cpu0 = cpuSeconds()
+        let (value, wall) = try time(body)
+        return (value, wall, cpuSeconds() - cpu0)
+    }
+
+    /// CPU seconds this process has used so far.
+    static func cpuSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
     /// Runs this benchmark binary again with `arguments` and returns its output, so that a case's peak
     /// memory is its own.
     static func runChild(_ arguments: [String]) -> String {

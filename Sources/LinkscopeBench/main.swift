@@ -4,7 +4,8 @@ import LinkscopeFuzz
 // Each suite prints its own numbers; with no argument every suite runs.
 let suites: [(String, String, ([String]) -> Void)] = [
     ("engine", "event queue and max-min fair fabric: events/s", EngineBench.run),
-    ("sim", "1 GiB all-reduce over 1024 GPUs (ring, hierarchical): events/s, wall, peak RSS", SimBench.run),
+    ("sim", "ASTRA-sim's 1024-GPU ring; 1 GiB all-reduce over 1024 GPUs (ring, hierarchical): events/s, wall, peak RSS", SimBench.run),
+    ("scale", "1 GiB ring and hierarchical all-reduce, 64 → 16,384 GPUs (--max-gpus G): wall, events/s, peak RSS, growth", SimBench.scale),
     ("training", "10 iterations of gpt3-175b on 1024 GPUs (TP 8, PP 16, DP 8): wall, tokens/s, MFU", TrainingBench.run),
     ("dashboard", "frame time of a 1-million-event timeline at 200x60", DashboardBench.run),
     ("analyze", "trace analysis of the shared Kineto traces", AnalyzeBench.run),
@@ -23,8 +24,8 @@ if arguments.first == "fuzz-batch" {
     for (name, what, _) in suites { print("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(what)") }
 } else {
     let chosen = arguments.filter { !$0.hasPrefix("-") }
-    // The fuzz run takes minutes: only when named.
-    for (name, _, run) in suites where chosen.isEmpty ? name != "fuzz" : chosen.contains(name) {
+    // The fuzz run and the scaling series take minutes: only when named.
+    for (name, _, run) in suites where chosen.isEmpty ? name != "fuzz" && name != "scale" : chosen.contains(name) {
         print("== \(name)")
         run(arguments)
     }

@@ -29,22 +29,38 @@ extension Emitter {
     }
 
     /// Runs `steps` ring steps. At step t, position i sends segment `(i − t + shift) mod N` to position i+1;
-    /// `reduce` adds the γ reduction at the receiver. Returns, per position, the arrivals of this pass.
+    /// `reduce` adds the γ reduction at the receiver. Returns, per position, the arrivals of this pass when
+    /// `collectArrivals` is set (empty lists otherwise).
     /// - Parameter localReady: per position, what its own contribution waits for (hierarchical phases).
     @discardableResult
     mutating func ringSteps(order: [Int], pass: inout RingPass, steps: Int, shift: Int, phase: Phase,
                             stepOffset: Int, reduce: Bool, channel: Int, path: TransferPath = .automatic,
-                            localReady: [[TaskID]]? = nil) -> [[TaskID]] {
+                            localReady: [[TaskID]]? = nil, collectArrivals: Bool = false) -> [[TaskID]] {
         let n = order.count
         var arrivals = Array(repeating: [TaskID](), count: n)
         guard n > 1 else { return arrivals }
         let c = pass.chunksPerSegment
+        // Without a reduction task or local inputs a hop depends only on the piece's previous hop: its task
+        // replaces the piece's state in place, with no array allocated per transfer.
+        let plain = localReady == nil && (!reduce || gamma <= 0)
+        schedule.reserveAdditional(tasks: steps * c * n, dependencies: steps * c * n)
         for t in 0..<steps {
             for k in 0..<c {
                 for i in 0..<n {
                     let s = ((i - t + shift) % n + n) % n
                     let bytes = pass.sizes[s][k]
                     let piece = s * c + k
+                    if plain {
+                        let j = (i + 1) % n
+                        if let id = transferTask(devices[order[i]], devices[order[j]], bytes: bytes,
+                                                 after: pass.state[piece], phase: phase, step: stepOffset + t,
+                                                 chunk: k, channel: channel, path: path) {
+                            pass.state[piece].removeAll(keepingCapacity: true)
+                            pass.state[piece].append(id)
+                            if collectArrivals { arrivals[j].append(id) }
+                        }
+                        continue
+                    }
                     var deps = pass.state[piece]
                     if let ready = localReady?[i], !ready.isEmpty { deps = Self.unique(deps + ready) }
                     let j = (i + 1) % n
@@ -57,7 +73,7 @@ extension Emitter {
                                           step: stepOffset + t, chunk: k, channel: channel)
                     }
                     pass.state[piece] = got
-                    if bytes > 0 { arrivals[j].append(contentsOf: got) }
+                    if bytes > 0 && collectArrivals { arrivals[j].append(contentsOf: got) }
                 }
             }
         }
@@ -65,18 +81,16 @@ extension Emitter {
     }
 
     /// Ring all-reduce on one ring (docs/cost-model.md §6): reduce-scatter then all-gather, `2(N−1)` steps.
-    /// Returns per position its all-gather arrivals.
-    @discardableResult
     mutating func ringAllReduce(order: [Int], bytes: Int64, channel: Int, start: [TaskID],
-                                path: TransferPath = .automatic) -> [[TaskID]] {
+                                path: TransferPath = .automatic) {
         let n = order.count
-        guard n > 1 else { return Array(repeating: [], count: n) }
+        guard n > 1 else { return }
         let chunks = ringChunks(bytes: bytes, ranks: n, steps: 2 * (n - 1))
         var pass = RingPass(bytes: bytes, segments: n, chunks: chunks, start: start)
         ringSteps(order: order, pass: &pass, steps: n - 1, shift: 0, phase: .reduceScatter, stepOffset: 0,
                   reduce: true, channel: channel, path: path)
-        return ringSteps(order: order, pass: &pass, steps: n - 1, shift: 1, phase: .allGather, stepOffset: n - 1,
-                         reduce: false, channel: channel, path: path)
+        ringSteps(order: order, pass: &pass, steps: n - 1, shift: 1, phase: .allGather, stepOffset: n - 1,
+                  reduce: false, channel: channel, path: path)
     }
 
     /// Ring orders from the request (participant order when none given), validated as permutations.

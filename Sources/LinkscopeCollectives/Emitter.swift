@@ -23,6 +23,11 @@ struct Emitter {
     /// and a pipelined tree would degenerate into store-and-forward. Algorithms emit each stream's
     /// pieces in time order (step, then chunk). Looked up only, never iterated (determinism).
     var lastOnStream: [StreamKey: TaskID] = [:]
+    /// Write-back cache in front of `lastOnStream`, one entry per sending device: a device sends to the same
+    /// peer on the same channel many times in a row (a ring step after step), so the dictionary is hashed only
+    /// when a device changes stream. An entry's value supersedes the dictionary's for its key; it is written
+    /// back when another key of the same device replaces it.
+    var streamCache: [StreamCacheEntry] = []
     /// NCCL pacing: the slot delay of the last piece on each stream (see `transfer`).
     var paceOnStream: [StreamKey: TaskID] = [:]
     var ranks: Int { devices.count }
@@ -32,6 +37,38 @@ struct Emitter {
         var to: Int32
         var channel: Int
         var path: TransferPath
+    }
+
+    struct StreamCacheEntry {
+        var key: StreamKey
+        var task: TaskID
+        var valid: Bool
+    }
+
+    /// Devices below this index use `streamCache`; others (never in practice) only the dictionary.
+    static let streamCacheDevices = 1 << 16
+
+    /// The last transfer issued on `key`'s stream, if any.
+    func lastTask(on key: StreamKey) -> TaskID? {
+        let f = Int(key.from)
+        if f < streamCache.count, streamCache[f].valid, streamCache[f].key == key { return streamCache[f].task }
+        return lastOnStream[key]
+    }
+
+    /// Records `id` as the last transfer on `key`'s stream.
+    mutating func setLastTask(_ id: TaskID, on key: StreamKey) {
+        let f = Int(key.from)
+        guard f < Self.streamCacheDevices else {
+            lastOnStream[key] = id
+            return
+        }
+        if f >= streamCache.count {
+            let empty = StreamCacheEntry(key: key, task: id, valid: false)
+            streamCache.append(contentsOf: repeatElement(empty, count: f + 1 - streamCache.count))
+        }
+        let old = streamCache[f]
+        if old.valid && old.key != key { lastOnStream[old.key] = old.task }
+        streamCache[f] = StreamCacheEntry(key: key, task: id, valid: true)
     }
 
     init(schedule: Schedule, request: CollectiveRequest, start: [TaskID]) {
@@ -59,9 +96,17 @@ struct Emitter {
     /// `send` between devices (parameter servers need not be ranks).
     mutating func transfer(_ a: Int32, _ b: Int32, bytes: Int64, after deps: [TaskID], phase: Phase, step: Int,
                            chunk: Int = 0, channel: Int = 0, path: TransferPath = .automatic) -> [TaskID] {
-        guard bytes > 0, a != b else { return deps }
+        guard let id = transferTask(a, b, bytes: bytes, after: deps, phase: phase, step: step, chunk: chunk,
+                                    channel: channel, path: path) else { return deps }
+        return [id]
+    }
+
+    /// `transfer` returning the transfer's task itself, nil when nothing moves (no array to allocate).
+    mutating func transferTask(_ a: Int32, _ b: Int32, bytes: Int64, after deps: [TaskID], phase: Phase, step: Int,
+                               chunk: Int = 0, channel: Int = 0, path: TransferPath = .automatic) -> TaskID? {
+        guard bytes > 0, a != b else { return nil }
         let key = StreamKey(from: a, to: b, channel: channel, path: path)
-        let previous = lastOnStream[key].flatMap { deps.contains($0) ? nil : $0 }
+        let previous = lastTask(on: key).flatMap { deps.contains($0) ? nil : $0 }
         let wire = request.nccl?.wireBytes(bytes) ?? bytes
         // NCCL pacing: a stream starts a piece at most once per slot of `pacing` seconds (a delay
         // that starts with the piece gates the next one), holding the channel to its modelled rate.
@@ -74,12 +119,12 @@ struct Emitter {
         let id = schedule.add(.transfer(from: a, to: b, bytes: wire, path: path),
                               tag: tag(phase, step: step, chunk: chunk, channel: channel), after: deps,
                               afterServed: previous)
-        lastOnStream[key] = id
+        setLastTask(id, on: key)
         if pace > 0 {
             // Tagged with no collective: a slot gate is not part of the collective's time or its sinks.
             paceOnStream[key] = schedule.add(.delay(seconds: pace), tag: TaskTag(), after: deps, afterServed: previous)
         }
-        return [id]
+        return id
     }
 
     /// Reduction of `bytes` received at `rank` (γ > 0 only); returns what later work must wait for.

@@ -45,7 +45,7 @@ extension Emitter {
                           reduce: true, channel: s, localReady: local)
                 let owned = pass.state
                 let arrivals = ringSteps(order: order, pass: &pass, steps: p2 - 1, shift: 1, phase: .interAllReduce,
-                                         stepOffset: p2 - 1, reduce: false, channel: s)
+                                         stepOffset: p2 - 1, reduce: false, channel: s, collectArrivals: true)
                 for q in 0..<p2 {
                     let mine = (q + 1) % p2
                     let own = Array(owned[(mine * c2)..<((mine + 1) * c2)].joined())

@@ -20,11 +20,23 @@ public struct ExecutionResult: Sendable {
     /// When each task finished (a transfer: last byte delivered, including path latency).
     public var taskEnd: [Double]
     /// Link indices each transfer crossed (empty for non-transfers and same-device transfers).
-    public var taskRoutes: [[Int32]]
+    /// Built on demand from the per-task route-set ids; `route(ofTask:)` reads one without building all.
+    public var taskRoutes: [[Int32]] {
+        taskRouteSet.map { $0 >= 0 ? routeSetLinks[Int($0)] : [] }
+    }
+    /// Per task, the route set it used (an index into `routeSetLinks`), -1 for none: one Int32 per task
+    /// instead of an array per task.
+    public var taskRouteSet: [Int32]
+    /// Links of each route set (the links of all its parts, concatenated).
+    public var routeSetLinks: [[Int32]]
     /// Bytes carried per directed link (exact integers: each transfer adds its bytes to every hop).
     public var linkBytes: [Int64]
     /// Seconds during which each link carried at least one flow.
     public var linkBusy: [Double]
+    /// Link indices task `i` crossed (empty for non-transfers and same-device transfers). - Complexity: O(1).
+    @inlinable public func route(ofTask i: Int) -> [Int32] {
+        i < taskRouteSet.count && taskRouteSet[i] >= 0 ? routeSetLinks[Int(taskRouteSet[i])] : []
+    }
     /// Per-link load history, present when requested in `FabricOptions.recordLinkHistory`.
     /// Segments are in time order, cover exactly the busy time, merge consecutive equal rates and
     /// omit idle gaps; they integrate to `linkBytes` less the bytes of mirrored transfers, which have no
@@ -42,7 +54,8 @@ public struct ExecutionResult: Sendable {
                 linkBusy: [Double], linkHistory: [[RateSegment]]?, events: Int, makespan: Double) {
         self.taskStart = taskStart
         self.taskEnd = taskEnd
-        self.taskRoutes = taskRoutes
+        self.routeSetLinks = taskRoutes
+        self.taskRouteSet = taskRoutes.indices.map { taskRoutes[$0].isEmpty ? -1 : Int32($0) }
         self.linkBytes = linkBytes
         self.linkBusy = linkBusy
         self.linkHistory = linkHistory

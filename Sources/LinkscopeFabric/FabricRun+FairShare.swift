@@ -32,9 +32,10 @@ extension FabricRun {
         for root in touchedLinks {
             linkTouched[Int(root)] = false
             guard linkMark[Int(root)] != mark else { continue }
+            if !recordHistory && solveAlone(root, mark: mark, at: now) { continue }
             linkMark[Int(root)] = mark
-            componentLinks.removeAll(keepingCapacity: true)
-            componentFlows.removeAll(keepingCapacity: true)
+            Self.clear(&componentLinks)
+            Self.clear(&componentFlows)
             stack.append(root)
             while let l = stack.popLast() {
                 componentLinks.append(l)
@@ -64,7 +65,42 @@ extension FabricRun {
             checkComponentInvariants()
             #endif
         }
-        touchedLinks.removeAll(keepingCapacity: true)
+        Self.clear(&touchedLinks)
+    }
+
+    /// The two cases that need no walk, most of the links touched by symmetric collectives: a link left without
+    /// flows (nothing to solve), and a link whose only flow is also alone on every other link of its route (a
+    /// component of one flow, which gets its narrowest link). Returns false, changing nothing, otherwise.
+    /// Not used while recording link history, which wants every component link's summed rate.
+    @inline(__always)
+    private mutating func solveAlone(_ root: Int32, mark: UInt32, at now: Double) -> Bool {
+        let ri = Int(root)
+        let count = linkFlowCount[ri]
+        if count == 0 { return true }  // no flow can reach an empty link: nothing to mark either
+        guard count == 1 else { return false }
+        let f = Int(linkFlows[ri][0])
+        var x = Double.infinity
+        for k in routes.hops(flows[f].route) {
+            let l = Int(routes.flat[k])
+            guard linkFlowCount[l] == 1 else { return false }
+            x = Swift.min(x, capacity[l])
+        }
+        for k in routes.hops(flows[f].route) { linkMark[Int(routes.flat[k])] = mark }
+        flowMark[f] = mark
+        newRate[f] = x
+        applyRate(Int32(f), at: now)
+        return true
+    }
+
+    /// Empties a scratch array, keeping its storage (cheaper than `removeAll(keepingCapacity:)` for the few
+    /// elements these hold).
+    @inline(__always)
+    static func clear(_ array: inout [Int32]) {
+        if array.count > 64 {
+            array.removeAll(keepingCapacity: true)
+        } else {
+            while array.popLast() != nil {}
+        }
     }
 
     /// Max-min fairness by progressive filling (water-filling; Bertsekas & Gallager, *Data
@@ -113,19 +149,23 @@ extension FabricRun {
 
     /// Reschedules the drain of each component flow whose rate changed; the old event goes stale.
     private mutating func applyRates(at now: Double) {
-        for f in componentFlows {
-            let fi = Int(f)
-            let rate = newRate[fi]
-            if rate == flows[fi].rate { continue }
-            var flow = flows[fi]
-            flow.remaining -= flow.rate * (now - flow.updatedAt)
-            flow.updatedAt = now
-            flow.rate = rate
-            flow.version &+= 1
-            let left = flow.remaining > flow.epsilon ? flow.remaining / rate : 0
-            flows[fi] = flow
-            loop.schedule(FabricEvent(kind: .flowDrained, index: f, version: flow.version), at: now + left)
-        }
+        for f in componentFlows { applyRate(f, at: now) }
+    }
+
+    /// Reschedules one flow's drain if its rate changed.
+    @inline(__always)
+    private mutating func applyRate(_ f: Int32, at now: Double) {
+        let fi = Int(f)
+        let rate = newRate[fi]
+        if rate == flows[fi].rate { return }
+        var flow = flows[fi]
+        flow.remaining -= flow.rate * (now - flow.updatedAt)
+        flow.updatedAt = now
+        flow.rate = rate
+        flow.version &+= 1
+        let left = flow.remaining > flow.epsilon ? flow.remaining / rate : 0
+        flows[fi] = flow
+        loop.schedule(FabricEvent(kind: .flowDrained, index: f, version: flow.version), at: now + left)
     }
 
     /// Closes each component link's rate segment when its summed rate changed.

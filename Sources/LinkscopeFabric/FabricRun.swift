@@ -72,6 +72,8 @@ struct FabricRun {
     // Per link.
     var capacity: [Double]
     var linkFlows: [[Int32]]
+    /// `linkFlows[l].count`, kept flat: the per-instant checks read it without touching each link's list.
+    var linkFlowCount: [Int32]
     var linkBytes: [Int64]
     var linkBusy: [Double]
     var busySince: [Double]
@@ -164,6 +166,7 @@ struct FabricRun {
         let m = topology.links.count
         capacity = topology.links.map { $0.bandwidth.bytesPerSecond * efficiency }
         linkFlows = Array(repeating: [], count: m)
+        linkFlowCount = Array(repeating: 0, count: m)
         linkBytes = Array(repeating: 0, count: m)
         linkBusy = Array(repeating: 0, count: m)
         busySince = Array(repeating: 0, count: m)
@@ -279,9 +282,17 @@ struct FabricRun {
                               at: now + routes.latency[Int(r)])
                 served(task, at: now)
             } else {
-                let pieces = routes.split(bytes, over: set)
+                // The pieces of `RouteTable.split`, computed in place (no array per transfer).
+                let parts = routes.parts(set)
+                var left = bytes
                 var flowsStarted: Int32 = 0
-                for (k, piece) in zip(routes.parts(set), pieces) where piece > 0 {
+                for k in parts {
+                    var piece = left
+                    if k != parts.upperBound - 1 {
+                        piece = Swift.min(left, Int64((Double(bytes) * routes.setFractions[k]).rounded(.down)))
+                        left -= piece
+                    }
+                    guard piece > 0 else { continue }
                     addFlow(task: task, route: routes.setRoutes[k], bytes: piece, at: now)
                     flowsStarted += 1
                 }
@@ -321,7 +332,7 @@ struct FabricRun {
             if case .compute(_, let s, _) = schedule.tasks[i].kind { seconds = duration(s) }
             loop.schedule(FabricEvent(kind: .taskDone, index: next.task, version: 0), at: now + seconds)
         }
-        touchedLanes.removeAll(keepingCapacity: true)
+        Self.clear(&touchedLanes)
     }
 
     private mutating func addFlow(task: Int32, route: Int32, bytes: Int64, at now: Double) {
@@ -344,8 +355,9 @@ struct FabricRun {
         for k in routes.hops(route) {
             let l = routes.flat[k]
             let li = Int(l)
-            if linkFlows[li].isEmpty { busySince[li] = now }
+            if linkFlowCount[li] == 0 { busySince[li] = now }
             linkFlows[li].append(f)
+            linkFlowCount[li] += 1
             linkBytes[li] &+= bytes
             touchLink(l)
         }
@@ -358,11 +370,15 @@ struct FabricRun {
         for k in routes.hops(route) {
             let l = routes.flat[k]
             let li = Int(l)
-            if let p = linkFlows[li].firstIndex(of: f) {
+            if linkFlowCount[li] == 1 {  // the flow is alone on the link (a route never repeats a link)
+                linkFlows[li].removeLast()
+                linkFlowCount[li] = 0
+            } else if let p = linkFlows[li].firstIndex(of: f) {
                 linkFlows[li].swapAt(p, linkFlows[li].count - 1)
                 linkFlows[li].removeLast()
+                linkFlowCount[li] -= 1
             }
-            if linkFlows[li].isEmpty { linkBusy[li] += now - busySince[li] }
+            if linkFlowCount[li] == 0 { linkBusy[li] += now - busySince[li] }
             touchLink(l)
         }
         flows[fi].version &+= 1

@@ -40,12 +40,25 @@ public struct FabricSimulator: Sendable {
         var routes = RouteTable()
         var aux = Array(repeating: Int32(-1), count: schedule.count)
         var laneIndex: [Int: Int32] = [:]  // lookup only, never iterated
+        var recentTo = Array(repeating: Int32(-1), count: deviceCount)
+        var recentPath = Array(repeating: TransferPath.automatic, count: deviceCount)
+        var recentSet = Array(repeating: Int32(-1), count: deviceCount)
         for i in 0..<schedule.count {
             switch schedule.tasks[i].kind {
             case .transfer(let from, let to, _, let path):
                 guard from >= 0 && Int(from) < deviceCount else { throw .unknownDevice(Int(from)) }
                 guard to >= 0 && Int(to) < deviceCount else { throw .unknownDevice(Int(to)) }
-                if from != to { aux[i] = try routes.resolve(from: from, to: to, path: path, in: topology) }
+                guard from != to else { break }
+                // Collectives send from one device to the same peer again and again: remember each source's
+                // last resolution so that the route cache's hash is computed only when the peer changes.
+                let f = Int(from)
+                if recentTo[f] == to && recentPath[f] == path {
+                    aux[i] = recentSet[f]
+                } else {
+                    let set = try routes.resolve(from: from, to: to, path: path, in: topology)
+                    aux[i] = set
+                    (recentTo[f], recentPath[f], recentSet[f]) = (to, path, set)
+                }
             case .compute(let device, _, let lane):
                 guard device >= 0 && Int(device) < deviceCount else { throw .unknownDevice(Int(device)) }
                 let key = Int(device) << 8 | Int(lane)
@@ -67,17 +80,18 @@ public struct FabricSimulator: Sendable {
                               mirrorOf: mirrors.count == schedule.count ? mirrors : [])
         state.execute()
 
-        var taskRoutes = Array(repeating: [Int32](), count: schedule.count)
+        var routeSet = state.aux  // route-set ids of transfers; lane ids of compute tasks are cleared below
         for i in 0..<schedule.count {
-            if case .transfer = schedule.tasks[i].kind, state.aux[i] >= 0 {
-                taskRoutes[i] = state.routes.setLinks[Int(state.aux[i])]  // shares the cached buffer
-            }
+            if case .transfer = schedule.tasks[i].kind { continue }
+            routeSet[i] = -1
         }
         var result = ExecutionResult(
-            taskStart: state.taskStart, taskEnd: state.taskEnd, taskRoutes: taskRoutes,
+            taskStart: state.taskStart, taskEnd: state.taskEnd, taskRoutes: [],
             linkBytes: state.linkBytes, linkBusy: state.linkBusy,
             linkHistory: options.recordLinkHistory ? state.history : nil,
             events: state.validEvents, makespan: state.taskEnd.max() ?? 0)
+        result.taskRouteSet = routeSet
+        result.routeSetLinks = state.routes.setLinks
         result.staleEvents = state.loop.processed - state.validEvents
         return result
     }

@@ -65,10 +65,9 @@ public enum Phase: UInt8, Sendable, Hashable, CaseIterable {
 
 /// Labels a task with where it comes from: collective, phase, step, chunk, and the tree/ring used.
 public struct TaskTag: Sendable, Hashable {
+    // Stored widest first, the one-byte phase last: 16 bytes instead of 20, and 48 per task instead of 56.
     /// The collective (or training job element) the task belongs to; -1 for none.
     public var collective: Int32
-    /// The phase of the algorithm or training step.
-    public var phase: Phase
     /// Algorithm step (ring step, tree level) or training iteration.
     public var step: Int32
     /// Pipelined chunk of the message, or micro-batch for pipeline stages.
@@ -78,6 +77,8 @@ public struct TaskTag: Sendable, Hashable {
     /// (`.stageForward`, `.stageBackward`), the rank of a training compute task (`.forward`, `.backward`,
     /// `.update`), the server shard of a parameter-server push or pull.
     public var channel: Int16
+    /// The phase of the algorithm or training step.
+    public var phase: Phase
     /// A tag; every field defaults to "none" (collective -1, phase `.none`, zeros).
     public init(collective: Int32 = -1, phase: Phase = .none, step: Int32 = 0, chunk: Int32 = 0, channel: Int16 = 0) {
         self.collective = collective
@@ -161,6 +162,16 @@ public struct Schedule: Sendable {
     public mutating func reserveCapacity(tasks n: Int, dependencies d: Int) {
         tasks.reserveCapacity(n)
         dependencyList.reserveCapacity(d)
+    }
+
+    /// Room for `n` more tasks and `d` more dependencies, growing geometrically (at least doubling) so that
+    /// repeated calls stay amortised O(1) per task.
+    public mutating func reserveAdditional(tasks n: Int, dependencies d: Int) {
+        if tasks.capacity < tasks.count + n { tasks.reserveCapacity(Swift.max(tasks.count + n, 2 * tasks.capacity)) }
+        let needed = dependencyList.count + d
+        if dependencyList.capacity < needed {
+            dependencyList.reserveCapacity(Swift.max(needed, 2 * dependencyList.capacity))
+        }
     }
 
     /// The task with this id.

@@ -48,11 +48,21 @@ struct Accounting {
         var slot: [Int32: Int] = [:]
         for (i, c) in job.collectives.enumerated() { slot[c.request.collectiveID] = i }
         var seenPairs: [Set<Int64>] = Array(repeating: [], count: job.collectives.count)
+        // Per sending device, the last (collective slot, receiver) pair already in `seenPairs`: a device sends
+        // to the same peer many times in a row, so the set is consulted only when the pair changes.
+        var knownPair = Array(repeating: (slot: -1, to: -1), count: topology.devices.count)
+        // Tasks of one collective are contiguous: the dictionary is consulted only when the collective changes.
+        var lastCollective: Int32 = -1
+        var lastSlot: Int? = nil
         lastSent = Array(repeating: 0, count: topology.devices.count)
         lastReceived = lastSent
         for (i, task) in job.schedule.tasks.enumerated() {
             let s = result.taskStart[i]
             let e = result.taskEnd[i]
+            if task.tag.collective != lastCollective || i == 0 {
+                lastCollective = task.tag.collective
+                lastSlot = slot[lastCollective]
+            }
             switch task.kind {
             case .transfer(let from, let to, let bytes, _):
                 let a = Int(from)
@@ -62,25 +72,28 @@ struct Accounting {
                     received[b] += bytes
                     lastSent[a] += bytes
                     lastReceived[b] += bytes
-                    commIntervals[a].append((offset + s, offset + e))
-                    commIntervals[b].append((offset + s, offset + e))
+                    Self.append((offset + s, offset + e), to: &commIntervals[a])
+                    Self.append((offset + s, offset + e), to: &commIntervals[b])
                 }
-                if let k = slot[task.tag.collective] {
+                if let k = lastSlot {
                     aggregates[k].start = min(aggregates[k].start, s)
                     aggregates[k].end = max(aggregates[k].end, e)
                     if a != b {
                         aggregates[k].traffic += bytes
-                        if seenPairs[k].insert(Int64(a) << 32 | Int64(b)).inserted { aggregates[k].pairs.append((a, b)) }
+                        if knownPair[a] != (k, b) {
+                            if seenPairs[k].insert(Int64(a) << 32 | Int64(b)).inserted { aggregates[k].pairs.append((a, b)) }
+                            knownPair[a] = (k, b)
+                        }
                     }
                 }
             case .compute(let device, _, _):
-                computeIntervals[Int(device)].append((offset + s, offset + e))
-                if let k = slot[task.tag.collective] {
+                Self.append((offset + s, offset + e), to: &computeIntervals[Int(device)])
+                if let k = lastSlot {
                     aggregates[k].start = min(aggregates[k].start, s)
                     aggregates[k].end = max(aggregates[k].end, e)
                 }
             case .delay:
-                if let k = slot[task.tag.collective] {
+                if let k = lastSlot {
                     aggregates[k].start = min(aggregates[k].start, s)
                     aggregates[k].end = max(aggregates[k].end, e)
                 }
@@ -102,6 +115,19 @@ struct Accounting {
         for k in aggregates.indices where !aggregates[k].start.isFinite { aggregates[k].start = 0 }
         collectiveTraffic += aggregates.map { $0.traffic }
         return aggregates
+    }
+
+    /// Appends a busy interval, merged into the last one when they overlap or touch: the union (all that
+    /// `IntervalSet` keeps, with the same endpoints) is unchanged, and back-to-back transfers of a ring,
+    /// millions of them, take one entry instead of one each. An empty interval is kept only in an empty list
+    /// (`IntervalSet` drops it; `gpuResults` asks whether a device has any interval at all).
+    private static func append(_ interval: (Double, Double), to list: inout [(Double, Double)]) {
+        guard interval.1 > interval.0 || list.isEmpty else { return }
+        if let last = list.last, Swift.max(last.0, interval.0) <= Swift.min(last.1, interval.1) {
+            list[list.count - 1] = (Swift.min(last.0, interval.0), Swift.max(last.1, interval.1))
+        } else {
+            list.append(interval)
+        }
     }
 
     /// Charges collectives priced analytically: each GPU of the ring sends and receives 2(t−1)/t of every

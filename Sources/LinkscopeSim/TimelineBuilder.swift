@@ -129,7 +129,7 @@ struct TimelineBuilder {
                                   duration: end - start, collective: collectiveIndex, detail: detail))
             case .transfer(let from, let to, let bytes, _):
                 guard from != to else { continue }
-                let route = i < result.taskRoutes.count ? result.taskRoutes[i] : []
+                let route = result.route(ofTask: i)
                 for l in route { linkIntervals[Int(l), default: []].append((start, end)) }
                 if transferSpans {
                     addTransferSpan(task: task, from: Int(from), to: Int(to), bytes: bytes, route: route, start: start,
