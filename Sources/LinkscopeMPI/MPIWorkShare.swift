@@ -74,6 +74,13 @@ public struct MPIWorkShare {
         return (0..<size).map { i in Array(received[Int(offsets[i])..<Int(offsets[i]) + Int(lengths[i])]) }
     }
 
+    /// Whether `ok` holds on every rank. Collective: every rank must call it.
+    public func allAgree(_ ok: Bool) -> Bool {
+        var failed: Int32 = ok ? 0 : 1, anyFailed: Int32 = 0
+        MPI_Allreduce(&failed, &anyFailed, 1, shim_MPI_INT(), shim_MPI_MAX(), world)
+        return anyFailed == 0
+    }
+
     /// Ends MPI for this process (after the last `gather`).
     public func finish() {
         var finalized: Int32 = 0

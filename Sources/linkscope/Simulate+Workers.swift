@@ -29,7 +29,7 @@ enum SweepRunner {
         -> SimulationRun
     {
         if workers <= 1 { return try Simulator.run(scenario, options: options) }
-        return try awaitBlocking { () async -> Result<SimulationRun, SimulationError> in
+        return try waitForTask { () async -> Result<SimulationRun, SimulationError> in
             do throws(SimulationError) {
                 return .success(try await Simulator.run(scenario, options: options, workers: workers))
             } catch {
@@ -38,18 +38,60 @@ enum SweepRunner {
         }.get()
     }
 
-    /// Under `mpirun`: this rank simulates its share of the runs (`SweepShare.of`), rank 0 gathers every rank's
-    /// sweep rows and returns the whole run; the other ranks return nil and print nothing.
-    static func distributed(_ scenario: Scenario, options: RunOptions, launch: MPILaunch,
-                            workers: Int) throws -> SimulationRun? {
+    /// What to simulate and how: read on every rank.
+    struct Job {
+        var scenario: Scenario
+        var options: RunOptions
+        var workers: Int
+    }
+
+    /// Under `mpirun`: every rank prepares the job, this rank simulates its share of the runs (`SweepShare.of`),
+    /// and rank 0 gathers every rank's sweep rows and returns the whole run; the other ranks return nil and print
+    /// nothing. When any rank cannot prepare the job, all stop (no rank waits for one that left) and rank 0
+    /// reports it; the other ranks exit 0 so that `mpirun` cannot kill rank 0 before it has said why.
+    static func distributed(launch: MPILaunch, prepare: () throws -> Job) throws -> (Job, SimulationRun)? {
         #if MPI
         let world = MPIWorkShare.join()
-        let count = options.runSweep ? scenario.sweep.count : 0
+        defer { world.finish() }
+        let prepared = Result { try prepare() }
+        var ready = false
+        if case .success = prepared { ready = true }
+        let everyoneReady = world.allAgree(ready)
+        guard world.rank == 0 else {
+            if everyoneReady, case .success(let job) = prepared { _ = try gather(job, world: world) }
+            return nil
+        }
+        let job = try prepared.get()
+        guard everyoneReady else {
+            throw InputError("simulate under mpirun: error: another rank could not read the scenario or the options")
+        }
+        guard let (main, rows) = try gather(job, world: world) else { return nil }
+        let run = try IO.simulate(job.scenario, options: job.options) { _, _ throws(SimulationError) in
+            var run = try main.get()
+            run.report.sweep = rows
+            return run
+        }
+        return (job, run)
+        #else
+        // Every rank would print the whole report: rank 0 refuses, the others leave quietly.
+        guard launch.rank == 0 else { return nil }
+        throw InputError("simulate under mpirun: error: this linkscope was built without MPI; "
+            + "build with `swift build --traits MPI` (docs/sweeps.md)")
+        #endif
+    }
+
+    #if MPI
+    /// Simulates this rank's share and gathers the sweep rows on rank 0: there, the main run and every row in
+    /// point order; nil on the other ranks.
+    static func gather(_ job: Job, world: MPIWorkShare) throws
+        -> (main: Result<SimulationRun, SimulationError>, rows: [SweepResult])?
+    {
+        let count = job.options.runSweep ? job.scenario.sweep.count : 0
         let share = SweepShare.of(rank: world.rank, ranks: world.size, points: count)
-        let partial = awaitBlocking { await Simulator.run(scenario, options: options, share: share, workers: workers) }
-        let gathered = world.gather(SweepWire.encode(partial.sweep))
-        world.finish()
-        guard let gathered, let main = partial.main else { return nil }
+        let partial = waitForTask {
+            await Simulator.run(job.scenario, options: job.options, share: share, workers: job.workers)
+        }
+        guard let gathered = world.gather(SweepWire.encode(partial.sweep)), let main = partial.main else { return nil }
         var rows: [(index: Int, result: SweepResult)] = []
         for (rank, bytes) in gathered.enumerated() {
             guard let decoded = SweepWire.decode(bytes) else {
@@ -61,36 +103,7 @@ enum SweepRunner {
         guard rows.map(\.index) == Array(0..<count) else {
             throw InputError("simulate under mpirun: error: the ranks returned \(rows.count) of \(count) sweep points")
         }
-        return try IO.simulate(scenario, options: options) { _, _ throws(SimulationError) in
-            var run = try main.get()
-            run.report.sweep = rows.map(\.result)
-            return run
-        }
-        #else
-        // Every rank would print the whole report: refuse once (rank 0), the others exit quietly.
-        if launch.rank != 0 { throw ExitCode(2) }
-        throw InputError("simulate under mpirun: error: this linkscope was built without MPI; "
-            + "build with `swift build --traits MPI` (docs/scenario-reference.md, sweeps)")
-        #endif
+        return (main, rows.map(\.result))
     }
-}
-
-/// Waits for async work from the synchronous command-line entry point. It runs on the main thread, which is not
-/// one of the concurrency pool's threads, so blocking it cannot starve the tasks it waits for.
-func awaitBlocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
-    let box = HandOver<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task.detached {
-        box.value = await body()
-        done.signal()
-    }
-    done.wait()
-    guard let value = box.value else { preconditionFailure("the task signalled without a value") }
-    return value
-}
-
-/// `awaitBlocking`'s result slot: written by the task before `signal`, read after `wait`; the semaphore orders the
-/// two accesses.
-private final class HandOver<T>: @unchecked Sendable {
-    var value: T?
+    #endif
 }

@@ -45,21 +45,21 @@ struct Simulate: ParsableCommand {
 
     func run() throws {
         let launch = MPILaunch.current()
-        let s: Scenario
-        do { s = try IO.scenario(scenario) } catch where (launch?.rank ?? 0) != 0 {
-            throw ExitCode(2)  // rank 0 reports the error, the other ranks print nothing
+        let prepare = { () throws -> SweepRunner.Job in
+            SweepRunner.Job(scenario: try IO.scenario(scenario),
+                            options: RunOptions(recordTimeline: traceOut != nil, recordLinkHistory: traceOut != nil,
+                                                transferSpans: traceTransfers),
+                            workers: try SweepRunner.workers(jobs: jobs, launch: launch))
         }
-        let options = RunOptions(recordTimeline: traceOut != nil, recordLinkHistory: traceOut != nil,
-                                 transferSpans: traceTransfers)
-        let workers = try SweepRunner.workers(jobs: jobs, launch: launch)
-        let run: SimulationRun
+        let s: Scenario, run: SimulationRun
         if let launch {
-            guard let gathered = try SweepRunner.distributed(s, options: options, launch: launch, workers: workers)
-            else { return }
-            run = gathered
+            guard let (job, gathered) = try SweepRunner.distributed(launch: launch, prepare: prepare) else { return }
+            (s, run) = (job.scenario, gathered)
         } else {
-            run = try IO.simulate(s, options: options) { s, o throws(SimulationError) in
-                try SweepRunner.local(s, options: o, workers: workers)
+            let job = try prepare()
+            s = job.scenario
+            run = try IO.simulate(s, options: job.options) { s, o throws(SimulationError) in
+                try SweepRunner.local(s, options: o, workers: job.workers)
             }
         }
         var files: [(path: String, contents: String)] = []
