@@ -31,7 +31,8 @@ enum SweepBench {
         }
         let points = SweepShare(includesMain: false, points: Array(scenario.sweep.indices))
         print("\(points.points.count)-point sweep: ring vs hierarchical all-reduce of 256 MiB, 2-16 dgx-a100 nodes x "
-              + "200/400 Gb/s NICs; \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage())")
+              + "200/400 Gb/s NICs; \(ProcessInfo.processInfo.activeProcessorCount) cores, "
+              + "load average \(loadAverage())")
         var best: [Int: Double] = [:]
         var rows: [Int: String] = [:]
         for _ in 0..<repeats {
@@ -45,10 +46,10 @@ enum SweepBench {
         }
         let serial = best[1] ?? 0, parallel = best[workers] ?? 0
         for w in [1, workers] {
-            print(String(format: "  %d worker%@  wall %.3f s (best of %d)", w, w == 1 ? " " : "s", best[w] ?? 0, repeats))
+            print(String(format: "  %2d worker(s)  wall %.3f s (best of %d)", w, best[w] ?? 0, repeats))
         }
-        print(String(format: "  speedup %.2fx with %d workers; sweep rows byte-identical: %@", serial / max(parallel, 1e-9),
-                     workers, rows[1] == rows[workers] ? "yes" : "NO"))
+        print(String(format: "  speedup %.2fx with %d workers; sweep rows byte-identical: %@",
+                     serial / max(parallel, 1e-9), workers, rows[1] == rows[workers] ? "yes" : "NO"))
     }
 
     /// The sweep rows as the report prints them, with times at full precision.

@@ -47,7 +47,9 @@ public enum SweepWire {
 
     private struct Writer {
         var bytes: [UInt8] = []
-        mutating func uint64(_ v: UInt64) { for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) } }
+        mutating func uint64(_ v: UInt64) {
+            for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
+        }
         mutating func int(_ v: Int) { uint64(UInt64(bitPattern: Int64(v))) }
         mutating func double(_ v: Double) { uint64(v.bitPattern) }
         mutating func string(_ s: String) { int(s.utf8.count); bytes += s.utf8 }

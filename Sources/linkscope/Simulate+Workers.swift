@@ -12,7 +12,9 @@ enum SweepRunner {
     static func workers(jobs: Int?, launch: MPILaunch?,
                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int {
         if let jobs {
-            guard jobs >= 1 else { throw InputError("--jobs: error: expected a whole number of workers ≥ 1, found \(jobs)") }
+            guard jobs >= 1 else {
+                throw InputError("--jobs: error: expected a whole number of workers ≥ 1, found \(jobs)")
+            }
             return jobs
         }
         if let text = environment["LINKSCOPE_JOBS"] {

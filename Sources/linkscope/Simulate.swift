@@ -14,7 +14,7 @@ struct Simulate: ParsableCommand {
             keeps its row with the error, and the exit code is 1. Examples:
               linkscope simulate scenarios/ps-vs-ring-dgx1.yaml
               linkscope simulate scenarios/nccl-sweep.yaml --format csv
-              linkscope simulate scenarios/big-sweep.yaml --jobs 2
+              linkscope simulate scenarios/ps-vs-ring-dgx1.yaml --jobs 2
               mpirun -np 2 linkscope simulate scenarios/big-sweep.yaml   # build with --traits MPI
             """)
 
