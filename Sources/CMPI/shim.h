@@ -9,3 +9,5 @@ static inline MPI_Op       shim_MPI_MAX(void)        { return MPI_MAX; }
 static inline void        *shim_MPI_IN_PLACE(void)   { return MPI_IN_PLACE; }
 static inline MPI_Status  *shim_MPI_STATUS_IGNORE(void) { return MPI_STATUS_IGNORE; }
 static inline MPI_Status  *shim_MPI_STATUSES_IGNORE(void) { return MPI_STATUSES_IGNORE; }
+static inline MPI_Datatype shim_MPI_BYTE(void)       { return MPI_BYTE; }
+static inline MPI_Datatype shim_MPI_INT(void)        { return MPI_INT; }

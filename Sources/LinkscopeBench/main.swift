@@ -6,6 +6,7 @@ let suites: [(String, String, ([String]) -> Void)] = [
     ("engine", "event queue and max-min fair fabric: events/s", EngineBench.run),
     ("sim", "ASTRA-sim's 1024-GPU ring; 1 GiB all-reduce over 1024 GPUs (ring, hierarchical): events/s, wall, peak RSS", SimBench.run),
     ("scale", "1 GiB ring and hierarchical all-reduce, 64 → 16,384 GPUs (--max-gpus G): wall, events/s, peak RSS, growth", SimBench.scale),
+    ("sweep", "8-point sweep (big-sweep.yaml) on 1 vs 2 workers: wall, speedup, identical rows", SweepBench.run),
     ("training", "10 iterations of gpt3-175b on 1024 GPUs (TP 8, PP 16, DP 8): wall, tokens/s, MFU", TrainingBench.run),
     ("dashboard", "frame time of a 1-million-event timeline at 200x60", DashboardBench.run),
     ("analyze", "trace analysis of the shared Kineto traces", AnalyzeBench.run),

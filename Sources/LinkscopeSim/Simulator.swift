@@ -149,18 +149,7 @@ public enum Simulator {
         report.links = acc.linkResults(total: offset)
         report.warnings += MemoryReport.outOfMemoryWarnings(report.memory)
         if options.runSweep {
-            for point in scenario.sweep {
-                do {
-                    let r = try run(point.scenario, options: RunOptions(runSweep: false))
-                    let standalone = r.report.collectives.filter { !$0.isTrainingSync }
-                    report.sweep.append(SweepResult(parameters: point.parameters, iterationTime: r.report.iterationTime,
-                                                    simulatedTime: r.report.simulatedTime,
-                                                    collectives: standalone.map { ($0.name, $0.time, $0.busbw) }))
-                } catch {
-                    report.sweep.append(SweepResult(parameters: point.parameters, iterationTime: nil,
-                                                    simulatedTime: 0, error: error.description))
-                }
-            }
+            report.sweep = scenario.sweep.map(sweepResult)  // one after another; concurrent: Simulator+Sweep.swift
         }
         var timeline = builder?.finish(collectives: report.collectives)
         timeline?.metadata = [("linkscope_version", version), ("scenario", scenario.name), ("file", scenario.file),

@@ -72,9 +72,13 @@ enum IO {
         return try ScenarioLoader.load(yaml: read(path), file: path)
     }
 
-    static func simulate(_ scenario: Scenario, options: RunOptions) throws -> SimulationRun {
+    /// `simulator` runs the scenario (`Simulate` passes a concurrent or MPI-distributed run).
+    static func simulate(_ scenario: Scenario, options: RunOptions,
+                         simulator: (Scenario, RunOptions) throws(SimulationError) -> SimulationRun = Simulator.run)
+        throws -> SimulationRun
+    {
         do {
-            return try Simulator.run(scenario, options: options)
+            return try simulator(scenario, options)
         } catch {
             // Point at the entry that asked for what cannot be simulated (file:line:col), as the loader does.
             if let path = error.path, scenario.file != ScenarioLoader.defaultScenarioFile,

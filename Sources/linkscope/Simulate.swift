@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LinkscopeMPI
 import LinkscopeReplay
 import LinkscopeScenario
 import LinkscopeSim
@@ -13,6 +14,8 @@ struct Simulate: ParsableCommand {
             keeps its row with the error, and the exit code is 1. Examples:
               linkscope simulate scenarios/ps-vs-ring-dgx1.yaml
               linkscope simulate scenarios/nccl-sweep.yaml --format csv
+              linkscope simulate scenarios/ps-vs-ring-dgx1.yaml --jobs 2
+              mpirun -np 2 linkscope simulate scenarios/big-sweep.yaml   # build with --traits MPI
             """)
 
     @Argument(help: "Scenario YAML file.", completion: .file(extensions: ["yaml", "yml"]))
@@ -35,10 +38,30 @@ struct Simulate: ParsableCommand {
           help: "In the trace, one slice per transfer (every chunk and hop) instead of one per GPU and collective phase.")
     var traceTransfers = false
 
+    @Option(help: ArgumentHelp(
+        "Simulations run at once (the scenario and its sweep points); default: the cores, or LINKSCOPE_JOBS.",
+        discussion: "1 runs them one after another. The report is the same for every N."))
+    var jobs: Int?
+
     func run() throws {
-        let s = try IO.scenario(scenario)
-        let run = try IO.simulate(s, options: RunOptions(recordTimeline: traceOut != nil, recordLinkHistory: traceOut != nil,
-                                                     transferSpans: traceTransfers))
+        let launch = MPILaunch.current()
+        let prepare = { () throws -> SweepRunner.Job in
+            SweepRunner.Job(scenario: try IO.scenario(scenario),
+                            options: RunOptions(recordTimeline: traceOut != nil, recordLinkHistory: traceOut != nil,
+                                                transferSpans: traceTransfers),
+                            workers: try SweepRunner.workers(jobs: jobs, launch: launch))
+        }
+        let s: Scenario, run: SimulationRun
+        if let launch {
+            guard let (job, gathered) = try SweepRunner.distributed(launch: launch, prepare: prepare) else { return }
+            (s, run) = (job.scenario, gathered)
+        } else {
+            let job = try prepare()
+            s = job.scenario
+            run = try IO.simulate(s, options: job.options) { s, o throws(SimulationError) in
+                try SweepRunner.local(s, options: o, workers: job.workers)
+            }
+        }
         var files: [(path: String, contents: String)] = []
         if let traceOut, let timeline = run.timeline { files.append((traceOut, ChromeTraceWriter.write(timeline))) }
         if let trafficOut { files.append((trafficOut, run.traffic.serialized)) }
