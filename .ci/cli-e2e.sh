@@ -316,7 +316,7 @@ assert all(x["data"] * x["tensor"] * x["pipeline"] == 16 for x in rows)
 PY
 "$bin" plan scenarios/plan-gpt-16gpu.yaml --simulate 3 --rows 5 --format json --jobs 1 | cmp -s - "$tmp/plan.json" && ok || bad "plan --jobs 1 differs from --jobs 2"
 "$bin" plan scenarios/plan-gpt-16gpu.yaml --simulate 1 --format csv | head -1 | grep -q "^rank,data,tensor,pipeline" && ok || bad "plan csv header"
-printf 'name: x\ncluster: {preset: dgx-a100}\nmodel: {preset: gpt2}\n' > "$tmp/plan-no-training.yaml"
+printf 'name: x\ncluster: {preset: dgx-a100}\nmodel: {preset: gpt2}\ncollectives:\n  - {op: allreduce, algorithm: ring, sizes: [1 MiB]}\n' > "$tmp/plan-no-training.yaml"
 "$bin" plan "$tmp/plan-no-training.yaml" >"$tmp/stdout" 2>"$tmp/stderr"; code=$?
 [ $code -eq 2 ] && grep -qE 'plan-no-training\.yaml:[0-9]+:[0-9]+: error: plan needs the training job.*\(at training\)' "$tmp/stderr" \
   && [ ! -s "$tmp/stdout" ] && ok || bad "plan without training: exit $code, '$(cat "$tmp/stderr")'"

@@ -20,16 +20,24 @@ public struct LayoutSearchError: Error, Equatable, Sendable, CustomStringConvert
 ///   tensor parallelism only for transformers;
 /// - transformer blocks divide over p·v model chunks (Megatron-LM's rule); other models: p·v ≤ layers;
 /// - interleaved (v ≥ 2 chunks per GPU, up to `maxVirtualStages`): m a multiple of p;
-/// - recompute none/selective/full (selective only for transformers); ZeRO 0–3 with d > 1, else 0;
+/// - recompute none/selective/full (selective only for transformers); ZeRO 0–3 with d > 1, else 0 (both
+///   restricted to `recomputes` and `zeroStages`);
 /// - plain data parallelism (t = p = 1, ZeRO 0) runs DDP on the whole replica batch (m = 1).
 public struct SearchSpace: Sendable, Equatable {
     /// Largest micro-batch size tried.
     public var maxMicroBatchSize: Int
     /// Most model chunks per GPU tried with the interleaved schedule.
     public var maxVirtualStages: Int
-    public init(maxMicroBatchSize: Int = 16, maxVirtualStages: Int = 8) {
+    /// ZeRO stages tried (when d > 1; d = 1 always uses 0).
+    public var zeroStages: [Int]
+    /// Recomputation modes tried (selective only for transformers).
+    public var recomputes: [Recompute]
+    public init(maxMicroBatchSize: Int = 16, maxVirtualStages: Int = 8, zeroStages: [Int] = [0, 1, 2, 3],
+                recomputes: [Recompute] = Recompute.allCases) {
         self.maxMicroBatchSize = maxMicroBatchSize
         self.maxVirtualStages = maxVirtualStages
+        self.zeroStages = zeroStages
+        self.recomputes = recomputes
     }
 
     /// Checks that `scenario` describes one training job the search can vary.
@@ -78,13 +86,16 @@ public struct SearchSpace: Sendable, Equatable {
                         }
                     }
                 }
-                let recomputes: [Recompute] = transformer != nil ? [.none, .selective, .full] : [.none, .full]
+                let recomputes = Recompute.allCases.filter {
+                    self.recomputes.contains($0) && (transformer != nil || $0 != .selective)
+                }
+                let zeros = d > 1 ? (0...3).filter { zeroStages.contains($0) } : [0]
                 for (schedule, v) in schedules {
                     for b in divisors(replicaBatch) {
                         let m = replicaBatch / b
                         if schedule == .interleaved && m % p != 0 { continue }
                         for r in recomputes {
-                            for z in (d > 1 ? 0...3 : 0...0) {
+                            for z in zeros {
                                 // Plain data parallelism is DDP over the whole replica batch (one pass).
                                 let ddp = t == 1 && p == 1 && z == 0
                                 if ddp ? b != replicaBatch : b > maxMicroBatchSize { continue }

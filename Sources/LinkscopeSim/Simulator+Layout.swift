@@ -160,17 +160,35 @@ public struct LayoutEstimator {
                 drained += stageBackward[p] / Double(layout.virtual) + (p + 1 < P ? send[p] : 0)
             }
             if !hybrid {
-                // DDP: 25 MiB buckets all-reduce while backward runs; the last bucket's sync stays exposed.
-                let total = Double(layout.parameters(stage: 0, model: model, frozen: training.frozenLayers) * q)
-                let buckets = max(1, (total / Double(Planner.bucketCap)).rounded(.up))
-                let last = slowestSync / buckets
-                end = training.overlap ? forward[0] + max(backward[0], slowestSync - last) + last : pipeline + slowestSync
+                end = ddpIteration(model: model, training: training, group: layout.dataGroup(stage: 0, rank: 0))
             }
         }
         estimate.pipelineTime = pipeline
         estimate.syncTime = slowestSync + gatherAhead
         estimate.iterationTime = end + gatherAhead
         return estimate
+    }
+
+    /// Plain data parallelism (the DDP generator): with `overlap`, each 25 MiB gradient bucket's ring all-reduce
+    /// starts once its layers' backward is done and the previous bucket's sync has finished.
+    private mutating func ddpIteration(model: ModelDescription, training: TrainingDescription, group: [Int]) -> Double {
+        let costs = planner.computeCosts(model: model, training: training)
+        let ring = dataRing(group)
+        let n = Double(group.count)
+        let q = Int64(model.dtype.bytes)
+        func allReduce(_ bytes: Int64) -> Double {
+            ring.bandwidth > 0 && bytes > 0 ? 2 * (n - 1) / n * Double(bytes) / ring.bandwidth + 2 * (n - 1) * ring.latency : 0
+        }
+        var compute = costs.forward.reduce(0, +)
+        var synced = 0.0
+        var total: Int64 = 0
+        for bucket in planner.buckets(model: model, frozen: training.frozenLayers) {
+            compute += bucket.reduce(0.0) { $0 + costs.backward[$1] }
+            let bytes = bucket.reduce(Int64(0)) { $0 + ($1 < training.frozenLayers ? 0 : model.layers[$1].parameters * q) }
+            total += bytes
+            if training.overlap && bytes > 0 { synced = max(compute, synced) + allReduce(bytes) }
+        }
+        return training.overlap ? max(compute, synced) : compute + allReduce(total)
     }
 
     /// The layout with its chunk split memoised by chunk count (the split depends only on the count).

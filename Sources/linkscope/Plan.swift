@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import LinkscopeCostModel
 import LinkscopeLayoutSearch
 import LinkscopeScenario
 
@@ -35,6 +36,12 @@ struct Plan: ParsableCommand {
     @Option(name: .customLong("max-virtual-stages"), help: "Most model chunks per GPU tried with the interleaved schedule.")
     var maxVirtualStages = 8
 
+    @Option(help: "ZeRO stages tried, comma-separated (e.g. 0,1).")
+    var zero = "0,1,2,3"
+
+    @Option(help: "Recomputation tried, comma-separated: none, selective, full.")
+    var recompute = "none,selective,full"
+
     @Option(help: "Closed form and flows agree within this many percent.")
     var tolerance = 5.0
 
@@ -48,11 +55,31 @@ struct Plan: ParsableCommand {
         guard maxVirtualStages >= 1 else { throw ValidationError("--max-virtual-stages must be at least 1") }
         guard tolerance >= 0, tolerance.isFinite else { throw ValidationError("--tolerance must be a percentage ≥ 0") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        _ = try zeroStages()
+        _ = try recomputes()
+    }
+
+    private func zeroStages() throws -> [Int] {
+        let stages = zero.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !stages.isEmpty, stages.allSatisfy({ $0.map { (0...3).contains($0) } ?? false }) else {
+            throw ValidationError("--zero takes stages 0 to 3, comma-separated (got '\(zero)')")
+        }
+        return stages.compactMap { $0 }
+    }
+
+    private func recomputes() throws -> [Recompute] {
+        let modes = recompute.split(separator: ",").map { Recompute(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
+        guard !modes.isEmpty, modes.allSatisfy({ $0 != nil }) else {
+            throw ValidationError("--recompute takes none, selective, full, comma-separated (got '\(recompute)')")
+        }
+        return modes.compactMap { $0 }
     }
 
     func run() throws {
         let s = try IO.scenario(scenario)
-        let options = PlanOptions(space: SearchSpace(maxMicroBatchSize: maxMicroBatch, maxVirtualStages: maxVirtualStages),
+        let space = SearchSpace(maxMicroBatchSize: maxMicroBatch, maxVirtualStages: maxVirtualStages,
+                                zeroStages: try zeroStages(), recomputes: try recomputes())
+        let options = PlanOptions(space: space,
                                   simulate: simulate, rows: max(rows, simulate), tolerance: tolerance / 100,
                                   width: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)

@@ -16,7 +16,6 @@ private let smallGPT = """
     training:
       global_batch: 16
       optimizer: adam
-      parallelism: {data: 8}
     """
 
 @Suite struct SearchSpaceTests {
@@ -35,6 +34,10 @@ private let smallGPT = """
             if c.tensor == 1 && c.pipeline == 1 && c.zero == 0 { #expect(c.microBatches == 1) }
         }
         #expect(Set(all).count == all.count)
+        // Restricted to the options asked for.
+        let restricted = try SearchSpace(zeroStages: [0], recomputes: [.full]).candidates(for: s)
+        #expect(!restricted.isEmpty && restricted.allSatisfy { $0.zero == 0 && $0.recompute == .full })
+        #expect(Set(restricted).isSubset(of: Set(all)))
         // Every dimension is searched.
         #expect(Set(all.map(\.tensor)) == [1, 2, 4, 8])
         #expect(Set(all.map(\.pipeline)) == [1, 2, 4])
@@ -52,7 +55,8 @@ private let smallGPT = """
     }
 
     @Test func aScenarioWithoutTrainingIsRejectedAtItsField() throws {
-        let s = try load("cluster: {preset: dgx-a100}\nmodel: {preset: gpt2}")
+        let s = try load("cluster: {preset: dgx-a100}\nmodel: {preset: gpt2}\n"
+            + "collectives:\n  - {op: allreduce, algorithm: ring, sizes: [1 MiB]}")
         #expect(throws: LayoutSearchError("plan needs the training job: add `training:` with `global_batch`",
                                           at: "training")) { try SearchSpace().candidates(for: s) }
     }
@@ -65,7 +69,8 @@ private let smallGPT = """
         var estimator = LayoutEstimator(scenario: s)
         let base = try #require(s.training)
         for c in try SearchSpace().candidates(for: s).filter({ $0.recompute == .selective && $0.microBatchSize == 1 }).prefix(12) {
-            let e = try #require(estimator.estimate(c.training(from: base)))
+            let estimate = estimator.estimate(c.training(from: base))
+            let e = try #require(estimate)
             let report = try Simulator.run(c.scenario(from: s), options: RunOptions(runSweep: false)).report
             #expect(e.peakMemoryBytes == report.memory.map(\.peakBytes).max(), "\(c.summary)")
         }
@@ -78,7 +83,9 @@ private let smallGPT = """
         var estimator = LayoutEstimator(scenario: s)
         let c = LayoutCandidate(data: 8, tensor: 1, pipeline: 1, microBatchSize: 2, microBatches: 1,
                                 recompute: .none, zero: 0)
-        let e = try #require(estimator.estimate(c.training(from: try #require(s.training))))
+        let training = try #require(s.training)
+        let estimate = estimator.estimate(c.training(from: training))
+        let e = try #require(estimate)
         let model = try #require(s.model)
         let flops = model.layers.reduce(0.0) { $0 + $1.forwardFLOPs } * 3 * 2
         let rate = s.topology.gpuSpec.fp16.flopsPerSecond * s.topology.gpuSpec.efficiency
@@ -103,7 +110,8 @@ private let smallGPT = """
         // The winner is at least as fast as the scenario's own layout (pure data parallelism) simulated.
         let own = try Simulator.run(s, options: RunOptions(runSweep: false)).report
         let best = try #require(times.first)
-        #expect(best <= try #require(own.iterationTime) * 1.0001)
+        let ownTime = try #require(own.iterationTime)
+        #expect(best <= ownTime * 1.0001)
         // Closed form and flows agree on this uncontended single node.
         for row in simulated { #expect(result.agrees(row) == true, "\(row.candidate.summary): \(row.deviation ?? 0)") }
         #expect(result.rows.allSatisfy { $0.estimate.fits })
