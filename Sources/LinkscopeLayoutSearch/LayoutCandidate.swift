@@ -33,6 +33,25 @@ public struct LayoutCandidate: Sendable, Hashable {
         self.zero = zero
     }
 
+    /// The layout a scenario's training keys describe (micro-batch size rounded up when uneven).
+    public init(_ training: TrainingDescription) {
+        let p = training.parallelism
+        let m = max(p.microBatches, 1)
+        self.init(data: p.data, tensor: p.tensor, pipeline: p.pipeline, virtualStages: p.virtualStages,
+                  schedule: p.schedule, microBatchSize: (training.batchPerGPU + m - 1) / m, microBatches: m,
+                  recompute: training.recompute, zero: training.zero)
+    }
+
+    /// The scenario as written, for one iteration of its training only (its own layout, for comparison).
+    public static func ownScenario(_ base: Scenario) -> Scenario {
+        var s = base
+        s.training?.iterations = 1
+        s.collectives = []
+        s.sweep = []
+        s.jobs = []
+        return s
+    }
+
     /// GPUs the layout uses.
     public var gpus: Int { data * tensor * pipeline }
 

@@ -67,16 +67,35 @@ public enum LayoutSearch {
         fitting.sort { $0.estimate.iterationTime != $1.estimate.iterationTime
             ? $0.estimate.iterationTime < $1.estimate.iterationTime : $0.index < $1.index }
 
-        // Flows for the best few.
+        // The scenario's own layout, priced the same way for comparison (when it uses every GPU).
+        var reference: PlanRow? = nil
+        let own = LayoutCandidate(training)
+        if own.gpus == scenario.gpus.count, options.simulate > 0 {
+            var estimator = LayoutEstimator(scenario: scenario)
+            if let e = estimator.estimate(training) {
+                let rank = fitting.filter { $0.estimate.iterationTime < e.iterationTime }.count + 1
+                reference = PlanRow(rank: rank, candidate: own, estimate: e)
+            }
+        }
+
+        // Flows for the best few (and the scenario's own layout, last).
         let best = Array(fitting.prefix(max(0, options.simulate)))
-        progress(PlanProgress(phase: .simulating, done: 0, total: best.count))
+        let flowScenarios = best.map { candidates[$0.index].scenario(from: scenario) }
+            + (reference != nil ? [LayoutCandidate.ownScenario(scenario)] : [])
+        progress(PlanProgress(phase: .simulating, done: 0, total: flowScenarios.count))
         var simulatedCount = 0
-        let flows = try await boundedMap(best.count, width: width, completed: { _ in
+        let flows = try await boundedMap(flowScenarios.count, width: width, completed: { _ in
             simulatedCount += 1
-            progress(PlanProgress(phase: .simulating, done: simulatedCount, total: best.count))
+            progress(PlanProgress(phase: .simulating, done: simulatedCount, total: flowScenarios.count))
         }) { k -> Result<FlowFigures, FlowFailure> in
             try Task.checkCancellation()
-            return simulate(candidates[best[k].index].scenario(from: scenario))
+            return simulate(flowScenarios[k])
+        }
+        if reference != nil, let last = flows.last {
+            switch last {
+            case .success(let f): reference?.flow = f
+            case .failure(let e): reference?.flowError = e.message
+            }
         }
 
         var rows: [PlanRow] = []
@@ -102,7 +121,7 @@ public enum LayoutSearch {
                           gpus: scenario.gpus.count, globalBatch: training.globalBatch,
                           sequenceLength: model.transformer?.seqLen, candidates: candidates.count,
                           outOfMemory: estimates.filter { $0?.fits == false }.count, simulated: best.count,
-                          tolerance: options.tolerance, rows: rows)
+                          tolerance: options.tolerance, rows: rows, reference: reference)
     }
 
     /// Candidate indices grouped by (tensor, pipeline), in order of first appearance.

@@ -36,6 +36,14 @@ extension PlanResult {
         if let top = rows.first {
             out += "best: \(top.candidate.summary)\n"
         }
+        if let own = reference {
+            out += "scenario's own layout: \(own.candidate.summary): closed form "
+                + Format.fixed(own.estimate.iterationTime, decimals: 3) + " s (rank \(own.rank) of \(candidates - outOfMemory)), "
+                + (own.flow.map { "flows " + Format.fixed($0.iterationTime, decimals: 3) + " s, " } ?? "")
+                + "\(Format.fixed(throughput(own), decimals: 0)) \(throughputName), MFU \(Format.percent(mfu(own))), "
+                + "memory/GPU " + Format.fixed(Double(own.flow?.peakMemoryBytes ?? own.estimate.peakMemoryBytes) / 1e9, decimals: 1)
+                + " GB" + (own.estimate.fits ? "" : " (OUT OF MEMORY)") + "\n"
+        }
         return out
     }
 
@@ -72,6 +80,7 @@ extension PlanResult {
             ("candidates", .int(Int64(candidates))), ("out_of_memory", .int(Int64(outOfMemory))),
             ("simulated", .int(Int64(simulated))), ("tolerance", .double(tolerance)),
             ("layouts", .array(rows.map(rowObject))),
+            ("scenario_layout", reference.map(rowObject) ?? .null),
         ])
     }
 

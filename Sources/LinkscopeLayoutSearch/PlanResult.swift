@@ -46,6 +46,9 @@ public struct PlanResult: Sendable, Equatable {
     public var tolerance: Double
     /// Ranked: simulated layouts by flow time, then the others by closed-form time.
     public var rows: [PlanRow]
+    /// The scenario's own layout priced the same way (its rank: where its closed form falls among the
+    /// fitting layouts); nil when it does not use every GPU or nothing is simulated.
+    public var reference: PlanRow? = nil
 
     /// Whether a row's closed form and flows agree (nil when not simulated).
     public func agrees(_ row: PlanRow) -> Bool? { row.deviation.map { abs($0) <= tolerance } }

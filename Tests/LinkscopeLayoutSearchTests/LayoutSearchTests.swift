@@ -112,6 +112,11 @@ private let smallGPT = """
         let best = try #require(times.first)
         let ownTime = try #require(own.iterationTime)
         #expect(best <= ownTime * 1.0001)
+        // The scenario's own layout is priced alongside, exactly as `simulate` runs it.
+        let reference = try #require(result.reference)
+        #expect(reference.candidate == LayoutCandidate(data: 8, tensor: 1, pipeline: 1, microBatchSize: 2,
+                                                       microBatches: 1, recompute: .none, zero: 0))
+        #expect(reference.flow?.iterationTime == ownTime)
         // Closed form and flows agree on this uncontended single node.
         for row in simulated { #expect(result.agrees(row) == true, "\(row.candidate.summary): \(row.deviation ?? 0)") }
         #expect(result.rows.allSatisfy { $0.estimate.fits })
