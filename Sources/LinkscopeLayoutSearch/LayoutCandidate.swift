@@ -38,7 +38,7 @@ public struct LayoutCandidate: Sendable, Hashable {
         let p = training.parallelism
         let m = max(p.microBatches, 1)
         self.init(data: p.data, tensor: p.tensor, pipeline: p.pipeline, virtualStages: p.virtualStages,
-                  schedule: p.schedule, microBatchSize: (training.batchPerGPU + m - 1) / m, microBatches: m,
+                  schedule: p.pipeline > 1 ? p.schedule : .oneFOneB, microBatchSize: (training.batchPerGPU + m - 1) / m, microBatches: m,
                   recompute: training.recompute, zero: training.zero)
     }
 

@@ -78,10 +78,11 @@ public enum LayoutSearch {
             }
         }
 
-        // Flows for the best few (and the scenario's own layout, last).
+        // Flows for the best few (and the scenario's own layout, last, when it fits).
         let best = Array(fitting.prefix(max(0, options.simulate)))
+        let simulateReference = reference?.estimate.fits == true
         let flowScenarios = best.map { candidates[$0.index].scenario(from: scenario) }
-            + (reference != nil ? [LayoutCandidate.ownScenario(scenario)] : [])
+            + (simulateReference ? [LayoutCandidate.ownScenario(scenario)] : [])
         progress(PlanProgress(phase: .simulating, done: 0, total: flowScenarios.count))
         var simulatedCount = 0
         let flows = try await boundedMap(flowScenarios.count, width: width, completed: { _ in
@@ -91,7 +92,7 @@ public enum LayoutSearch {
             try Task.checkCancellation()
             return simulate(flowScenarios[k])
         }
-        if reference != nil, let last = flows.last {
+        if simulateReference, let last = flows.last {
             switch last {
             case .success(let f): reference?.flow = f
             case .failure(let e): reference?.flowError = e.message

@@ -116,7 +116,8 @@ private let smallGPT = """
         let reference = try #require(result.reference)
         #expect(reference.candidate == LayoutCandidate(data: 8, tensor: 1, pipeline: 1, microBatchSize: 2,
                                                        microBatches: 1, recompute: .none, zero: 0))
-        #expect(reference.flow?.iterationTime == ownTime)
+        let referenceTime = try #require(reference.flow?.iterationTime)
+        #expect(abs(referenceTime - ownTime) <= 1e-9 * ownTime)
         // Closed form and flows agree on this uncontended single node.
         for row in simulated { #expect(result.agrees(row) == true, "\(row.candidate.summary): \(row.deviation ?? 0)") }
         #expect(result.rows.allSatisfy { $0.estimate.fits })
@@ -143,6 +144,8 @@ private let smallGPT = """
             """)
         let none = try await LayoutSearch.run(huge, options: PlanOptions(simulate: 2, width: 2))
         #expect(none.rows.isEmpty && none.outOfMemory == none.candidates && none.candidates > 0)
+        // Its own layout (data 8) is reported out of memory, not simulated.
+        #expect(none.reference?.estimate.fits == false && none.reference?.flow == nil)
     }
 
     @Test func parallelAndSerialGiveByteIdenticalOutput() async throws {
