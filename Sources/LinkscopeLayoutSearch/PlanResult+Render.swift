@@ -49,7 +49,10 @@ extension PlanResult {
 
     private func agreement(_ row: PlanRow) -> String {
         guard let agrees = agrees(row), let d = row.deviation else { return "-" }
-        return (agrees ? "yes " : "no ") + (d >= 0 ? "+" : "−") + Format.percent(abs(d))
+        let size = Format.percent(abs(d))
+        // No sign on a deviation that rounds to zero ("−0.0 %" reads as a disagreement).
+        let sign = abs(d) < 0.0005 ? "±" : d >= 0 ? "+" : "−"
+        return (agrees ? "yes " : "no ") + sign + size
     }
 
     private func rowObject(_ row: PlanRow) -> JSONValue {
