@@ -57,6 +57,9 @@ let package = Package(
             "LinkscopeFabric", "LinkscopeCollectives", "LinkscopeCostModel", "LinkscopePlanning", "CZlib",
             "LinkscopeSim",
         ]),
+        .target(name: "LinkscopeLayoutSearch", dependencies: [
+            "LinkscopeUnits", "LinkscopeCostModel", "LinkscopeTimeline", "LinkscopeScenario", "LinkscopeSim",
+        ]),
         .target(name: "LinkscopeKernels", dependencies: ["CBLAS"]),
         .target(name: "LinkscopeTraining", dependencies: [
             "LinkscopeKernels", "LinkscopeUnits", "LinkscopeSchedule", "LinkscopeCollectives", "LinkscopeCostModel",
@@ -77,7 +80,7 @@ let package = Package(
             "LinkscopeUnits", "LinkscopeTopology", "LinkscopeCostModel", "LinkscopeSim",
             "LinkscopeScenario", "LinkscopeJSON", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeDashboard", "LinkscopeReplay",
             "LinkscopeCollectives", "LinkscopeTraining", "LinkscopeProfile", "LinkscopeMPI",
-            "LinkscopePlanning", "LinkscopeFabric", "LinkscopeSchedule",
+            "LinkscopePlanning", "LinkscopeFabric", "LinkscopeSchedule", "LinkscopeLayoutSearch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "LinkscopeBench", dependencies: [
@@ -129,6 +132,9 @@ let package = Package(
             "LinkscopeScenario", "LinkscopeUnits",
         ], exclude: ["Fixtures"]),
         .testTarget(name: "LinkscopeKernelsTests", dependencies: ["LinkscopeKernels"]),
+        .testTarget(name: "LinkscopeLayoutSearchTests", dependencies: [
+            "LinkscopeLayoutSearch", "LinkscopeSim", "LinkscopeScenario", "LinkscopeCostModel",
+        ]),
         .testTarget(name: "LinkscopeTrainingTests", dependencies: [
             "LinkscopeTraining", "LinkscopeKernels", "LinkscopeProfile", "LinkscopeJSON", "LinkscopeTimeline",
         ]),

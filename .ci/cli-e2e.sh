@@ -299,6 +299,30 @@ grep -q "1 tree)" "$tmp/a100-pair.txt" && ! grep -q "1 trees" "$tmp/a100-pair.tx
 [ $code -eq 2 ] && grep -q "80×24" "$tmp/stderr" && ! grep -q "press q" "$tmp/stdout" && ok || bad "tui --once --height 16: exit $code"
 "$bin" tui --once --width 80 --height 24 | head -1 | grep -q "samples/s" && ok || bad "tui --once 80x24: header lost the throughput"
 
+# plan: ranked layouts as JSON (simulated rows first, by flow time), no progress bar when stderr is not a
+# terminal, byte-identical serial and parallel; a scenario without training is a located error (exit 2).
+"$bin" plan scenarios/plan-gpt-16gpu.yaml --simulate 3 --rows 5 --format json --jobs 2 >"$tmp/plan.json" 2>"$tmp/stderr"; code=$?
+[ $code -eq 0 ] && [ ! -s "$tmp/stderr" ] && ok || bad "plan: exit $code, stderr '$(head -c 200 "$tmp/stderr")'"
+python3 - "$tmp/plan.json" <<'PY' && ok || bad "plan JSON"
+import json, sys
+r = json.load(open(sys.argv[1]))
+rows = r["layouts"]
+assert len(rows) == 5 and r["simulated"] == 3 and r["candidates"] > r["out_of_memory"], r
+flows = [x["flow_iteration_time_s"] for x in rows[:3]]
+assert None not in flows and flows == sorted(flows), flows
+assert all(x["flow_iteration_time_s"] is None for x in rows[3:])
+assert all(x["peak_memory_bytes"] <= x["capacity_bytes"] for x in rows)
+assert all(x["data"] * x["tensor"] * x["pipeline"] == 16 for x in rows)
+PY
+"$bin" plan scenarios/plan-gpt-16gpu.yaml --simulate 3 --rows 5 --format json --jobs 1 | cmp -s - "$tmp/plan.json" && ok || bad "plan --jobs 1 differs from --jobs 2"
+"$bin" plan scenarios/plan-gpt-16gpu.yaml --simulate 1 --format csv | head -1 | grep -q "^rank,data,tensor,pipeline" && ok || bad "plan csv header"
+printf 'name: x\ncluster: {preset: dgx-a100}\nmodel: {preset: gpt2}\ncollectives:\n  - {op: allreduce, algorithm: ring, sizes: [1 MiB]}\n' > "$tmp/plan-no-training.yaml"
+"$bin" plan "$tmp/plan-no-training.yaml" >"$tmp/stdout" 2>"$tmp/stderr"; code=$?
+[ $code -eq 2 ] && grep -qE 'plan-no-training\.yaml:[0-9]+:[0-9]+: error: plan needs the training job.*\(at training\)' "$tmp/stderr" \
+  && [ ! -s "$tmp/stdout" ] && ok || bad "plan without training: exit $code, '$(cat "$tmp/stderr")'"
+"$bin" plan scenarios/plan-gpt-16gpu.yaml --simulate -1 >/dev/null 2>&1; code=$?
+[ $code -eq 2 ] && ok || bad "plan --simulate -1: exit $code, expected 2"
+
 # Nothing a user reads refers outside the repository.
 if grep -rnE '\.\./shared|shared/spec|formulas\.md|interface\.md' README.md docs scenarios >"$tmp/refs" 2>/dev/null; then
   bad "references outside the repository: $(head -3 "$tmp/refs")"
@@ -307,7 +331,7 @@ else ok; fi
 if grep -rnE 'shared/spec|(^|[^/a-z-])(formulas|interface|hardware|traces|nccl|stack|style)\.md' Sources >"$tmp/refs"; then
   bad "source comments refer outside the repository: $(head -3 "$tmp/refs")"
 else ok; fi
-for cmd in "" simulate tui view analyze replay check topo formulas nccl-tests profile calibrate; do
+for cmd in "" simulate tui view analyze replay check topo formulas nccl-tests profile calibrate plan; do
   "$bin" $cmd --help 2>&1 | grep -qE '\.\./shared|formulas\.md|interface\.md' && bad "$cmd --help refers outside" || ok
 done
 

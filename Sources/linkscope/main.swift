@@ -13,7 +13,7 @@ struct Linkscope: ParsableCommand {
             """,
         version: "linkscope 0.1.0",
         subcommands: [Simulate.self, Tui.self, View.self, Analyze.self, ReplayCommand.self, Check.self, Topo.self,
-                      Formulas.self, Profile.self, Calibrate.self, NCCLTests.self])
+                      Formulas.self, Profile.self, Calibrate.self, NCCLTests.self, Plan.self])
 
     func run() throws {
         try DefaultAction.run()
