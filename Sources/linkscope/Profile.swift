@@ -78,8 +78,9 @@ struct Profile: ParsableCommand {
         progress("calibrating this machine (\(kind.rawValue), batch \(calibrationBatch))…")
         let concurrency = pipelined ? pipelineConcurrency(kind) : workers
         let replicas = pipelined ? microBatches : 1
+        let stepThreads = pipelined ? [] : [workers]
         let before = Calibrator.measure(model: kind, batch: calibrationBatch, repeats: 3, concurrency: concurrency,
-                                        replicas: replicas)
+                                        replicas: replicas, stepThreads: stepThreads, workersUpdate: scheme != .ps)
         let reporter: @Sendable (Int, Double) -> Void = { [iterations] it, loss in
             progress(String(format: "iteration %d/%d  loss %.4f", it, iterations, loss), sameLine: true)
         }
@@ -99,7 +100,8 @@ struct Profile: ParsableCommand {
             progress("training: \(workers) worker threads, sync \(sync)\(scheme == .ps ? " (\(servers) server threads)" : "")")
             let run = try DataParallelTrainer.train(config, stop: stop, progress: reporter)
             progressDone()
-            let calibration = recalibrate(before, concurrency: concurrency, replicas: replicas)
+            let calibration = recalibrate(before, concurrency: concurrency, replicas: replicas,
+                                          stepThreads: stepThreads, workersUpdate: scheme != .ps)
             let shape = RunShape(model: kind, workers: workers, sync: scheme, servers: servers, batch: batch,
                                  iterations: max(3, min(iterations, 10)), chunkBytes: config.chunkElements * 4)
             comparison = try compareOrFail { try Profiler.compare(run: run, calibration: calibration, shape: shape) }
@@ -133,10 +135,12 @@ struct Profile: ParsableCommand {
     }
 
     /// Calibrates again after the run and averages with the calibration before it.
-    func recalibrate(_ before: Calibration, concurrency: Int, replicas: Int) -> Calibration {
+    func recalibrate(_ before: Calibration, concurrency: Int, replicas: Int, stepThreads: [Int] = [],
+                     workersUpdate: Bool = true) -> Calibration {
         progress("calibrating again after the run…")
         return before.averaged(with: Calibrator.measure(model: before.model, batch: before.batch, repeats: 3,
-                                                        concurrency: concurrency, replicas: replicas))
+                                                        concurrency: concurrency, replicas: replicas,
+                                                        stepThreads: stepThreads, workersUpdate: workersUpdate))
     }
 
     func compareOrFail(_ body: () throws -> ProfileComparison) throws -> ProfileComparison {
