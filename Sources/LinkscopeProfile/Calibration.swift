@@ -35,6 +35,9 @@ public struct Calibration: Sendable {
     /// Whole lock-stepped data-parallel steps per thread count (`StepTiming`); the preset uses the one
     /// measured at the run's worker count and falls back to the per-layer timings shared C/T without it.
     public var steps: [StepTiming] = []
+    /// Pipeline stages' compute measured at the pipeline's own concurrency (`StageTiming`), when calibrated for
+    /// a pipeline; without it the pipeline's compute comes from the per-layer timings.
+    public var stages: [StageTiming] = []
 
     /// The step timing measured on `threads` threads, if any.
     public func step(threads: Int) -> StepTiming? { steps.first { $0.threads == threads } }
@@ -57,6 +60,7 @@ extension Calibration {
         c.alpha = (alpha + o.alpha) / 2
         c.beta = 2 / (1 / beta + 1 / o.beta)
         c.updateSeconds = (updateSeconds + o.updateSeconds) / 2
+        if stages.count == o.stages.count { c.stages = zip(stages, o.stages).map { $0.averaged(with: $1) } }
         c.steps = steps.map { s in o.step(threads: s.threads).map { s.averaged(with: $0) } ?? s }
         for i in c.layers.indices where i < o.layers.count {
             c.layers[i].forwardSeconds = (layers[i].forwardSeconds + o.layers[i].forwardSeconds) / 2

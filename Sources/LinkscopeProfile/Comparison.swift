@@ -136,10 +136,15 @@ public enum Profiler {
         let topology = scenario.topology
         let share = MachinePreset.share(cores: c.cores, threads: s)
         let scale = Double(config.microBatchSize) / Double(c.batch) / share
-        let fwd = ranges.map { r in r.reduce(0.0) { $0 + c.layers[$1].forwardSeconds } * scale }
-        let bwd = ranges.map { r in r.reduce(0.0) { $0 + c.layers[$1].backwardSeconds } * scale }
         let totalParams = Double(full.parameterCount)
-        let update = ranges.map { r in
+        // Stage timings measured at the pipeline's own concurrency when calibrated; else per-layer timings
+        // shared C/T.
+        let measured = c.stages.count == s ? c.stages : nil
+        let fwd = measured?.map(\.forward)
+            ?? ranges.map { r in r.reduce(0.0) { $0 + c.layers[$1].forwardSeconds } * scale }
+        let bwd = measured?.map(\.backward)
+            ?? ranges.map { r in r.reduce(0.0) { $0 + c.layers[$1].backwardSeconds } * scale }
+        let update = measured?.map(\.update) ?? ranges.map { r in
             c.updateSeconds * Double(r.reduce(0) { $0 + c.layers[$1].parameters }) / totalParams / share
         }
         let devices = (0..<s).compactMap { topology.device(ofGPU: $0) }

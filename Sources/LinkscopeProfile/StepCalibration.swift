@@ -52,3 +52,34 @@ extension Calibrator {
                           update: perStep(\.update), prepare: perStep(\.prepare), step: median(r.stepSeconds))
     }
 }
+
+/// One pipeline stage's compute per micro-batch, measured with every stage running its own schedule order at
+/// once (`PipelineTrainer.stageCompute`): forward and backward include the stage's hand-over copies, as the
+/// run's stage phases do.
+public struct StageTiming: Sendable, Equatable {
+    public var forward: Double
+    public var backward: Double
+    /// The stage's optimizer step, once per iteration.
+    public var update: Double
+
+    /// The mean of two measurements of the same pipeline (before and after a run).
+    public func averaged(with o: StageTiming) -> StageTiming {
+        StageTiming(forward: (forward + o.forward) / 2, backward: (backward + o.backward) / 2,
+                    update: (update + o.update) / 2)
+    }
+}
+
+extension Calibrator {
+    /// Per-stage compute of `config`'s pipeline over `rounds` iterations (after one warm-up), medians.
+    public static func stageTimings(_ config: PipelineConfig, rounds: Int) -> [StageTiming] {
+        var c = config
+        c.iterations = max(1, rounds) + 1
+        guard let run = try? PipelineTrainer.stageCompute(c) else { return [] }
+        let m = Double(max(1, config.microBatches))
+        return run.records.map { records in
+            let steady = records.dropFirst()
+            return StageTiming(forward: median(steady.map(\.forward)) / m, backward: median(steady.map(\.backward)) / m,
+                               update: median(steady.map(\.update)))
+        }
+    }
+}

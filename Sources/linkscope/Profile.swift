@@ -79,7 +79,7 @@ struct Profile: ParsableCommand {
         let concurrency = pipelined ? pipelineConcurrency(kind) : workers
         let replicas = pipelined ? microBatches : 1
         let stepThreads = pipelined ? [] : [workers]
-        let before = Calibrator.measure(model: kind, batch: calibrationBatch, repeats: 3, concurrency: concurrency,
+        var before = Calibrator.measure(model: kind, batch: calibrationBatch, repeats: 3, concurrency: concurrency,
                                         replicas: replicas, stepThreads: stepThreads, workersUpdate: scheme != .ps)
         let reporter: @Sendable (Int, Double) -> Void = { [iterations] it, loss in
             progress(String(format: "iteration %d/%d  loss %.4f", it, iterations, loss), sameLine: true)
@@ -89,10 +89,15 @@ struct Profile: ParsableCommand {
             let config = PipelineConfig(model: kind, stages: pipeline, microBatches: microBatches,
                                         microBatchSize: batch / microBatches, iterations: iterations,
                                         schedule: PipelineSchedule(rawValue: schedule) ?? .oneFOneB)
+            before.stages = Calibrator.stageTimings(config, rounds: Self.stageRounds)
             progress("training: \(pipeline)-stage pipeline, \(schedule), \(microBatches) micro-batches")
             let run = try PipelineTrainer.train(config, stop: stop, progress: reporter)
             progressDone()
-            let calibration = recalibrate(before, concurrency: concurrency, replicas: replicas)
+            var after = recalibrate(before, concurrency: concurrency, replicas: replicas)
+            after.stages = zip(before.stages, Calibrator.stageTimings(config, rounds: Self.stageRounds)).map {
+                $0.averaged(with: $1)
+            }
+            let calibration = after
             comparison = try compareOrFail { try Profiler.comparePipeline(run: run, calibration: calibration, config: config) }
         } else {
             let config = TrainingConfig(model: kind, workers: workers, batchPerWorker: batch, iterations: iterations,
@@ -123,6 +128,9 @@ struct Profile: ParsableCommand {
         default: print(ProfileReport.text(comparison), terminator: "")
         }
     }
+
+    /// Iterations of the pipeline's stage calibration, before and after the run.
+    static let stageRounds = 4
 
     /// Threads of a pipeline busy at once: Σ stage work / the largest stage's (stages wait on each other).
     func pipelineConcurrency(_ kind: ModelKind) -> Int {
