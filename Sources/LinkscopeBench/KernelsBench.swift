@@ -15,6 +15,8 @@ enum KernelsBench {
         return t
     }
 
+    static func pad(_ s: String, _ width: Int) -> String { s + String(repeating: " ", count: max(1, width - s.count)) }
+
     /// OpenBLAS's best time for one m×n×k sgemm of packed matrices over its layouts (NN, NT, TN).
     static func bestSGEMM(m: Int, n: Int, k: Int) -> Double {
         let a = FloatBuffer(count: m * k), b = FloatBuffer(count: k * n), c = FloatBuffer(count: m * n)
@@ -37,7 +39,7 @@ enum KernelsBench {
         // packed matrices, in whichever of its layouts (NN, NT, TN) is fastest there.
         print("GEMMs of one training step of the book CNN at batch 64, one thread: our GEMM path (as the kernels")
         print("issue them: blocks, leading dimensions, transposes) vs OpenBLAS's best sgemm on the same m×n×k:")
-        print("layer   pass      gemm (m×n×k)        OpenBLAS GFLOP/s   ours GFLOP/s   ours/OpenBLAS")
+        print("layer   pass      gemm (m×n×k)               OpenBLAS GFLOP/s   ours GFLOP/s   ours/OpenBLAS")
         net.forward()  // fills every layer's input
         for i in 0..<(batch * spec.classes) { net.outputGradient[i] = 1e-3 }
         net.backward()
@@ -61,14 +63,14 @@ enum KernelsBench {
             for (pass, ours, range) in [("forward", forward, 0..<1), ("backward", backward, 1..<shapes.count)] {
                 let f = range.reduce(0.0) { $0 + flops[$1] }, peak = range.reduce(0.0) { $0 + peaks[$1] }
                 let dims = range.map { "\(shapes[$0].m)×\(shapes[$0].n)×\(shapes[$0].k)" }.joined(separator: "+")
-                print(String(format: "%-7@ %-9@ %-19@ %16.1f %14.1f %14.0f %%", spec.opName(i) as NSString,
-                             pass as NSString, dims as NSString, f / peak / 1e9, f / ours / 1e9, peak / ours * 100))
+                print(pad(spec.opName(i), 8) + pad(pass, 10) + pad(dims, 27)
+                    + String(format: "%16.1f %14.1f %14.0f %%", f / peak / 1e9, f / ours / 1e9, peak / ours * 100))
                 peakTime += peak
                 oursTime += ours
                 allFlops += f
             }
         }
-        print(String(format: "all GEMMs of a step                        %16.1f %14.1f %14.0f %%", allFlops / peakTime / 1e9,
+        print(String(format: "all GEMMs of a step                        %17.1f %14.1f %14.0f %%", allFlops / peakTime / 1e9,
                      allFlops / oursTime / 1e9, peakTime / oursTime * 100))
         // The whole layer kernels of the forward (im2col, bias, pooling, ReLU included) for scale.
         let kernels = best(5) { net.forward() }
