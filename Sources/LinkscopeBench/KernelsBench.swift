@@ -15,43 +15,67 @@ enum KernelsBench {
         return t
     }
 
+    static func pad(_ s: String, _ width: Int) -> String { s + String(repeating: " ", count: max(1, width - s.count)) }
+
+    /// OpenBLAS's best time for one m×n×k sgemm of packed matrices over its layouts (NN, NT, TN).
+    static func bestSGEMM(m: Int, n: Int, k: Int) -> Double {
+        let a = FloatBuffer(count: m * k), b = FloatBuffer(count: k * n), c = FloatBuffer(count: m * n)
+        for i in 0..<a.count { a[i] = Float(i % 7) * 0.1 }
+        for i in 0..<b.count { b[i] = Float(i % 5) * 0.1 }
+        return [(false, false), (false, true), (true, false)].map { ta, tb in
+            best(7) { BLAS.gemm(transA: ta, transB: tb, m: m, n: n, k: k, a: a.pointer, b: b.pointer, c: c.pointer) }
+        }.min() ?? .infinity
+    }
+
     static func run(_ arguments: [String]) {
         BLAS.useSingleThread()
         let batch = 64
         let spec = ModelSpec.make(.bookMNISTCNN)
         let net = Network(spec: spec, batch: batch, seed: 1)
         for i in 0..<(784 * batch) { net.input[i] = Float(i % 255) / 255 }
-        // The GEMMs of one training step, per layer: (m, n, k) of forward, weight gradient, input gradient.
-        print("GEMM of the book CNN's layers at batch 64, one thread: the layer's whole kernel (im2col, bias, GEMM)")
-        print("vs raw cblas_sgemm on the same GEMM shape (the peak OpenBLAS reaches there):")
-        print("layer      gemm (m×n×k)          sgemm GFLOP/s   kernel GFLOP/s   kernel/sgemm")
-        var totalFlops = 0.0, totalRaw = 0.0, totalKernel = 0.0
+        // The GEMMs of one training step, per layer and pass, exactly as the kernels issue them (convolution
+        // block by block into column slices of the output, linear layers with their transposes: the GEMM path of
+        // training, without im2col, bias and pooling) against OpenBLAS's best on the same m×n×k: one sgemm of
+        // packed matrices, in whichever of its layouts (NN, NT, TN) is fastest there.
+        print("GEMMs of one training step of the book CNN at batch 64, one thread: our GEMM path (as the kernels")
+        print("issue them: blocks, leading dimensions, transposes) vs OpenBLAS's best sgemm on the same m×n×k:")
+        print("layer   pass      gemm (m×n×k)               OpenBLAS GFLOP/s   ours GFLOP/s   ours/OpenBLAS")
+        net.forward()  // fills every layer's input
+        for i in 0..<(batch * spec.classes) { net.outputGradient[i] = 1e-3 }
+        net.backward()
+        var peakTime = 0.0, oursTime = 0.0, allFlops = 0.0
         for (i, op) in spec.ops.enumerated() {
-            let (m, n, k): (Int, Int, Int)
+            let shapes: [(pass: String, m: Int, n: Int, k: Int)]
             switch op {
-            case .conv(let s): (m, n, k) = (s.outChannels, batch * s.outHeight * s.outWidth, s.patch)
-            case .linear(let a, let o): (m, n, k) = (batch, o, a)
+            case .conv(let s):
+                let cols = batch * s.outPlane
+                shapes = [("forward", s.outChannels, cols, s.patch), ("weight-grad", s.outChannels, s.patch, cols)]
+                    + (i > 0 ? [("input-grad", s.patch, cols, s.outChannels)] : [])
+            case .linear(let a, let o):
+                shapes = [("forward", batch, o, a), ("weight-grad", o, a, batch), ("input-grad", batch, a, o)]
             default: continue
             }
-            let a = FloatBuffer(count: m * k), b = FloatBuffer(count: k * n), c = FloatBuffer(count: m * n)
-            let flops = 2 * Double(m * n * k)
-            let raw = best(5) {
-                if case .linear = op {
-                    BLAS.gemm(transB: true, m: m, n: n, k: k, a: a.pointer, b: b.pointer, c: c.pointer)
-                } else {
-                    BLAS.gemm(m: m, n: n, k: k, a: a.pointer, b: b.pointer, c: c.pointer)
-                }
+            let forward = best(7) { net.forwardOp(i, gemmOnly: true) }
+            let backward = best(7) { net.backwardOp(i, gemmOnly: true) }
+            let peaks = shapes.map { bestSGEMM(m: $0.m, n: $0.n, k: $0.k) }
+            let flops = shapes.map { 2 * Double($0.m * $0.n * $0.k) }
+            // Forward is one shape; backward the sum of its shapes.
+            for (pass, ours, range) in [("forward", forward, 0..<1), ("backward", backward, 1..<shapes.count)] {
+                let f = range.reduce(0.0) { $0 + flops[$1] }, peak = range.reduce(0.0) { $0 + peaks[$1] }
+                let dims = range.map { "\(shapes[$0].m)×\(shapes[$0].n)×\(shapes[$0].k)" }.joined(separator: "+")
+                print(pad(spec.opName(i), 8) + pad(pass, 10) + pad(dims, 27)
+                    + String(format: "%16.1f %14.1f %14.0f %%", f / peak / 1e9, f / ours / 1e9, peak / ours * 100))
+                peakTime += peak
+                oursTime += ours
+                allFlops += f
             }
-            net.forward()  // fills every layer's input
-            let kernel = best(5) { net.forwardOp(i) }
-            totalFlops += flops
-            totalRaw += raw
-            totalKernel += kernel
-            print(String(format: "%-10@ %-20@ %14.1f %16.1f %13.0f %%", spec.opName(i) as NSString,
-                         "\(m)×\(n)×\(k)" as NSString, flops / raw / 1e9, flops / kernel / 1e9, raw / kernel * 100))
         }
-        print(String(format: "all layers (forward)                    %14.1f %16.1f %13.0f %%", totalFlops / totalRaw / 1e9,
-                     totalFlops / totalKernel / 1e9, totalRaw / totalKernel * 100))
+        print(String(format: "all GEMMs of a step                        %17.1f %14.1f %14.0f %%", allFlops / peakTime / 1e9,
+                     allFlops / oursTime / 1e9, peakTime / oursTime * 100))
+        // The whole layer kernels of the forward (im2col, bias, pooling, ReLU included) for scale.
+        let kernels = best(5) { net.forward() }
+        let forwardFlops = spec.layerForwardFLOPs.reduce(0, +) * Double(batch)
+        print(String(format: "whole forward (all kernels, not only GEMMs): %.1f GFLOP/s", forwardFlops / kernels / 1e9))
         let big = 1024
         let a = FloatBuffer(count: big * big), b = FloatBuffer(count: big * big), c = FloatBuffer(count: big * big)
         let t1024 = best(3) { BLAS.gemm(m: big, n: big, k: big, a: a.pointer, b: b.pointer, c: c.pointer) }

@@ -73,15 +73,16 @@ public enum Convolution {
     }
 
     /// `y[OC][B·OH·OW] = W · col + bias`, block by block; `col` is scratch of `columnScratch(batch:)` floats.
+    /// With `gemmOnly` (benchmarks) only the GEMMs run, exactly as issued, on whatever `col` holds.
     public static func forward(_ s: ConvShape, batch: Int, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                bias: UnsafePointer<Float>, col: UnsafeMutablePointer<Float>,
-                               y: UnsafeMutablePointer<Float>) {
+                               y: UnsafeMutablePointer<Float>, gemmOnly: Bool = false) {
         let p = s.outPlane, width = batch * p
-        Elementwise.fillRows(y, rows: s.outChannels, columns: width, values: bias)
+        if !gemmOnly { Elementwise.fillRows(y, rows: s.outChannels, columns: width, values: bias) }
         var first = 0
         while first < batch {
             let n = min(s.blockSamples, batch - first)
-            im2col(s, batch: batch, first: first, count: n, x: x, col: col)
+            if !gemmOnly { im2col(s, batch: batch, first: first, count: n, x: x, col: col) }
             BLAS.gemm(m: s.outChannels, n: n * p, k: s.patch, a: weight, b: col, beta: 1, c: y + first * p, ldc: width)
             first += n
         }
@@ -89,24 +90,27 @@ public enum Convolution {
 
     /// Gradients of weight and bias (accumulated), and of the input when `dx` is given (overwritten).
     /// `col` and `dcol` are scratch of `columnScratch(batch:)` floats; `x` is the forward input.
+    /// With `gemmOnly` (benchmarks) only the GEMMs run, exactly as issued.
     public static func backward(_ s: ConvShape, batch: Int, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                                 col: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>,
                                 dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
                                 dcol: UnsafeMutablePointer<Float>, ones: UnsafePointer<Float>,
-                                dx: UnsafeMutablePointer<Float>?) {
+                                dx: UnsafeMutablePointer<Float>?, gemmOnly: Bool = false) {
         let p = s.outPlane, width = batch * p
-        BLAS.gemv(rows: s.outChannels, columns: width, a: dy, lda: width, x: ones, y: dBias)
-        if let dx { dx.update(repeating: 0, count: s.inChannels * batch * s.height * s.width) }
+        if !gemmOnly {
+            BLAS.gemv(rows: s.outChannels, columns: width, a: dy, lda: width, x: ones, y: dBias)
+            if let dx { dx.update(repeating: 0, count: s.inChannels * batch * s.height * s.width) }
+        }
         var first = 0
         while first < batch {
             let n = min(s.blockSamples, batch - first)
-            im2col(s, batch: batch, first: first, count: n, x: x, col: col)
+            if !gemmOnly { im2col(s, batch: batch, first: first, count: n, x: x, col: col) }
             BLAS.gemm(transB: true, m: s.outChannels, n: s.patch, k: n * p, a: dy + first * p, lda: width, b: col,
                       beta: 1, c: dWeight)
             if let dx {
                 BLAS.gemm(transA: true, m: s.patch, n: n * p, k: s.outChannels, a: weight, b: dy + first * p,
                           ldb: width, c: dcol)
-                col2im(s, batch: batch, first: first, count: n, col: dcol, dx: dx)
+                if !gemmOnly { col2im(s, batch: batch, first: first, count: n, col: dcol, dx: dx) }
             }
             first += n
         }

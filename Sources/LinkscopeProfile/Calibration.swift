@@ -32,6 +32,15 @@ public struct Calibration: Sendable {
     public var layers: [LayerTiming]
     /// Optimizer step over all parameters, seconds.
     public var updateSeconds: Double
+    /// Whole lock-stepped data-parallel steps per thread count (`StepTiming`); the preset uses the one
+    /// measured at the run's worker count and falls back to the per-layer timings shared C/T without it.
+    public var steps: [StepTiming] = []
+    /// Pipeline stages' compute measured at the pipeline's own concurrency (`StageTiming`), when calibrated for
+    /// a pipeline; without it the pipeline's compute comes from the per-layer timings.
+    public var stages: [StageTiming] = []
+
+    /// The step timing measured on `threads` threads, if any.
+    public func step(threads: Int) -> StepTiming? { steps.first { $0.threads == threads } }
 
     /// Forward FLOPs per second of the whole model at `batch`: the reference rate of the preset.
     public var referenceRate: Double {
@@ -51,6 +60,8 @@ extension Calibration {
         c.alpha = (alpha + o.alpha) / 2
         c.beta = 2 / (1 / beta + 1 / o.beta)
         c.updateSeconds = (updateSeconds + o.updateSeconds) / 2
+        if stages.count == o.stages.count { c.stages = zip(stages, o.stages).map { $0.averaged(with: $1) } }
+        c.steps = steps.map { s in o.step(threads: s.threads).map { s.averaged(with: $0) } ?? s }
         for i in c.layers.indices where i < o.layers.count {
             c.layers[i].forwardSeconds = (layers[i].forwardSeconds + o.layers[i].forwardSeconds) / 2
             c.layers[i].backwardSeconds = (layers[i].backwardSeconds + o.layers[i].backwardSeconds) / 2
@@ -67,8 +78,11 @@ public enum Calibrator {
     /// - Parameter concurrency: threads timing the layers at once (each its own replica): the run's busy
     ///   threads up to the core count, so that the shared memory bandwidth and any other load on the machine
     ///   weigh on the calibration as on the run. Oversubscription beyond the cores is modelled, not measured.
+    /// - Parameter stepThreads: thread counts to measure whole lock-stepped steps at (`StepTiming`), with
+    ///   `stepRounds` steps each; `workersUpdate`: whether the workers apply the optimizer (not under `ps`).
     public static func measure(model: ModelKind, batch: Int, repeats: Int = 5, concurrency: Int = 1,
-                               replicas: Int = 1) -> Calibration {
+                               replicas: Int = 1, stepThreads: [Int] = [], stepRounds: Int = 6,
+                               workersUpdate: Bool = true) -> Calibration {
         BLAS.useSingleThread()
         let (copy, reduce) = memoryBandwidth(bytes: 32 << 20, repeats: repeats)
         let sweep = pingPong(sizes: [4 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20], rounds: max(4, repeats * 2))
@@ -76,8 +90,12 @@ public enum Calibrator {
         let alpha = busyWakeLatency(threads: max(2, min(concurrency, cores)), rounds: max(8, repeats * 4))
         let (layers, update) = concurrentLayerTimings(model: model, batch: batch, repeats: repeats,
                                                       threads: max(1, min(concurrency, cores)), replicas: replicas)
+        let steps = stepThreads.map {
+            stepTiming(model: model, batch: batch, threads: $0, steps: stepRounds, update: workersUpdate)
+        }
         return Calibration(cores: cores, copyBandwidth: copy, reduceBandwidth: reduce, alpha: alpha, beta: beta,
-                           pingPong: sweep, model: model, batch: batch, layers: layers, updateSeconds: update)
+                           pingPong: sweep, model: model, batch: batch, layers: layers, updateSeconds: update,
+                           steps: steps)
     }
 
     /// Best-of-`repeats` single-thread memcpy and axpy bandwidths over buffers far larger than the caches.

@@ -90,13 +90,17 @@ public enum Profiler {
         // The collective itself: from the last worker's arrival to the end (the fastest worker's wait).
         let sync = median(steady.map { i in (0..<n).map { run.records[$0][i].sync }.min() ?? 0 })
         let simSync = summary.syncTime
+        // The preset's step-overhead layer (data, loss, waits) is simulated as forward work; it is idle time.
+        let overhead = (calibration.step(threads: shape.workers)?.overhead ?? 0) * Double(shape.batch)
+            / Double(max(1, calibration.batch))
+        let simForward = max(0, summary.forwardTime - overhead)
         let phases = [
-            PhaseComparison(name: "forward", measured: forward, simulated: summary.forwardTime),
+            PhaseComparison(name: "forward", measured: forward, simulated: simForward),
             PhaseComparison(name: shape.sync == .ps ? "backward" : "backward+update", measured: backward,
                             simulated: summary.backwardTime),
             PhaseComparison(name: "sync", measured: sync, simulated: simSync),
             PhaseComparison(name: "idle", measured: max(0, iteration - forward - backward - sync),
-                            simulated: max(0, simIteration - summary.forwardTime - summary.backwardTime - simSync)),
+                            simulated: max(0, simIteration - simForward - summary.backwardTime - simSync)),
         ]
         let bus = n > 1 ? 2 * Double(n - 1) / Double(n) : 1
         let samples = Double(n * shape.batch)
@@ -132,10 +136,15 @@ public enum Profiler {
         let topology = scenario.topology
         let share = MachinePreset.share(cores: c.cores, threads: s)
         let scale = Double(config.microBatchSize) / Double(c.batch) / share
-        let fwd = ranges.map { r in r.reduce(0.0) { $0 + c.layers[$1].forwardSeconds } * scale }
-        let bwd = ranges.map { r in r.reduce(0.0) { $0 + c.layers[$1].backwardSeconds } * scale }
         let totalParams = Double(full.parameterCount)
-        let update = ranges.map { r in
+        // Stage timings measured at the pipeline's own concurrency when calibrated; else per-layer timings
+        // shared C/T.
+        let measured = c.stages.count == s ? c.stages : nil
+        let fwd = measured?.map(\.forward)
+            ?? ranges.map { r in r.reduce(0.0) { $0 + c.layers[$1].forwardSeconds } * scale }
+        let bwd = measured?.map(\.backward)
+            ?? ranges.map { r in r.reduce(0.0) { $0 + c.layers[$1].backwardSeconds } * scale }
+        let update = measured?.map(\.update) ?? ranges.map { r in
             c.updateSeconds * Double(r.reduce(0) { $0 + c.layers[$1].parameters }) / totalParams / share
         }
         let devices = (0..<s).compactMap { topology.device(ofGPU: $0) }

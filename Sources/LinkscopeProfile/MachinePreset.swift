@@ -50,8 +50,13 @@ public enum MachinePreset {
         }
     }
 
+    /// Name of the preset's extra zero-parameter layer that carries a step's overhead (`StepTiming.overhead`).
+    public static let overheadLayer = "step-overhead"
+
     public static func yaml(_ c: Calibration, _ run: RunShape, source: String) -> String {
-        let w = share(cores: c.cores, threads: run.workers)
+        let step = c.step(threads: run.workers)
+        // A step timing measured at the run's thread count already holds the oversubscription.
+        let w = step == nil ? share(cores: c.cores, threads: run.workers) : 1
         let rate = c.referenceRate
         let rates = receiveRates(c, sync: run.sync, workers: run.workers, servers: run.servers)
         let fast = max(c.copyBandwidth, c.beta) * 8  // reading a peer's memory is not what limits a transfer
@@ -66,8 +71,7 @@ public enum MachinePreset {
             \(String(format: "%.2f", c.beta / 1e9)) GB/s (ping-pong sweep, one way);
             # \(c.model.rawValue) at batch \(c.batch), one thread: \(String(format: "%.2f", rate / 1e9)) GFLOP/s forward.
             # Layer work is in FLOPs at that reference rate (real FLOPs × reference rate / the layer's own rate), so
-            # each layer takes its measured time; \(run.workers) worker threads on \(c.cores) cores run at \
-            \(String(format: "%.3f", w)) of a core each.
+            # each layer takes its measured time; \(compute(c, step, run, w))
             name: this machine (\(run.workers) worker threads, \(run.sync.rawValue), \(c.model.rawValue))
             cluster:
               devices:
@@ -87,12 +91,18 @@ public enum MachinePreset {
         }
         out += "model:\n  layers:   # backward includes the layer's share of the optimizer step (by parameters)\n"
         let params = Double(max(1, c.layers.reduce(0) { $0 + $1.parameters }))
-        for l in c.layers {
-            let update = run.sync == .ps ? 0 : c.updateSeconds * Double(l.parameters) / params
-            let f = l.forwardSeconds / Double(c.batch) * rate
-            let b = (l.backwardSeconds + update) / Double(c.batch) * rate
+        let updateAll = run.sync == .ps ? 0 : (step?.update ?? c.updateSeconds)
+        for (i, l) in c.layers.enumerated() {
+            let update = updateAll * Double(l.parameters) / params
+            let f = (step?.layerForward[i] ?? l.forwardSeconds) / Double(c.batch) * rate
+            let b = ((step?.layerBackward[i] ?? l.backwardSeconds) + update) / Double(c.batch) * rate
             out += "    - {name: \(l.name), params: \(l.parameters), forward: \(flop(f)), backward: \(flop(b))}"
             out += "   # real forward \(flop(l.forwardFLOPs)), \(String(format: "%.2f", l.forwardRate * Double(c.batch) / 1e9)) GFLOP/s\n"
+        }
+        if let step {
+            let f = step.overhead / Double(c.batch) * rate
+            out += "    - {name: \(overheadLayer), params: 0, forward: \(flop(f)), backward: 0 FLOP}"
+            out += "   # data, zeroing, loss, wake-ups, wait for the slowest thread\n"
         }
         out += "  dtype: fp32\n"
         out += "training:\n  batch_per_gpu: \(run.batch)\n  iterations: \(run.iterations)\n"
@@ -105,5 +115,15 @@ public enum MachinePreset {
         out += "  overlap: false\n"
         out += "simulation: {compute_efficiency: \(String(format: "%.9f", rate * w / v100Peak)), chunk: \(run.chunkBytes) B}\n"
         return out
+    }
+
+    /// The header line that says where the compute figures come from.
+    static func compute(_ c: Calibration, _ step: StepTiming?, _ run: RunShape, _ w: Double) -> String {
+        if let step {
+            return String(format: "layer times from %d worker threads computing whole steps at once, lock-stepped "
+                          + "(slowest thread's step %.2f ms, of which %.2f ms beyond layers and update)",
+                          step.threads, step.step * 1e3, step.overhead * 1e3)
+        }
+        return "\(run.workers) worker threads on \(c.cores) cores run at \(String(format: "%.3f", w)) of a core each."
     }
 }

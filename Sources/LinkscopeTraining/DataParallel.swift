@@ -158,19 +158,12 @@ public enum DataParallelTrainer {
                 var records: [IterationRecord] = []
                 var spans: [MeasuredSpan] = []
                 let record: ((MeasuredSpan) -> Void)? = config.recordSpans ? { spans.append($0) } : nil
+                let step = LocalStep(net: net, labels: labels)
                 for it in 0..<config.iterations {
                     let g = it + 1
-                    let start = monotonicSeconds()
-                    dataset.batch(first: (it * n + w) * batch, size: batch, images: net.input, labels: labels)
-                    net.gradients.zero()
-                    let f0 = monotonicSeconds()
-                    net.forward()
-                    let (loss, correct) = SoftmaxCrossEntropy.forwardBackward(
-                        logits: net.output, labels: labels, batch: batch, classes: spec.classes,
-                        dLogits: net.outputGradient)
-                    let f1 = monotonicSeconds()
-                    net.backward()
-                    let b1 = monotonicSeconds()
+                    let times = step.run(dataset: dataset, first: (it * n + w) * batch)
+                    let (start, f0, f1, b1) = (times.start, times.forwardStart, times.forwardEnd, times.backwardEnd)
+                    let (loss, correct) = (times.loss, times.correct)
                     if config.sync == .naive { snapshots[w].copy(from: net.gradients) }
                     let more = collective.run(device: w, generation: g, record: record)
                     let s1 = monotonicSeconds()

@@ -132,56 +132,64 @@ public final class Network: @unchecked Sendable {
         }
     }
 
-    /// Runs op `i` alone on its current input (benchmarks).
-    public func forwardOp(_ i: Int) {
-            let b = batch
-            let x = values[i], y = values[i + 1], w = parameters.pointer + offsets[i]
-            switch spec.ops[i] {
-            case .conv(let s):
-                Convolution.forward(s, batch: b, x: x, weight: w, bias: w + s.weightCount,
-                                    col: cols[i]!.pointer, y: y)
-            case .relu:
-                Elementwise.relu(y, count: spec.outputSizesBefore(i) * b)
-            case .maxPool2(let c, let h, let wd):
-                Elementwise.maxPool2(x, planes: c * b, height: h, width: wd, y: y, index: poolIndex[i]!)
-            case .flatten(let c, let p):
-                Elementwise.flatten(x, channels: c, batch: b, plane: p, y: y)
-            case .linear(let a, let o):
-                Elementwise.fillColumns(y, rows: b, columns: o, values: w + a * o)
-                BLAS.gemm(transB: true, m: b, n: o, k: a, a: x, b: w, beta: 1, c: y)
-            }
+    /// Runs op `i` alone on its current input (benchmarks). With `gemmOnly`, only its GEMMs, exactly as
+    /// issued (convolution: block by block, on whatever the unfolding scratch holds).
+    public func forwardOp(_ i: Int, gemmOnly: Bool = false) {
+        let b = batch
+        let x = values[i], y = values[i + 1], w = parameters.pointer + offsets[i]
+        switch spec.ops[i] {
+        case .conv(let s):
+            Convolution.forward(s, batch: b, x: x, weight: w, bias: w + s.weightCount,
+                                col: cols[i]!.pointer, y: y, gemmOnly: gemmOnly)
+        case .relu:
+            Elementwise.relu(y, count: spec.outputSizesBefore(i) * b)
+        case .maxPool2(let c, let h, let wd):
+            Elementwise.maxPool2(x, planes: c * b, height: h, width: wd, y: y, index: poolIndex[i]!)
+        case .flatten(let c, let p):
+            Elementwise.flatten(x, channels: c, batch: b, plane: p, y: y)
+        case .linear(let a, let o):
+            if !gemmOnly { Elementwise.fillColumns(y, rows: b, columns: o, values: w + a * o) }
+            BLAS.gemm(transB: true, m: b, n: o, k: a, a: x, b: w, beta: 1, c: y)
+        }
     }
 
     /// Accumulates parameter gradients from `outputGradient` (call `gradients.zero()` between steps);
     /// with `inputGradient`, also the gradient of the input (pipeline stages after the first).
     public func backward(inputGradient needInput: Bool = false) {
-        let b = batch
         for i in spec.ops.indices.reversed() {
             let t0 = monotonicSeconds()
-            let op = spec.ops[i]
-            let dy = grads[i + 1], dx = grads[i], x = values[i]
-            let w = parameters.pointer + offsets[i], dw = gradients.pointer + offsets[i]
-            let wantDx = i > 0 || needInput
-            switch op {
-            case .conv(let s):
-                Convolution.backward(s, batch: b, x: x, dy: dy, col: cols[i]!.pointer, weight: w, dWeight: dw,
-                                     dBias: dw + s.weightCount, dcol: cols[-1 - i]!.pointer, ones: ones.pointer,
-                                     dx: wantDx ? dx : nil)
-            case .relu:
-                Elementwise.reluBackward(y: values[i + 1], dy: dy, count: spec.outputSizesBefore(i) * b)
-            case .maxPool2(let c, let h, let wd):
-                if wantDx {
-                    Elementwise.maxPool2Backward(dy: dy, index: poolIndex[i]!, outputCount: c * (h / 2) * (wd / 2) * b,
-                                                 dx: dx, inputCount: c * h * wd * b)
-                }
-            case .flatten(let c, let p):
-                if wantDx { Elementwise.unflatten(dy, channels: c, batch: b, plane: p, x: dx) }
-            case .linear(let a, let o):
-                BLAS.gemm(transA: true, m: o, n: a, k: b, a: dy, b: x, beta: 1, c: dw)
-                BLAS.gemv(rows: o, columns: b, a: dy, lda: o, x: ones.pointer, y: dw + a * o, transposed: true)
-                if wantDx { BLAS.gemm(m: b, n: a, k: o, a: dy, b: w, c: dx) }
-            }
+            backwardOp(i, inputGradient: needInput)
             backwardSeconds[i] = monotonicSeconds() - t0
+        }
+    }
+
+    /// The backward of op `i` alone (benchmarks: with `gemmOnly`, only its GEMMs, exactly as issued).
+    public func backwardOp(_ i: Int, inputGradient needInput: Bool = false, gemmOnly: Bool = false) {
+        let b = batch
+        let op = spec.ops[i]
+        let dy = grads[i + 1], dx = grads[i], x = values[i]
+        let w = parameters.pointer + offsets[i], dw = gradients.pointer + offsets[i]
+        let wantDx = i > 0 || needInput
+        switch op {
+        case .conv(let s):
+            Convolution.backward(s, batch: b, x: x, dy: dy, col: cols[i]!.pointer, weight: w, dWeight: dw,
+                                 dBias: dw + s.weightCount, dcol: cols[-1 - i]!.pointer, ones: ones.pointer,
+                                 dx: wantDx ? dx : nil, gemmOnly: gemmOnly)
+        case .relu:
+            Elementwise.reluBackward(y: values[i + 1], dy: dy, count: spec.outputSizesBefore(i) * b)
+        case .maxPool2(let c, let h, let wd):
+            if wantDx {
+                Elementwise.maxPool2Backward(dy: dy, index: poolIndex[i]!, outputCount: c * (h / 2) * (wd / 2) * b,
+                                             dx: dx, inputCount: c * h * wd * b)
+            }
+        case .flatten(let c, let p):
+            if wantDx { Elementwise.unflatten(dy, channels: c, batch: b, plane: p, x: dx) }
+        case .linear(let a, let o):
+            BLAS.gemm(transA: true, m: o, n: a, k: b, a: dy, b: x, beta: 1, c: dw)
+            if !gemmOnly {
+                BLAS.gemv(rows: o, columns: b, a: dy, lda: o, x: ones.pointer, y: dw + a * o, transposed: true)
+            }
+            if wantDx { BLAS.gemm(m: b, n: a, k: o, a: dy, b: w, c: dx) }
         }
     }
 

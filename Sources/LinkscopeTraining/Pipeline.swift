@@ -70,24 +70,51 @@ public struct PipelineConfig: Sendable {
 }
 
 /// A one-slot-per-message mailbox between two pipeline stages: `(micro-batch, data)` messages in order.
+/// Message buffers are recycled, so a hand-over costs two copies (into the message, out of it) and no
+/// allocation.
+///
+/// In `loopback` mode (stage calibration) nothing waits: `receive` copies the latest message sent (zeros
+/// before the first), so each stage does its hand-over copies without depending on its neighbours.
 final class Mailbox: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [(Int, [Float])] = []
+    private var free: [[Float]] = []
+    private let loopback: Bool
+    private var latest: [Float]?
+
+    init(loopback: Bool = false) { self.loopback = loopback }
+
     func send(_ micro: Int, _ data: UnsafePointer<Float>, count: Int) {
-        let copy = Array(UnsafeBufferPointer(start: data, count: count))
         condition.lock()
-        queue.append((micro, copy))
-        condition.signal()
+        var message = free.popLast() ?? []
+        condition.unlock()
+        if message.count != count { message = Array(repeating: 0, count: count) }
+        message.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: data, count: count) }
+        condition.lock()
+        if loopback {
+            if let old = latest { free.append(old) }
+            latest = message
+        } else {
+            queue.append((micro, message))
+            condition.signal()
+        }
         condition.unlock()
     }
-    /// Waits for micro-batch `micro` and copies it into `into`.
-    func receive(_ micro: Int, into: UnsafeMutablePointer<Float>) {
+
+    /// Waits for micro-batch `micro` and copies its `count` floats into `into`.
+    func receive(_ micro: Int, into: UnsafeMutablePointer<Float>, count: Int) {
         condition.lock()
+        defer { condition.unlock() }
+        if loopback {
+            guard let data = latest, data.count == count else { into.update(repeating: 0, count: count); return }
+            data.withUnsafeBufferPointer { into.update(from: $0.baseAddress!, count: count) }
+            return
+        }
         while !queue.contains(where: { $0.0 == micro }) { condition.wait() }
         let i = queue.firstIndex { $0.0 == micro }!
         let (_, data) = queue.remove(at: i)
-        condition.unlock()
-        data.withUnsafeBufferPointer { into.update(from: $0.baseAddress!, count: data.count) }
+        data.withUnsafeBufferPointer { into.update(from: $0.baseAddress!, count: min(count, data.count)) }
+        free.append(data)
     }
 }
 
@@ -97,6 +124,20 @@ final class Mailbox: @unchecked Sendable {
 public enum PipelineTrainer {
     public static func train(_ config: PipelineConfig, stop: StopFlag = StopFlag(),
                              progress: (@Sendable (Int, Double) -> Void)? = nil) throws -> TrainingRun {
+        try run(config, stop: stop, progress: progress, loopback: false)
+    }
+
+    /// Every stage's own work in its schedule order, all stages at once, without waiting on each other
+    /// (loopback mailboxes: the hand-over copies are done, the waits are not): the per-stage forward,
+    /// backward and update times of `train` at the same concurrency, for calibrating the pipeline's compute.
+    /// Stages meet once per iteration. The records' `forward`/`backward` are the stage's sums over
+    /// micro-batches, as in `train`.
+    public static func stageCompute(_ config: PipelineConfig) throws -> TrainingRun {
+        try run(config, stop: StopFlag(), progress: nil, loopback: true)
+    }
+
+    static func run(_ config: PipelineConfig, stop: StopFlag, progress: (@Sendable (Int, Double) -> Void)?,
+                    loopback: Bool) throws -> TrainingRun {
         BLAS.useSingleThread()
         let full = ModelSpec.make(config.model)
         let ranges = config.stageLayers(full)
@@ -108,8 +149,8 @@ public enum PipelineTrainer {
             let first = Network(spec: spec, batch: mb, seed: config.seed &+ UInt64(i))
             return [first] + (1..<m).map { _ in Network(spec: spec, batch: mb, sharing: first) }
         }
-        let forwardBox = (0..<s).map { _ in Mailbox() }  // into stage i
-        let backwardBox = (0..<s).map { _ in Mailbox() }  // into stage i
+        let forwardBox = (0..<s).map { _ in Mailbox(loopback: loopback) }  // into stage i
+        let backwardBox = (0..<s).map { _ in Mailbox(loopback: loopback) }  // into stage i
         let results = ResultBox(devices: s)
         let origin = monotonicSeconds()
         let group = DispatchGroup()
@@ -137,7 +178,7 @@ public enum PipelineTrainer {
                             if st == 0 {
                                 dataset.batch(first: (it * m + k) * mb, size: mb, images: net.input, labels: labels + k * mb)
                             } else {
-                                forwardBox[st].receive(k, into: net.input)
+                                forwardBox[st].receive(k, into: net.input, count: mb * net.spec.inputSize)
                             }
                             if last && st > 0 { dataset.labels(first: (it * m + k) * mb, size: mb, into: labels + k * mb) }
                             let t0 = monotonicSeconds()
@@ -157,7 +198,7 @@ public enum PipelineTrainer {
                             spans.append(MeasuredSpan(kind: .forward, name: "fwd mb\(k)", start: t0, end: t1,
                                                       iteration: it))
                         } else {
-                            if !last { backwardBox[st].receive(k, into: net.outputGradient) }
+                            if !last { backwardBox[st].receive(k, into: net.outputGradient, count: mb * net.spec.outputSize) }
                             let t0 = monotonicSeconds()
                             net.backward(inputGradient: st > 0)
                             if st > 0 { backwardBox[st - 1].send(k, net.inputGradientPointer, count: mb * net.spec.inputSize) }

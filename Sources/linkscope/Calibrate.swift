@@ -35,10 +35,11 @@ struct Calibrate: ParsableCommand {
 
     func run() throws {
         let kind = ModelKind(rawValue: model) ?? .bookMNISTCNN
-        progress("measuring memory bandwidth, thread ping-pong and \(kind.rawValue) layers at batch \(batch)…")
-        let c = Calibrator.measure(model: kind, batch: batch, repeats: repeats, concurrency: workers)
-        let shape = RunShape(model: kind, workers: workers, sync: SyncScheme(rawValue: sync) ?? .ring, servers: servers,
-                             batch: batch, iterations: 3)
+        progress("measuring memory bandwidth, thread ping-pong, \(kind.rawValue) layers and whole steps on \(workers) threads at batch \(batch)…")
+        let scheme = SyncScheme(rawValue: sync) ?? .ring
+        let c = Calibrator.measure(model: kind, batch: batch, repeats: repeats, concurrency: workers,
+                                   stepThreads: [workers], stepRounds: max(2, repeats), workersUpdate: scheme != .ps)
+        let shape = RunShape(model: kind, workers: workers, sync: scheme, servers: servers, batch: batch, iterations: 3)
         let yaml = MachinePreset.yaml(c, shape, source: "calibrate")
         if let out { try IO.writeAll([(out, yaml)]) } else { print(yaml, terminator: "") }
     }

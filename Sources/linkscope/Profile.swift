@@ -79,8 +79,9 @@ struct Profile: ParsableCommand {
         progress("calibrating this machine (\(kind.rawValue), batch \(calibrationBatch))…")
         let concurrency = pipelined ? pipelineConcurrency(kind) : workers
         let replicas = pipelined ? microBatches : 1
-        let before = Calibrator.measure(model: kind, batch: calibrationBatch, repeats: 3, concurrency: concurrency,
-                                        replicas: replicas)
+        let stepThreads = pipelined ? [] : [workers]
+        var before = Calibrator.measure(model: kind, batch: calibrationBatch, repeats: 3, concurrency: concurrency,
+                                        replicas: replicas, stepThreads: stepThreads, workersUpdate: scheme != .ps)
         let reporter: @Sendable (Int, Double) -> Void = { [iterations] it, loss in
             progress(String(format: "iteration %d/%d  loss %.4f", it, iterations, loss), sameLine: true)
         }
@@ -89,10 +90,15 @@ struct Profile: ParsableCommand {
             let config = PipelineConfig(model: kind, stages: pipeline, microBatches: microBatches,
                                         microBatchSize: batch / microBatches, iterations: iterations,
                                         schedule: PipelineSchedule(rawValue: schedule) ?? .oneFOneB)
+            before.stages = Calibrator.stageTimings(config, rounds: Self.stageRounds)
             progress("training: \(pipeline)-stage pipeline, \(schedule), \(microBatches) micro-batches")
             let run = try PipelineTrainer.train(config, stop: stop, progress: reporter)
             progressDone()
-            let calibration = recalibrate(before, concurrency: concurrency, replicas: replicas)
+            var after = recalibrate(before, concurrency: concurrency, replicas: replicas)
+            after.stages = zip(before.stages, Calibrator.stageTimings(config, rounds: Self.stageRounds)).map {
+                $0.averaged(with: $1)
+            }
+            let calibration = after
             comparison = try compareOrFail { try Profiler.comparePipeline(run: run, calibration: calibration, config: config) }
         } else {
             let config = TrainingConfig(model: kind, workers: workers, batchPerWorker: batch, iterations: iterations,
@@ -100,7 +106,8 @@ struct Profile: ParsableCommand {
             progress("training: \(workers) worker threads, sync \(sync)\(scheme == .ps ? " (\(servers) server threads)" : "")")
             let run = try DataParallelTrainer.train(config, stop: stop, progress: reporter)
             progressDone()
-            let calibration = recalibrate(before, concurrency: concurrency, replicas: replicas)
+            let calibration = recalibrate(before, concurrency: concurrency, replicas: replicas,
+                                          stepThreads: stepThreads, workersUpdate: scheme != .ps)
             let shape = RunShape(model: kind, workers: workers, sync: scheme, servers: servers, batch: batch,
                                  iterations: max(3, min(iterations, 10)), chunkBytes: config.chunkElements * 4)
             comparison = try compareOrFail { try Profiler.compare(run: run, calibration: calibration, shape: shape) }
@@ -123,6 +130,9 @@ struct Profile: ParsableCommand {
         }
     }
 
+    /// Iterations of the pipeline's stage calibration, before and after the run.
+    static let stageRounds = 4
+
     /// Threads of a pipeline busy at once: Σ stage work / the largest stage's (stages wait on each other).
     func pipelineConcurrency(_ kind: ModelKind) -> Int {
         let spec = ModelSpec.make(kind)
@@ -134,10 +144,12 @@ struct Profile: ParsableCommand {
     }
 
     /// Calibrates again after the run and averages with the calibration before it.
-    func recalibrate(_ before: Calibration, concurrency: Int, replicas: Int) -> Calibration {
+    func recalibrate(_ before: Calibration, concurrency: Int, replicas: Int, stepThreads: [Int] = [],
+                     workersUpdate: Bool = true) -> Calibration {
         progress("calibrating again after the run…")
         return before.averaged(with: Calibrator.measure(model: before.model, batch: before.batch, repeats: 3,
-                                                        concurrency: concurrency, replicas: replicas))
+                                                        concurrency: concurrency, replicas: replicas,
+                                                        stepThreads: stepThreads, workersUpdate: workersUpdate))
     }
 
     func compareOrFail(_ body: () throws -> ProfileComparison) throws -> ProfileComparison {
