@@ -81,7 +81,7 @@ struct Emitter {
 
     func tag(_ phase: Phase, step: Int, chunk: Int, channel: Int) -> TaskTag {
         TaskTag(collective: request.collectiveID, phase: phase, step: Int32(truncatingIfNeeded: step),
-                chunk: Int32(truncatingIfNeeded: chunk), channel: Int16(truncatingIfNeeded: channel))
+                chunk: Int32(truncatingIfNeeded: chunk), instance: Int16(truncatingIfNeeded: channel))
     }
 
     /// Moves `bytes` from rank `from` to rank `to` after `deps`; returns the tasks that mark its arrival.

@@ -122,7 +122,7 @@ public struct NCCLPlanner {
             maxPath = intraTotal
         } else {
             let local = groups[0].map { gpus[$0] }
-            let rings = CollectivePlanner(topology: topology).rings(for: local)
+            let rings = CollectiveTopology(topology: topology).rings(for: local)
             let ringRates = rings.weights.count == rings.rings.count && local.count > 2
                 ? rings.weights.map { $0 / 1e9 } : [pairBandwidth(local)]
             intraTotal = ringRates.reduce(0, +)
@@ -150,7 +150,7 @@ public struct NCCLPlanner {
 
     /// Slowest direct pair bandwidth along rank order (GB/s): the per-channel speed of a plain ring.
     func pairBandwidth(_ gpus: [Int]) -> Double {
-        let planner = CollectivePlanner(topology: topology)
+        let planner = CollectiveTopology(topology: topology)
         var slowest = Double.infinity
         for i in gpus.indices where gpus.count > 1 {
             guard let a = topology.device(ofGPU: gpus[i]), let b = topology.device(ofGPU: gpus[(i + 1) % gpus.count]),
@@ -167,7 +167,7 @@ public struct NCCLPlanner {
     public func rings(gpus: [Int], channels: Int) -> [[Int]] {
         let groups = self.groups(gpus)
         if groups.count == 1 {
-            let local = CollectivePlanner(topology: topology).rings(for: gpus).rings
+            let local = CollectiveTopology(topology: topology).rings(for: gpus).rings
             let nvswitch = topology.device(ofGPU: gpus[0]).map { !switchLinks(ofDevice: $0).isEmpty } ?? false
             let base = nvswitch || local.isEmpty ? [Array(0..<gpus.count)] : local
             return (0..<channels).map { base[$0 % base.count] }

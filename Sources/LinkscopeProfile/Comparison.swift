@@ -178,7 +178,7 @@ public enum Profiler {
                     let id = schedule.add(.compute(device: Int32(devices[st]), seconds: isForward ? fwd[st] : bwd[st],
                                                    lane: 0),
                                           tag: TaskTag(phase: isForward ? .forward : .backward, step: Int32(it),
-                                                       chunk: Int32(k), channel: Int16(st)), after: deps)
+                                                       chunk: Int32(k), instance: Int16(st)), after: deps)
                     if isForward { fDone[st][k] = id } else { bDone[st][k] = id }
                     last[st] = id
                     pending[st].removeFirst()
@@ -187,7 +187,7 @@ public enum Profiler {
             }
             barrier = (0..<s).map { st in
                 schedule.add(.compute(device: Int32(devices[st]), seconds: update[st], lane: 0),
-                             tag: TaskTag(phase: .update, step: Int32(it), channel: Int16(st)),
+                             tag: TaskTag(phase: .update, step: Int32(it), instance: Int16(st)),
                              after: last[st].map { [$0] } ?? barrier)
             }
         }

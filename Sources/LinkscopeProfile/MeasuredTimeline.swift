@@ -51,7 +51,7 @@ public enum MeasuredTimeline {
             let duration = max(1, Int64(((result.taskEnd[i] - result.taskStart[i]) * 1e9).rounded()))
             switch task.kind {
             case .compute:
-                let stage = Int(task.tag.channel)
+                let stage = Int(task.tag.instance)
                 let name = task.tag.phase == .update ? "optimizer"
                     : (task.tag.phase == .forward ? "fwd" : "bwd") + " mb\(task.tag.chunk)"
                 t.add(Span(track: compute[stage], name: t.intern(name), category: .compute, start: start,

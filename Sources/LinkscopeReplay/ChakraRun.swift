@@ -82,7 +82,7 @@ struct ChakraScheduleBuilder {
                     }
                     if blocked { break }
                     if deps.isEmpty { deps = [root] }
-                    deps = ScheduleBuilder.unique(deps)
+                    deps = KinetoScheduleBuilder.unique(deps)
                     switch s.work {
                     case .communication where s.comm >= 0:
                         let c = s.comm
@@ -122,7 +122,7 @@ struct ChakraScheduleBuilder {
 
     mutating func compile(_ c: Int) {
         let pc = plan.comms[c]
-        let after = ScheduleBuilder.unique(ready[c])
+        let after = KinetoScheduleBuilder.unique(ready[c])
         var sinks: [TaskID]?
         if pc.mode == .resimulated, let p = pc.pointToPoint {
             let from = Int32(devices[p.src]), to = Int32(devices[p.dst])
@@ -145,7 +145,7 @@ struct ChakraScheduleBuilder {
         }
         let j: TaskID
         if let sinks {
-            j = schedule.add(.delay(seconds: 0), after: ScheduleBuilder.unique(sinks + after))
+            j = schedule.add(.delay(seconds: 0), after: KinetoScheduleBuilder.unique(sinks + after))
         } else {
             j = schedule.add(.delay(seconds: Self.seconds(pc.measured)), after: after)
         }
@@ -193,8 +193,8 @@ struct ChakraScheduleBuilder {
                                         mirrors: plan.mirrored.filter { $0.source == rank.rank }.map(\.rank),
                                         original: o, predicted: p))
         }
-        let iterations = [IterationComparison(index: 0, name: "graph", originalSeconds: ScheduleBuilder.seconds(originalEnd),
-                                              predictedSeconds: ScheduleBuilder.seconds(predictedEnd))]
+        let iterations = [IterationComparison(index: 0, name: "graph", originalSeconds: KinetoScheduleBuilder.seconds(originalEnd),
+                                              predictedSeconds: KinetoScheduleBuilder.seconds(predictedEnd))]
 
         var collectives: [CollectiveComparison] = []
         for (c, pc) in plan.comms.enumerated() {
@@ -243,10 +243,10 @@ struct ChakraScheduleBuilder {
             byKind[k].append(times[i])
             busy.append(times[i])
         }
-        let used = ScheduleBuilder.length(busy)
-        return RankBreakdown(computeSeconds: seconds(ScheduleBuilder.length(byKind[0])),
-                             memorySeconds: seconds(ScheduleBuilder.length(byKind[1])),
-                             communicationSeconds: seconds(ScheduleBuilder.length(byKind[2])),
+        let used = KinetoScheduleBuilder.length(busy)
+        return RankBreakdown(computeSeconds: seconds(KinetoScheduleBuilder.length(byKind[0])),
+                             memorySeconds: seconds(KinetoScheduleBuilder.length(byKind[1])),
+                             communicationSeconds: seconds(KinetoScheduleBuilder.length(byKind[2])),
                              idleSeconds: seconds(max(0, end - used)), spanSeconds: seconds(end))
     }
 

@@ -11,7 +11,7 @@ struct ReplayExecution {
     let topology: Topology
     let algorithm: Algorithm
     let chunkBytes: Int64
-    let planner: CollectivePlanner
+    let planner: CollectiveTopology
     /// The NCCL-like model for `auto` and `nvls` (docs/nccl-model.md); the fabric then runs on its topology.
     let nccl: NCCLPlanner?
     /// Ops already warned about (each fallback is reported once).
@@ -21,7 +21,7 @@ struct ReplayExecution {
         self.topology = topology
         self.algorithm = algorithm
         self.chunkBytes = chunkBytes
-        planner = CollectivePlanner(topology: topology)
+        planner = CollectiveTopology(topology: topology)
         nccl = algorithm == .auto || algorithm == .nvls ? NCCLPlanner(topology: topology) : nil
     }
 

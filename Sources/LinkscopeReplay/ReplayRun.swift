@@ -22,7 +22,7 @@ extension ReplayPlan {
         let gpus = requested ?? Array(0..<worldSize)
         let devices = try ReplayExecution.devices(gpus: gpus, worldSize: worldSize, topology: topology,
                                                   linkEfficiency: linkEfficiency)
-        var builder = ScheduleBuilder(plan: self, topology: topology, gpus: gpus, devices: devices, algorithm: algorithm)
+        var builder = KinetoScheduleBuilder(plan: self, topology: topology, gpus: gpus, devices: devices, algorithm: algorithm)
         builder.build()
         let exec = try builder.execution.execute(builder.schedule, linkEfficiency: linkEfficiency)
         return builder.result(exec, linkEfficiency: linkEfficiency)
@@ -30,7 +30,7 @@ extension ReplayPlan {
 }
 
 /// Turns a plan into one schedule, then the execution back into a comparison.
-struct ScheduleBuilder {
+struct KinetoScheduleBuilder {
     let plan: ReplayPlan
     let topology: Topology
     let gpus: [Int]

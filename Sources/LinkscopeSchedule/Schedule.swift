@@ -76,16 +76,16 @@ public struct TaskTag: Sendable, Hashable {
     /// the ring or tree of a multi-ring / multi-tree collective, the model chunk of a pipeline stage step
     /// (`.stageForward`, `.stageBackward`), the rank of a training compute task (`.forward`, `.backward`,
     /// `.update`), the server shard of a parameter-server push or pull.
-    public var channel: Int16
+    public var instance: Int16
     /// The phase of the algorithm or training step.
     public var phase: Phase
     /// A tag; every field defaults to "none" (collective -1, phase `.none`, zeros).
-    public init(collective: Int32 = -1, phase: Phase = .none, step: Int32 = 0, chunk: Int32 = 0, channel: Int16 = 0) {
+    public init(collective: Int32 = -1, phase: Phase = .none, step: Int32 = 0, chunk: Int32 = 0, instance: Int16 = 0) {
         self.collective = collective
         self.phase = phase
         self.step = step
         self.chunk = chunk
-        self.channel = channel
+        self.instance = instance
     }
 }
 

@@ -6,7 +6,7 @@ import LinkscopeTopology
 /// The closed-form prediction for a simulated collective on the same bottleneck bandwidth
 /// (docs/output-formats.md: `formula_time_s`), with the bandwidth and latency it used.
 struct FormulaBridge {
-    let topo: CollectivePlanner
+    let topo: CollectiveTopology
 
     func prediction(for meta: CollectiveMeta, usedPairs: [(Int, Int)]) -> (time: Double?, bandwidth: Double, latency: Double) {
         let req = meta.request

@@ -9,7 +9,7 @@ extension Simulator {
     /// the first surviving GPU broadcasts the weights and optimizer state to the newcomers. Leavers cost
     /// nothing. With `keep: global-batch` each replica's batch becomes global ÷ N'; otherwise the global
     /// batch (and a linearly scaled learning rate) follows N'.
-    static func elasticJobs(scenario: Scenario, plan: ElasticPlan, planner: inout Planner) throws(SimulationError)
+    static func elasticJobs(scenario: Scenario, plan: ElasticPlan, planner: inout JobBuilder) throws(SimulationError)
         -> [Job]
     {
         guard let training = scenario.training, let model = scenario.model else { return [] }
@@ -28,7 +28,7 @@ extension Simulator {
                 if plan.keepGlobalBatch { t.batchPerGPU = max(1, global / gpus.count) }
                 t.elastic = nil
                 segment.training = t
-                var segmentPlanner = Planner(scenario: segment)
+                var segmentPlanner = JobBuilder(scenario: segment)
                 if let (job, costs) = try segmentPlanner.trainingJob() {
                     var labelled = job
                     labelled.label = "training on \(gpus.count) GPUs, iterations \(start)-\(at - 1)"
@@ -54,7 +54,7 @@ extension Simulator {
                 do {
                     _ = try CollectiveCompiler.compile(req, into: &job.schedule, after: [])
                 } catch {
-                    throw .collective(name: name, message: Planner.describe(error))
+                    throw .collective(name: name, message: JobBuilder.describe(error))
                 }
                 job.collectives.append(CollectiveMeta(name: name, op: .broadcast, algorithm: algorithm, gpus: group,
                                                       bytes: bytes, request: req, concurrentGroup: nil,

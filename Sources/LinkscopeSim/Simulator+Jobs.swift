@@ -56,7 +56,7 @@ extension Simulator {
             s.model = d.model
             s.training = d.training
             s.jobs = []
-            var planner = Planner(scenario: s)
+            var planner = JobBuilder(scenario: s)
             planner.nextCollectiveID = nextID
             let generated: Job?
             if isHybrid(d.training) {

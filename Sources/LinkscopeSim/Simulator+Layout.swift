@@ -36,14 +36,14 @@ public struct LayoutEstimate: Sendable, Equatable {
 /// groups: the flow simulation of the best candidates shows where that does not hold.
 /// Not thread-safe (it memoises topology facts): one estimator per task.
 public struct LayoutEstimator {
-    private var planner: Planner
+    private var planner: JobBuilder
     private var chunkSizes: [Int: [Range<Int>]] = [:]
     private var tensorLoads: [[Int]: TensorParallelPricing.GroupLoad] = [:]
     private var dataRings: [[Int]: (bandwidth: Double, latency: Double)] = [:]
 
     /// An estimator for layouts of `scenario`'s model on its GPUs (`scenario.training` is replaced per call).
     public init(scenario: Scenario) {
-        planner = Planner(scenario: scenario)
+        planner = JobBuilder(scenario: scenario)
     }
 
     /// The closed-form figures of `training` (its parallelism, batch, recompute and ZeRO) on the scenario's
@@ -89,7 +89,7 @@ public struct LayoutEstimator {
                 let f = model.layers[l].forwardFLOPs
                 forward[c] += f / Double(tp) * Double(b) * stageRate[p]
                 if l >= training.frozenLayers {
-                    backward[c] += (2 * f + Planner.recomputeFLOPs(layer: l, model: model, recompute: training.recompute))
+                    backward[c] += (2 * f + JobBuilder.recomputeFLOPs(layer: l, model: model, recompute: training.recompute))
                         / Double(tp) * Double(b) * stageRate[p]
                 }
                 if layout.isTransformerBlock(l, model) { blocks += 1 }

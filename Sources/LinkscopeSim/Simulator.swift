@@ -43,7 +43,7 @@ public enum Simulator {
         -> SimulationRun
     {
         try SimulationLimits.check(tasks: SimulationLimits.trainingTasks(scenario), what: "the training job")
-        var planner = Planner(scenario: scenario)
+        var planner = JobBuilder(scenario: scenario)
         planner.tensorPricing = options.tensorPricing
         var jobs: [Job] = []
         var costs: ComputeCosts?
@@ -160,7 +160,7 @@ public enum Simulator {
 
     static func summary(job: Job, result: ExecutionResult, training: TrainingDescription, model: ModelDescription,
                         costs: ComputeCosts, collectives: [CollectiveResult], acc: Accounting,
-                        planner: Planner) -> TrainingSummary {
+                        planner: JobBuilder) -> TrainingSummary {
         let iterations = max(1, job.iterations)
         let workers = job.collectives.first?.gpus ?? Array(planner.scenario.gpus.prefix(training.parallelism.data))
         // Sync time per iteration: first bucket start to last bucket end, averaged.

@@ -39,7 +39,7 @@ enum TensorParallelPricing {
         /// Bytes each link carries per byte of buffer (sorted by link index).
         let linkShare: [(link: Int, share: Double)]
 
-        init(gpus: [Int], planner: Planner) {
+        init(gpus: [Int], planner: JobBuilder) {
             let devs = gpus.compactMap { planner.topology.device(ofGPU: $0) }
             devices = devs
             let t = Double(devs.count)

@@ -118,7 +118,7 @@ struct TimelineBuilder {
                 case .none: name = "compute"
                 case .stageForward, .stageBackward:
                     // Pipeline steps: F/B, micro-batch, model chunk (stage) — the lanes show the schedule.
-                    name = "\(task.tag.phase == .stageForward ? "F" : "B")\(task.tag.chunk) chunk \(task.tag.channel)"
+                    name = "\(task.tag.phase == .stageForward ? "F" : "B")\(task.tag.chunk) chunk \(task.tag.instance)"
                 default: name = "\(task.tag.phase.name) L\(task.tag.chunk)"
                 }
                 let track = compute(Int(device))
@@ -204,7 +204,7 @@ struct TimelineBuilder {
             fields += [("collective", meta.name), ("op", meta.op.rawValue), ("algorithm", meta.algorithm.rawValue)]
         }
         fields += [("phase", task.tag.phase.name), ("step", "\(task.tag.step)"), ("chunk", "\(task.tag.chunk)"),
-                   ("channel", "\(task.tag.channel)"),
+                   ("channel", "\(task.tag.instance)"),
                    ("links", route.map { topology.linkName(Int($0)) }.joined(separator: " "))]
         let detail = timeline.addDetail(SpanDetail(fields: fields))
         let nameIndex = timeline.intern(name)

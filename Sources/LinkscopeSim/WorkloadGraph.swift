@@ -32,7 +32,7 @@ extension Simulator {
         guard let training = scenario.training, let model = scenario.model, scenario.jobs.isEmpty,
               training.elastic == nil
         else { throw .workloadNeedsOneTrainingJob }
-        var planner = Planner(scenario: scenario)
+        var planner = JobBuilder(scenario: scenario)
         let job: Job
         let gpus: [Int]
         if isHybrid(training) {

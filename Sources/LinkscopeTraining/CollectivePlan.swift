@@ -99,7 +99,7 @@ public struct CollectivePlan: Sendable {
         var chunkCount: [Int: Int] = [:]
         for t in schedule.tasks {
             guard case .transfer = t.kind else { continue }
-            let key = Int(t.tag.channel)
+            let key = Int(t.tag.instance)
             chunkCount[key] = max(chunkCount[key] ?? 0, Int(t.tag.chunk) + 1)
         }
         var acts: [DataAction?] = []
@@ -109,7 +109,7 @@ public struct CollectivePlan: Sendable {
             switch t.kind {
             case .transfer(let a, let b, let bytes, _):
                 let from = Int(a), to = Int(b)
-                let chunks = chunkCount[Int(t.tag.channel)] ?? 1
+                let chunks = chunkCount[Int(t.tag.instance)] ?? 1
                 let action = try Self.action(scheme: scheme, task: id, tag: t.tag, from: from, to: to, workers: n,
                                              elements: elements, chunks: chunks, shards: shardRanges)
                 guard action.range.count == Int(bytes) else {
@@ -118,11 +118,11 @@ public struct CollectivePlan: Sendable {
                 }
                 acts.append(action)
                 exec.append(to)
-                if t.tag.phase == .push { ready[Int(t.tag.channel)] = max(ready[Int(t.tag.channel)], id) }
+                if t.tag.phase == .push { ready[Int(t.tag.instance)] = max(ready[Int(t.tag.instance)], id) }
             case .delay:
                 acts.append(nil)
                 if t.tag.phase == .update, scheme == .ps {
-                    let j = Int(t.tag.channel)
+                    let j = Int(t.tag.instance)
                     exec.append(serverDevices[j])
                     ready[j] = max(ready[j], id)
                 } else {
@@ -163,7 +163,7 @@ public struct CollectivePlan: Sendable {
             return DataAction(task: task, from: from, to: to, source: .snapshot, destination: .gradients,
                               range: piece(all, c, of: chunks), accumulate: true)
         case (.ps, .push), (.ps, .pull):
-            let j = Int(tag.channel)
+            let j = Int(tag.instance)
             guard j < shards.count else { throw CollectivePlanError(description: "ps task \(task): no shard \(j)") }
             let push = tag.phase == .push
             return DataAction(task: task, from: from, to: to, source: push ? .gradients : .serverWeights,

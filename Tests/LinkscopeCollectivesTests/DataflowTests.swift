@@ -55,7 +55,7 @@ func doubleBinaryTreesAreComplementary(n: Int) throws {
     let (s, _) = try compiled(r)
     var children = [[Set<Int32>]](repeating: Array(repeating: [], count: n), count: 2)
     for t in s.tasks where t.tag.phase == .broadcast {
-        if case .transfer(let a, let b, _, _) = t.kind { children[Int(t.tag.channel)][Int(a)].insert(b) }
+        if case .transfer(let a, let b, _, _) = t.kind { children[Int(t.tag.instance)][Int(a)].insert(b) }
     }
     for d in 0..<n { #expect(children[0][d].isEmpty || children[1][d].isEmpty, "rank \(d)") }
     #expect(ByteCounts(s, channel: 0).total == 2 * Int64(n - 1) * 1_000)

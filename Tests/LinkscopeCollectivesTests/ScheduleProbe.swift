@@ -15,7 +15,7 @@ struct ByteCounts {
     init(_ s: Schedule, channel: Int16? = nil, path: TransferPath? = nil) {
         for t in s.tasks {
             guard case .transfer(let a, let b, let bytes, let p) = t.kind else { continue }
-            if let channel, t.tag.channel != channel { continue }
+            if let channel, t.tag.instance != channel { continue }
             if let path, p != path { continue }
             sent[a, default: 0] += bytes
             received[b, default: 0] += bytes

@@ -43,7 +43,7 @@ import Testing
     /// Tags survive unchanged; task ids order by index.
     @Test func tagsAndIDOrder() {
         var s = Schedule()
-        let tag = TaskTag(collective: 3, phase: .reduceScatter, step: 2, chunk: 1, channel: 5)
+        let tag = TaskTag(collective: 3, phase: .reduceScatter, step: 2, chunk: 1, instance: 5)
         let id = s.add(.delay(seconds: 0), tag: tag)
         #expect(s[id].tag == tag)
         #expect(TaskID(1) < TaskID(2))

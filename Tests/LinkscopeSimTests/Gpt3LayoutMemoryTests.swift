@@ -23,7 +23,7 @@ import LinkscopeScenario
     let model = try #require(scenario.model)
     let layout = ParallelLayout(parallelism: training.parallelism, jobGPUs: scenario.gpus, model: model)
     #expect(layout.chunks.map(\.count) == [7] + Array(repeating: 6, count: 14) + [7])
-    let memory = Planner(scenario: scenario).memoryPerGPU(layout: layout, model: model, training: training)
+    let memory = JobBuilder(scenario: scenario).memoryPerGPU(layout: layout, model: model, training: training)
     #expect(memory.count == 1024)
     #expect(memory.allSatisfy { $0.fits })
     let worst = try #require(memory.max { $0.peakBytes < $1.peakBytes })

@@ -23,7 +23,7 @@ public enum PlanningError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// The topology facts collective algorithms need (rings, spanning trees, node groups) and the
 /// bandwidths the formulas compare against, for the simulator and the trace replays alike.
-public struct CollectivePlanner {
+public struct CollectiveTopology {
     /// The topology every ring, tree and path is found in.
     public let topology: Topology
     /// Fraction of line rate the path and ring figures assume (0 < e ≤ 1).
@@ -178,7 +178,7 @@ public struct CollectivePlanner {
     }
 }
 
-/// Storage behind `TopologyPlanner`'s memoisation (lookups only, never iterated).
+/// Storage behind `CollectiveTopology`'s memoisation (lookups only, never iterated).
 final class PathCache {
     struct Key: Hashable {
         var from: Int

@@ -1,6 +1,6 @@
 import LinkscopeSchedule
 
-extension Planner {
+extension JobBuilder {
     /// Loading iteration `it`'s global batch through the job's input pipeline (`data_loading`): one delay
     /// after the previous load, so the next batch prefetches while this one trains and the iteration can
     /// never beat the loader (book ch1: throughput = min(load, N × train)). Nil without `data_loading`.

@@ -7,10 +7,10 @@ import LinkscopeTopology
 import LinkscopeUnits
 
 /// Turns a scenario into jobs: schedules of transfers and computations with their metadata.
-struct Planner {
+struct JobBuilder {
     let scenario: Scenario
-    let topo: CollectivePlanner
-    /// The NCCL-like model, when any collective of the scenario uses it (see `Planner+NCCL`).
+    let topo: CollectiveTopology
+    /// The NCCL-like model, when any collective of the scenario uses it (see `JobBuilder+NCCL`).
     let nccl: NCCLPlanner?
     /// Id of the next collective; jobs merged into one schedule start from distinct values.
     var nextCollectiveID: Int32 = 0
@@ -19,8 +19,8 @@ struct Planner {
 
     init(scenario: Scenario) {
         self.scenario = scenario
-        topo = CollectivePlanner(topology: scenario.topology, linkEfficiency: scenario.options.linkEfficiency)
-        nccl = Planner.ncclPlanner(for: scenario)
+        topo = CollectiveTopology(topology: scenario.topology, linkEfficiency: scenario.options.linkEfficiency)
+        nccl = JobBuilder.ncclPlanner(for: scenario)
     }
 
     var topology: Topology { scenario.topology }
@@ -55,7 +55,7 @@ struct Planner {
             req.pcieShare = hybridShare(participants: req.participants, rings: req.rings, bytes: bytes)
         case .ps:
             req.servers = try serverDevices(count: servers, gpus: gpus, placement: placement)
-            req.serverShares = Planner.shares(servers: servers, sharding: sharding, layerBytes: layerBytes)
+            req.serverShares = JobBuilder.shares(servers: servers, sharding: sharding, layerBytes: layerBytes)
         default:
             break
         }
@@ -146,7 +146,7 @@ struct Planner {
         throws(SimulationError)
     {
         let gpus = entry.gpus ?? scenario.gpus
-        if nccl != nil, Planner.usesNCCL(entry, options: scenario.options) {
+        if nccl != nil, JobBuilder.usesNCCL(entry, options: scenario.options) {
             try addNCCL(entry: entry, size: size, gpus: gpus, to: &job, after: after)
             return
         }
@@ -157,7 +157,7 @@ struct Planner {
         do {
             _ = try CollectiveCompiler.compile(req, into: &job.schedule, after: after)
         } catch {
-            throw .collective(name: name, message: Planner.describe(error))
+            throw .collective(name: name, message: JobBuilder.describe(error))
         }
         job.collectives.append(CollectiveMeta(name: name, op: entry.op, algorithm: entry.algorithm, gpus: gpus,
                                               bytes: size.count, request: req,

@@ -29,7 +29,7 @@ struct StepCosts {
     var secondsPerFLOP: [Double]
 }
 
-extension Planner {
+extension JobBuilder {
     /// Seconds per FLOP on GPU `gpu`: peak for the dtype × efficiency × its `gpu_speed` factor.
     func secondsPerFLOP(gpu: Int, model: ModelDescription, training: TrainingDescription) -> Double {
         let spec = topology.gpuSpec
@@ -82,7 +82,7 @@ extension Planner {
             backwardFLOPs: layout.chunks.map { r in
                 r.reduce(0.0) { acc, l in
                     l < training.frozenLayers ? acc : acc + 2 * model.layers[l].forwardFLOPs
-                        + Planner.recomputeFLOPs(layer: l, model: model, recompute: training.recompute)
+                        + JobBuilder.recomputeFLOPs(layer: l, model: model, recompute: training.recompute)
                 } / tpDivisor
             },
             blocks: blocksPerChunk,
@@ -178,7 +178,7 @@ extension Planner {
                                         .transfer(from: deviceOf[group[t]], to: deviceOf[to[t]], bytes: bytes,
                                                   path: .automatic),
                                         tag: TaskTag(phase: .sendRecv, step: Int32(it), chunk: Int32(op.micro),
-                                                     channel: Int16(truncatingIfNeeded: next)),
+                                                     instance: Int16(truncatingIfNeeded: next)),
                                         after: [ends[t]])
                                     // Rank 0's send stands for its tensor group's (same bytes, own NIC).
                                     if mirror && t > 0 && to[0] != group[0] && mirrored[d][layout.stage(ofChunk: next)] {
@@ -247,7 +247,7 @@ extension Planner {
         do {
             ends = try CollectiveCompiler.compile(req, into: &job.schedule, after: after)
         } catch {
-            throw .collective(name: name, message: Planner.describe(error))
+            throw .collective(name: name, message: JobBuilder.describe(error))
         }
         job.collectives.append(CollectiveMeta(name: name, op: op, algorithm: algorithm, gpus: group, bytes: bytes,
                                               request: req, concurrentGroup: nil, isTrainingSync: true))
@@ -267,11 +267,11 @@ extension Planner {
         let stepFLOPs = (forward ? costs.forwardFLOPs : costs.backwardFLOPs)[op.chunk] * Double(b)
         let phase: Phase = forward ? .stageForward : .stageBackward
         let tag = TaskTag(phase: phase, step: Int32(it), chunk: Int32(op.micro),
-                          channel: Int16(truncatingIfNeeded: op.chunk))
+                          instance: Int16(truncatingIfNeeded: op.chunk))
         /// FLOPs per sample of layer l in this direction, on one tensor rank.
         func flops(_ l: Int) -> Double {
             let f = model.layers[l].forwardFLOPs
-            return (forward ? f : 2 * f + Planner.recomputeFLOPs(layer: l, model: model,
+            return (forward ? f : 2 * f + JobBuilder.recomputeFLOPs(layer: l, model: model,
                                                                    recompute: training.recompute)) / tp
         }
         let stage = layout.stage(ofChunk: op.chunk)
@@ -331,7 +331,7 @@ extension Planner {
             for share in parts {
                 let work = forward ? model.layers[l].forwardFLOPs / tp
                     : (2 * model.layers[l].forwardFLOPs
-                       + (training.recompute == .selective ? Planner.recomputeFLOPs(layer: l, model: model,
+                       + (training.recompute == .selective ? JobBuilder.recomputeFLOPs(layer: l, model: model,
                                                                                      recompute: .selective) : 0)) / tp
                 compute(work * share, &job)
                 try tensorCollective(bytes: bytes, group: group, layer: l, iteration: it, frontier: &frontier,
@@ -354,7 +354,7 @@ extension Planner {
             do {
                 after = try CollectiveCompiler.compile(req, into: &job.schedule, after: after)
             } catch {
-                throw .collective(name: name, message: Planner.describe(error))
+                throw .collective(name: name, message: JobBuilder.describe(error))
             }
             job.collectives.append(CollectiveMeta(name: name, op: op, algorithm: .ring, gpus: group, bytes: bytes,
                                                   request: req, concurrentGroup: nil, isTrainingSync: true))

@@ -2,7 +2,7 @@ import LinkscopeCostModel
 import LinkscopeScenario
 import LinkscopeUnits
 
-extension Planner {
+extension JobBuilder {
     /// Peak memory of every GPU of the layout (docs/cost-model.md §12): its stage's weights, gradients and
     /// optimizer state (ZeRO-sharded over the data replicas), plus the activations of the micro-batches
     /// the schedule keeps in flight on that stage.

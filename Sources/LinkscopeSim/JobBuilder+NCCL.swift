@@ -8,7 +8,7 @@ import LinkscopeUnits
 
 /// Collectives under the NCCL-like model (docs/nccl-model.md): NCCL's tuner picks or checks the algorithm and
 /// protocol, and the collective runs as paced channel flows, or as one analytically priced delay.
-extension Planner {
+extension JobBuilder {
     /// Whether `entry` runs under the NCCL-like model: `algorithm: auto|nvls`, a `protocol` or `channels`, or
     /// `simulation: {model: nccl}` for NCCL's own algorithms (ring, tree).
     static func usesNCCL(_ entry: CollectiveDescription, options: SimulationOptions) -> Bool {
@@ -58,7 +58,7 @@ extension Planner {
             do {
                 _ = try CollectiveCompiler.compile(req, into: &job.schedule, after: after)
             } catch {
-                throw .collective(name: name, message: Planner.describe(error))
+                throw .collective(name: name, message: JobBuilder.describe(error))
             }
         }
         job.collectives.append(meta)

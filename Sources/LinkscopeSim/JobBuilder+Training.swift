@@ -13,7 +13,7 @@ struct ComputeCosts {
     var backwardTotal: Double { backward.reduce(0, +) }
 }
 
-extension Planner {
+extension JobBuilder {
     /// DDP's default gradient bucket (bucket_cap_mb = 25).
     static let bucketCap: Int64 = 25 * 1_048_576
 
@@ -29,7 +29,7 @@ extension Planner {
         let backward = model.layers.indices.map { l in
             l < training.frozenLayers ? 0
                 : (model.layers[l].backwardFLOPs.map { $0 * batch / rate } ?? 2 * forward[l])
-                    + Planner.recomputeFLOPs(layer: l, model: model, recompute: training.recompute) * batch / rate
+                    + JobBuilder.recomputeFLOPs(layer: l, model: model, recompute: training.recompute) * batch / rate
         }
         return ComputeCosts(forward: forward, backward: backward)
     }
@@ -44,7 +44,7 @@ extension Planner {
         for l in model.layers.indices.reversed() {
             current.append(l)
             bytes += l < frozen ? 0 : model.layers[l].parameters * q
-            if bytes >= Planner.bucketCap {
+            if bytes >= JobBuilder.bucketCap {
                 out.append(current)
                 current = []
                 bytes = 0
@@ -82,13 +82,13 @@ extension Planner {
                 for (l, t) in costs.forward.enumerated() {
                     let id = job.schedule.add(.compute(device: Int32(d), seconds: t * slowdown, lane: 0),
                                               tag: TaskTag(phase: .forward, step: Int32(it), chunk: Int32(l),
-                                                           channel: Int16(clamping: rank)), after: last)
+                                                           instance: Int16(clamping: rank)), after: last)
                     last = [id]
                 }
                 for l in model.layers.indices.reversed() {
                     let id = job.schedule.add(.compute(device: Int32(d), seconds: costs.backward[l] * slowdown, lane: 0),
                                               tag: TaskTag(phase: .backward, step: Int32(it), chunk: Int32(l),
-                                                           channel: Int16(clamping: rank)), after: last)
+                                                           instance: Int16(clamping: rank)), after: last)
                     backwardDone[l].append(id)
                     last = [id]
                 }
@@ -105,7 +105,7 @@ extension Planner {
                 do {
                     syncEnds += try CollectiveCompiler.compile(req, into: &job.schedule, after: ready)
                 } catch {
-                    throw .collective(name: name, message: Planner.describe(error))
+                    throw .collective(name: name, message: JobBuilder.describe(error))
                 }
                 job.collectives.append(CollectiveMeta(name: name, op: .allreduce, algorithm: algorithm, gpus: gpus,
                                                       bytes: bytes, request: req, concurrentGroup: nil,
