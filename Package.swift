@@ -58,7 +58,7 @@ let package = Package(
             "LinkscopeSim",
         ]),
         .target(name: "LinkscopeLayoutSearch", dependencies: [
-            "LinkscopeUnits", "LinkscopeCostModel", "LinkscopeTimeline", "LinkscopeScenario", "LinkscopeSim",
+            "LinkscopeUnits", "LinkscopeCostModel", "LinkscopeJSON", "LinkscopeTimeline", "LinkscopeScenario", "LinkscopeSim",
         ]),
         .target(name: "LinkscopeKernels", dependencies: ["CBLAS"]),
         .target(name: "LinkscopeTraining", dependencies: [

@@ -1,3 +1,4 @@
+import LinkscopeJSON
 import LinkscopeTimeline
 import LinkscopeUnits
 

@@ -60,7 +60,8 @@ extension Simulator {
     {
         let share = options.runSweep ? SweepShare.all(points: scenario.sweep.count) : SweepShare.all(points: 0)
         let partial = await run(scenario, options: options, share: share, workers: workers)
-        guard let main = partial.main else { throw .invalid("internal: the main run was not performed") }
+        // `SweepShare.all` always includes the main run, so its absence is a programming error, not bad input.
+        guard let main = partial.main else { preconditionFailure("SweepShare.all lost the main run") }
         var whole = try main.get()
         whole.report.sweep = partial.sweep.map(\.result)
         return whole
