@@ -54,8 +54,8 @@ let package = Package(
         ]),
         .target(name: "LinkscopeReplay", dependencies: [
             "LinkscopeUnits", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeSchedule",
-            "LinkscopeFabric", "LinkscopeCollectives", "LinkscopeCostModel", "LinkscopePlanning", "CZlib",
-            "LinkscopeSim",
+            "LinkscopeFabric", "LinkscopeCollectives", "LinkscopeCostModel", "LinkscopePlanning",
+            "LinkscopeSim", .product(name: "HeapModule", package: "swift-collections"),
         ]),
         .target(name: "LinkscopeKernels", dependencies: ["CBLAS"]),
         .target(name: "LinkscopeTraining", dependencies: [

@@ -1,19 +1,5 @@
 import LinkscopeCostModel
 
-/// A Chakra input that cannot be read: which file, where (byte offset; 0 when the whole file is at fault), why.
-/// The CLI turns it into an `InputError` (exit 2).
-public struct ChakraError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var offset: Int
-    public var message: String
-    public init(file: String, offset: Int, message: String) {
-        self.file = file
-        self.offset = offset
-        self.message = message
-    }
-    public var description: String { "\(file): byte \(offset): \(message)" }
-}
-
 /// `NodeType` of `et_def.proto` (docs/trace-analysis.md §4.1).
 public enum ChakraNodeType: Int, Sendable, CaseIterable {
     case invalid = 0, metadata = 1, memLoad = 2, memStore = 3, comp = 4, commSend = 5, commRecv = 6, commColl = 7

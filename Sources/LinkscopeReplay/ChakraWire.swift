@@ -1,14 +1,3 @@
-/// A malformed protobuf wire stream: what, and at which byte offset of the buffer.
-public struct ProtoWireError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var offset: Int
-    public var message: String
-    public init(offset: Int, message: String) {
-        self.offset = offset
-        self.message = message
-    }
-    public var description: String { "\(message) at byte \(offset)" }
-}
-
 /// Protobuf wire types (proto3 uses 0, 1, 2 and 5; 3 and 4 are the deprecated groups).
 public enum ProtoWireType: UInt8, Sendable {
     case varint = 0, fixed64 = 1, lengthDelimited = 2, startGroup = 3, endGroup = 4, fixed32 = 5
@@ -47,13 +36,13 @@ public struct ProtoReader: Sendable {
     public func reader(for range: Range<Int>) -> ProtoReader { ProtoReader(bytes, range: range) }
 
     /// Reads a LEB128 varint of at most 10 bytes. Bits beyond 64 in the 10th byte are dropped, as protobuf does.
-    public mutating func readVarint() throws(ProtoWireError) -> UInt64 {
+    public mutating func readVarint() throws(ReplayError) -> UInt64 {
         let start = position
         var value: UInt64 = 0
         var shift: UInt64 = 0
         for i in 0..<10 {
             guard position < end else {
-                throw ProtoWireError(offset: start, message: "truncated varint (\(i) byte\(i == 1 ? "" : "s") before the end)")
+                throw ReplayError.malformedWire(position: start, problem: "truncated varint (\(i) byte\(i == 1 ? "" : "s") before the end)")
             }
             let b = bytes[position]
             position += 1
@@ -61,26 +50,26 @@ public struct ProtoReader: Sendable {
             if b & 0x80 == 0 { return value }
             shift += 7
         }
-        throw ProtoWireError(offset: start, message: "varint longer than 10 bytes")
+        throw ReplayError.malformedWire(position: start, problem: "varint longer than 10 bytes")
     }
 
     /// Reads a field key; field numbers must be in 1...2^29-1.
-    public mutating func readTag() throws(ProtoWireError) -> (field: Int, wire: ProtoWireType) {
+    public mutating func readTag() throws(ReplayError) -> (field: Int, wire: ProtoWireType) {
         let start = position
         let key = try readVarint()
         let field = key >> 3
         guard field >= 1, field <= 0x1FFF_FFFF else {
-            throw ProtoWireError(offset: start, message: "invalid field number \(field)")
+            throw ReplayError.malformedWire(position: start, problem: "invalid field number \(field)")
         }
         guard let wire = ProtoWireType(rawValue: UInt8(key & 7)) else {
-            throw ProtoWireError(offset: start, message: "invalid wire type \(key & 7) for field \(field)")
+            throw ReplayError.malformedWire(position: start, problem: "invalid wire type \(key & 7) for field \(field)")
         }
         return (Int(field), wire)
     }
 
-    public mutating func readFixed64() throws(ProtoWireError) -> UInt64 {
+    public mutating func readFixed64() throws(ReplayError) -> UInt64 {
         guard end - position >= 8 else {
-            throw ProtoWireError(offset: position, message: "truncated fixed64 (\(end - position) of 8 bytes)")
+            throw ReplayError.malformedWire(position: position, problem: "truncated fixed64 (\(end - position) of 8 bytes)")
         }
         var v: UInt64 = 0
         for i in 0..<8 { v |= UInt64(bytes[position + i]) << (8 * UInt64(i)) }
@@ -88,9 +77,9 @@ public struct ProtoReader: Sendable {
         return v
     }
 
-    public mutating func readFixed32() throws(ProtoWireError) -> UInt32 {
+    public mutating func readFixed32() throws(ReplayError) -> UInt32 {
         guard end - position >= 4 else {
-            throw ProtoWireError(offset: position, message: "truncated fixed32 (\(end - position) of 4 bytes)")
+            throw ReplayError.malformedWire(position: position, problem: "truncated fixed32 (\(end - position) of 4 bytes)")
         }
         var v: UInt32 = 0
         for i in 0..<4 { v |= UInt32(bytes[position + i]) << (8 * UInt32(i)) }
@@ -99,12 +88,12 @@ public struct ProtoReader: Sendable {
     }
 
     /// Reads a length prefix and returns the range of the value, which must fit before `end`.
-    public mutating func readLengthDelimited() throws(ProtoWireError) -> Range<Int> {
+    public mutating func readLengthDelimited() throws(ReplayError) -> Range<Int> {
         let start = position
         let n = try readVarint()
         let left = end - position
         guard n <= UInt64(left) else {
-            throw ProtoWireError(offset: start, message: "length \(n) runs past the end (\(left) bytes left)")
+            throw ReplayError.malformedWire(position: start, problem: "length \(n) runs past the end (\(left) bytes left)")
         }
         let r = position..<(position + Int(n))
         position = r.upperBound
@@ -112,7 +101,7 @@ public struct ProtoReader: Sendable {
     }
 
     /// Reads the value of a field of wire type `wire`. Groups are skipped and returned as their byte range.
-    public mutating func readValue(_ wire: ProtoWireType, field: Int) throws(ProtoWireError) -> ProtoFieldValue {
+    public mutating func readValue(_ wire: ProtoWireType, field: Int) throws(ReplayError) -> ProtoFieldValue {
         switch wire {
         case .varint: return .varint(try readVarint())
         case .fixed64: return .fixed64(try readFixed64())
@@ -123,12 +112,12 @@ public struct ProtoReader: Sendable {
             try skipGroup(field: field, depth: 0)
             return .bytes(start..<position)
         case .endGroup:
-            throw ProtoWireError(offset: position, message: "unexpected end-group for field \(field)")
+            throw ReplayError.malformedWire(position: position, problem: "unexpected end-group for field \(field)")
         }
     }
 
     /// Reads the next field: its number, wire type and value. nil at the end.
-    public mutating func next() throws(ProtoWireError) -> (field: Int, wire: ProtoWireType, value: ProtoFieldValue, offset: Int)? {
+    public mutating func next() throws(ReplayError) -> (field: Int, wire: ProtoWireType, value: ProtoFieldValue, offset: Int)? {
         guard !isAtEnd else { return nil }
         let offset = position
         let (field, wire) = try readTag()
@@ -136,15 +125,15 @@ public struct ProtoReader: Sendable {
         return (field, wire, value, offset)
     }
 
-    private mutating func skipGroup(field: Int, depth: Int) throws(ProtoWireError) {
-        guard depth < 64 else { throw ProtoWireError(offset: position, message: "groups nested too deeply") }
+    private mutating func skipGroup(field: Int, depth: Int) throws(ReplayError) {
+        guard depth < 64 else { throw ReplayError.malformedWire(position: position, problem: "groups nested too deeply") }
         while true {
-            guard !isAtEnd else { throw ProtoWireError(offset: position, message: "unterminated group for field \(field)") }
+            guard !isAtEnd else { throw ReplayError.malformedWire(position: position, problem: "unterminated group for field \(field)") }
             let (f, w) = try readTag()
             switch w {
             case .endGroup:
                 guard f == field else {
-                    throw ProtoWireError(offset: position, message: "end-group for field \(f) inside group \(field)")
+                    throw ReplayError.malformedWire(position: position, problem: "end-group for field \(f) inside group \(field)")
                 }
                 return
             case .startGroup: try skipGroup(field: f, depth: depth + 1)
@@ -159,16 +148,16 @@ public struct ProtoReader: Sendable {
     public func string(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self) }
 
     /// The varints of a packed repeated field.
-    public func packedVarints(_ r: Range<Int>) throws(ProtoWireError) -> [UInt64] {
+    public func packedVarints(_ r: Range<Int>) throws(ReplayError) -> [UInt64] {
         var sub = reader(for: r)
         var out: [UInt64] = []
         while !sub.isAtEnd { out.append(try sub.readVarint()) }
         return out
     }
 
-    public func packedFixed64(_ r: Range<Int>) throws(ProtoWireError) -> [UInt64] {
+    public func packedFixed64(_ r: Range<Int>) throws(ReplayError) -> [UInt64] {
         guard r.count % 8 == 0 else {
-            throw ProtoWireError(offset: r.lowerBound, message: "packed fixed64 of \(r.count) bytes is not a multiple of 8")
+            throw ReplayError.malformedWire(position: r.lowerBound, problem: "packed fixed64 of \(r.count) bytes is not a multiple of 8")
         }
         var sub = reader(for: r)
         var out: [UInt64] = []
@@ -176,9 +165,9 @@ public struct ProtoReader: Sendable {
         return out
     }
 
-    public func packedFixed32(_ r: Range<Int>) throws(ProtoWireError) -> [UInt32] {
+    public func packedFixed32(_ r: Range<Int>) throws(ReplayError) -> [UInt32] {
         guard r.count % 4 == 0 else {
-            throw ProtoWireError(offset: r.lowerBound, message: "packed fixed32 of \(r.count) bytes is not a multiple of 4")
+            throw ReplayError.malformedWire(position: r.lowerBound, problem: "packed fixed32 of \(r.count) bytes is not a multiple of 4")
         }
         var sub = reader(for: r)
         var out: [UInt32] = []

@@ -182,9 +182,9 @@ final class GzipChunkSource: ChunkSource {
 }
 
 /// Opens a trace file, inflating it when it starts with the gzip magic bytes (whatever its extension).
-func openTraceSource(path: String) throws -> ChunkSource {
+func openTraceSource(path: String, prefetch: Bool = true) throws -> ChunkSource {
     let raw = try FileChunkSource(path: path)
-    return try wrapIfGzip(raw, file: path, prefetch: true)
+    return try wrapIfGzip(raw, file: path, prefetch: prefetch)
 }
 
 /// Peeks at the first chunk of `raw` and wraps it in a gzip inflater when it starts with 1f 8b.

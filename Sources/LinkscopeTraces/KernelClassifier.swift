@@ -1,3 +1,5 @@
+import LinkscopeTimeline
+
 /// HTA's kernel types (docs/trace-analysis.md §3.3).
 public enum KernelType: String, Sendable, CaseIterable {
     case computation = "COMPUTATION"
@@ -76,6 +78,18 @@ public struct KernelClassifier: Sendable {
                 i += 1
             }
             return false
+        }
+    }
+}
+
+extension KernelType {
+    /// The class of GPU time in an `ActivityBreakdown`.
+    var activityKind: ActivityKind {
+        switch self {
+        case .computation: return .compute
+        case .communication: return .communication
+        case .memory: return .memory
+        case .other: return .other
         }
     }
 }

@@ -69,6 +69,17 @@ public enum TraceReader {
         return total
     }
 
+    /// The first `limit` bytes of a file, inflated when it is gzip (the header of a trace, for peeking at
+    /// fields the reader does not keep, such as `deviceProperties`). nil when the file cannot be read.
+    public static func decompressedPrefix(path: String, limit: Int) -> [UInt8]? {
+        guard let source = try? openTraceSource(path: path, prefetch: false) else { return nil }
+        var out: [UInt8] = []
+        while out.count < limit, let chunk = try? source.nextChunk() {
+            out.append(contentsOf: chunk.prefix(limit - out.count))
+        }
+        return out.isEmpty ? nil : out
+    }
+
     static func read(source: ChunkSource, file: String) throws -> RankTrace {
         var parser = JSONEventParser(source: source, file: file)
         var builder = TraceBuilder(file: file)

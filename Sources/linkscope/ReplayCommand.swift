@@ -137,7 +137,7 @@ struct ReplayCommand: ParsableCommand {
         if let n = nodes, n < 1 { throw InputError("--nodes: error: must be at least 1") }
         let graphs: [ChakraGraph]
         do { graphs = try ChakraReader.read(paths: files) } catch {
-            throw InputError(file: error.file, "byte \(error.offset): \(error.message)")
+            throw InputError(file: error.file ?? "", "byte \(error.position ?? 0): \(error.message)")
         }
         let requestedGPUs = gpus.map { $0.split(separator: ",", omittingEmptySubsequences: false).count }
         let plan: ChakraPlan

@@ -27,8 +27,8 @@ enum Traces {
     /// Reads every file or fails on the first bad one with `FILE:LINE:COL: error: …`.
     static func read(_ paths: [String]) throws -> [RankTrace] {
         var out: [RankTrace] = []
-        for p in paths {
-            do { out.append(try TraceReader.read(path: p)) } catch let e as TraceError {
+        for (p, result) in zip(paths, TraceReader.read(paths: paths)) {
+            do { out.append(try result.get()) } catch let e as TraceError {
                 throw InputError(e.description)
             } catch {
                 throw InputError(file: p, "\(error)")

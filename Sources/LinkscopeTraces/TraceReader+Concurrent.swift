@@ -1,0 +1,61 @@
+import Foundation
+
+extension TraceReader {
+    /// Reads many files (one per rank) at once: a task group keeps at most `maxConcurrent` files in flight
+    /// (each also inflates on its own thread). Results come back in the order of `paths`, each file's error in
+    /// its place, so a caller that stops at the first failure reports the same file as a serial loop would.
+    /// Blocks the calling thread, which must not be one of Swift concurrency's pool threads.
+    /// - Complexity: the files' total size; wall time about the largest file's when they fit the cores.
+    public static func read(paths: [String], maxConcurrent: Int = defaultConcurrency) -> [Result<RankTrace, any Error>] {
+        guard paths.count > 1, maxConcurrent > 1 else { return paths.map { p in Result { try read(path: p) } } }
+        let results = ResultSlots(count: paths.count)
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            await readAll(paths, maxConcurrent: maxConcurrent, into: results)
+            done.signal()
+        }
+        done.wait()
+        return results.values
+    }
+
+    /// Files read at once by `read(paths:)`: the machine's cores.
+    public static var defaultConcurrency: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    private static func readAll(_ paths: [String], maxConcurrent: Int, into results: ResultSlots) async {
+        await withTaskGroup(of: (Int, Result<RankTrace, any Error>).self) { group in
+            var next = 0
+            func start() {
+                let i = next
+                let path = paths[i]
+                group.addTask { (i, Result { try read(path: path) }) }
+                next += 1
+            }
+            while next < min(maxConcurrent, paths.count) { start() }
+            for await (i, result) in group {
+                results.set(i, result)
+                if next < paths.count { start() }
+            }
+        }
+    }
+}
+
+/// One result per file, written by the reading tasks and read once they have all finished (the semaphore in
+/// `TraceReader.read(paths:)` orders the two); the lock guards the writes among themselves.
+private final class ResultSlots: @unchecked Sendable {
+    private var slots: [Result<RankTrace, any Error>?]
+    private let lock = DispatchSemaphore(value: 1)
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: Result<RankTrace, any Error>) {
+        lock.wait()
+        slots[i] = value
+        lock.signal()
+    }
+
+    var values: [Result<RankTrace, any Error>] {
+        lock.wait()
+        defer { lock.signal() }
+        return slots.map { $0 ?? .failure(TraceError(kind: .io, file: "", offset: 0, message: "not read")) }
+    }
+}
