@@ -12,6 +12,7 @@ public struct ChakraReplayOptions: Sendable {
     /// top of the graph's own dependencies.
     public var serializeCommunication: Bool
 
+    /// Options; by default the world size comes from the files.
     public init(worldSize: Int? = nil, chunkBytes: Int64 = 4 << 20, serializeCommunication: Bool = true) {
         self.worldSize = worldSize
         self.chunkBytes = chunkBytes
@@ -118,16 +119,21 @@ struct ChakraComm: Sendable {
 ///   `comm_size` bytes runs when both are ready (only the given side when the peer has no file).
 /// - With `serializeCommunication`, a rank's collectives of one group run in order.
 public struct ChakraPlan: Sendable {
+    /// The options the plan was built with.
     public let options: ChakraReplayOptions
+    /// Ranks of the job, given or mirrored.
     public let worldSize: Int
     /// Ranks whose graphs were given, ascending.
     public var givenRanks: [Int] { ranks.map(\.rank) }
+    /// Ranks without a file and the given rank that stands for each.
     public let mirrored: [(rank: Int, source: Int)]
+    /// What the model had to assume, in the order found.
     public let warnings: [String]
     /// Nodes over all given ranks.
     public var nodeCount: Int { ranks.reduce(0) { $0 + $1.steps.count } }
     /// Matched collectives and send/recv transfers.
     public var collectiveCount: Int { comms.filter { $0.pointToPoint == nil }.count }
+    /// Matched send/recv transfers.
     public var pointToPointCount: Int { comms.filter { $0.pointToPoint != nil }.count }
 
     let ranks: [ChakraRankPlan]

@@ -49,6 +49,7 @@ public enum ChakraProtobuf {
         return nil
     }
 
+    /// A `GlobalMetadata` message: schema version and attributes.
     public static func decodeMetadata(_ reader: ProtoReader) throws(ReplayError) -> (version: String, attributes: [ChakraAttribute]) {
         var r = reader
         var version = ""
@@ -63,6 +64,7 @@ public enum ChakraProtobuf {
         return (version, attrs)
     }
 
+    /// A `Node` message; `offset` is its frame's byte offset in the file.
     public static func decodeNode(_ reader: ProtoReader, offset: Int) throws(ReplayError) -> ChakraNode {
         var r = reader
         var node = ChakraNode(id: 0, type: .invalid, offset: offset)
@@ -100,6 +102,7 @@ public enum ChakraProtobuf {
         return io
     }
 
+    /// An `AttributeProto` message.
     public static func decodeAttribute(_ reader: ProtoReader) throws(ReplayError) -> ChakraAttribute {
         var r = reader
         var attr = ChakraAttribute(name: "", value: nil)
@@ -204,6 +207,7 @@ public enum ChakraProtobuf {
 
     // MARK: Encoding (fixtures, conversions)
 
+    /// An attribute as an `AttributeProto` message.
     public static func encode(_ a: ChakraAttribute) -> ProtoWriter {
         var w = ProtoWriter()
         w.string(1, a.name)
@@ -245,6 +249,7 @@ public enum ChakraProtobuf {
         return w
     }
 
+    /// A node as a `Node` message.
     public static func encode(_ n: ChakraNode) -> ProtoWriter {
         var w = ProtoWriter()
         w.uint(1, n.id)

@@ -10,6 +10,7 @@ import Darwin
 /// (`{` → JSON, anything else → protobuf). Rank: a `rank` attribute of the metadata when present, else the last
 /// number of the file name (`chakra.3.et`, `rank3.json`, `et_3.json`), else 0.
 public enum ChakraReader {
+    /// Reads one file, whichever of the three encodings it is.
     public static func read(path: String) throws(ReplayError) -> ChakraGraph {
         let bytes = try load(path)
         return try decode(bytes, file: path)

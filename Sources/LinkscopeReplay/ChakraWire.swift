@@ -17,8 +17,11 @@ public enum ProtoFieldValue: Sendable, Equatable {
 /// (groups included). Every offset it reports is an index into `bytes`, so sub-message readers report offsets
 /// of the whole file. Never traps on malformed input.
 public struct ProtoReader: Sendable {
+    /// The whole buffer (offsets index it).
     public let bytes: [UInt8]
+    /// The next byte to read.
     public private(set) var position: Int
+    /// One past the last byte of this (sub-)message.
     public let end: Int
 
     /// A reader of `bytes[range]` (the whole buffer by default); `range` is clamped to the buffer.
@@ -30,6 +33,7 @@ public struct ProtoReader: Sendable {
         end = min(max(lo, r.upperBound), bytes.count)
     }
 
+    /// True when the (sub-)message is consumed.
     public var isAtEnd: Bool { position >= end }
 
     /// A reader of a sub-range (a length-delimited value read from this reader).
@@ -67,6 +71,7 @@ public struct ProtoReader: Sendable {
         return (Int(field), wire)
     }
 
+    /// Eight little-endian bytes.
     public mutating func readFixed64() throws(ReplayError) -> UInt64 {
         guard end - position >= 8 else {
             throw ReplayError.malformedWire(position: position, problem: "truncated fixed64 (\(end - position) of 8 bytes)")
@@ -77,6 +82,7 @@ public struct ProtoReader: Sendable {
         return v
     }
 
+    /// Four little-endian bytes.
     public mutating func readFixed32() throws(ReplayError) -> UInt32 {
         guard end - position >= 4 else {
             throw ReplayError.malformedWire(position: position, problem: "truncated fixed32 (\(end - position) of 4 bytes)")
@@ -155,6 +161,7 @@ public struct ProtoReader: Sendable {
         return out
     }
 
+    /// Packed repeated fixed64 values in `r`.
     public func packedFixed64(_ r: Range<Int>) throws(ReplayError) -> [UInt64] {
         guard r.count % 8 == 0 else {
             throw ReplayError.malformedWire(position: r.lowerBound, problem: "packed fixed64 of \(r.count) bytes is not a multiple of 8")
@@ -165,6 +172,7 @@ public struct ProtoReader: Sendable {
         return out
     }
 
+    /// Packed repeated fixed32 values in `r`.
     public func packedFixed32(_ r: Range<Int>) throws(ReplayError) -> [UInt32] {
         guard r.count % 4 == 0 else {
             throw ReplayError.malformedWire(position: r.lowerBound, problem: "packed fixed32 of \(r.count) bytes is not a multiple of 4")
@@ -181,9 +189,12 @@ public struct ProtoReader: Sendable {
 
 /// A minimal protobuf writer: enough to build `.et` fixtures and round-trip tests.
 public struct ProtoWriter: Sendable {
+    /// The message so far.
     public private(set) var bytes: [UInt8] = []
+    /// An empty message.
     public init() {}
 
+    /// A LEB128 varint.
     public mutating func varint(_ v: UInt64) {
         var v = v
         while v >= 0x80 {
@@ -192,24 +203,36 @@ public struct ProtoWriter: Sendable {
         }
         bytes.append(UInt8(v))
     }
+    /// A field tag.
     public mutating func tag(_ field: Int, _ wire: ProtoWireType) { varint(UInt64(field) << 3 | UInt64(wire.rawValue)) }
+    /// An unsigned varint field.
     public mutating func uint(_ field: Int, _ v: UInt64) { tag(field, .varint); varint(v) }
+    /// A signed (two's complement) varint field.
     public mutating func int(_ field: Int, _ v: Int64) { tag(field, .varint); varint(UInt64(bitPattern: v)) }
+    /// A zig-zag varint field.
     public mutating func sint(_ field: Int, _ v: Int64) {
         tag(field, .varint)
         varint(UInt64(bitPattern: (v << 1) ^ (v >> 63)))
     }
+    /// A bool field.
     public mutating func bool(_ field: Int, _ v: Bool) { uint(field, v ? 1 : 0) }
+    /// A double field (fixed64).
     public mutating func double(_ field: Int, _ v: Double) { tag(field, .fixed64); fixed64(v.bitPattern) }
+    /// A float field (fixed32).
     public mutating func float(_ field: Int, _ v: Float) { tag(field, .fixed32); fixed32(v.bitPattern) }
+    /// Eight raw little-endian bytes.
     public mutating func fixed64(_ v: UInt64) { for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) } }
+    /// Four raw little-endian bytes.
     public mutating func fixed32(_ v: UInt32) { for i in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(i)))) } }
+    /// A length-delimited bytes field.
     public mutating func bytes(_ field: Int, _ v: [UInt8]) {
         tag(field, .lengthDelimited)
         varint(UInt64(v.count))
         bytes.append(contentsOf: v)
     }
+    /// A string field (UTF-8).
     public mutating func string(_ field: Int, _ v: String) { bytes(field, Array(v.utf8)) }
+    /// A sub-message field.
     public mutating func message(_ field: Int, _ m: ProtoWriter) { bytes(field, m.bytes) }
     /// A packed repeated varint field.
     public mutating func packed(_ field: Int, _ values: [UInt64]) {

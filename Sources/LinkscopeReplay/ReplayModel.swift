@@ -12,6 +12,7 @@ public struct ReplayOptions: Sendable {
     /// Pipelining granularity of re-simulated collectives.
     public var chunkBytes: Int64
 
+    /// Options; the defaults follow `analyze` (last ProfilerStep dropped).
     public init(dropLastProfilerStep: Bool = true, crossStreamDependencies: Bool = true, chunkBytes: Int64 = 4 << 20) {
         self.dropLastProfilerStep = dropLastProfilerStep
         self.crossStreamDependencies = crossStreamDependencies

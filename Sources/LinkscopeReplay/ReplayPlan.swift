@@ -18,6 +18,7 @@ import LinkscopeUnits
 ///   time (after the last member is ready). Collectives are matched across ranks by their order in the process
 ///   group; ranks without a trace are mirrored by a given rank of their group.
 public struct ReplayPlan: Sendable {
+    /// The options the plan was built with.
     public let options: ReplayOptions
     /// Number of ranks of the job (distributedInfo.world_size, else the largest rank seen + 1).
     public let worldSize: Int

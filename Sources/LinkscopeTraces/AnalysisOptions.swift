@@ -10,10 +10,12 @@ public struct AnalysisOptions: Sendable {
     public var consecutiveKernelDelay: Double
     /// Launch statistics cut-offs in µs (§3.10).
     public var runtimeCutoff: Double
+    /// Launch delays longer than this (µs) are outliers.
     public var launchDelayCutoff: Double
     /// Kernel table: at most this many named kernels per type and rank (§3.8).
     public var topKernels: Int
 
+    /// Options with HTA 0.5's defaults unless given.
     public init(dropLastProfilerStep: Bool = true, roundTimestamps: Bool = true, rules: HTARules = .v0_5,
                 consecutiveKernelDelay: Double = 30, runtimeCutoff: Double = 50, launchDelayCutoff: Double = 100,
                 topKernels: Int = 10) {

@@ -137,7 +137,9 @@ extension JSONEventParser {
             case 9:  // args
                 if b == UInt8(ascii: "{") {
                     var keep = true
-                    if event.cat >= 0 {
+                    if metadataArgsOnly && event.ph != UInt8(ascii: "M") && event.ph != UInt8(ascii: "C") && event.ph != 0 {
+                        keep = false  // the typed fields (stream, correlation, …) are still read
+                    } else if event.cat >= 0 {
                         let i = Int(event.cat)
                         if keepCache.count <= i { keepCache.append(contentsOf: repeatElement(0, count: i + 1 - keepCache.count)) }
                         if keepCache[i] == 0 { keepCache[i] = keepArgs(table.strings[i]) ? 1 : 2 }

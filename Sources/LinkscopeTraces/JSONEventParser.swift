@@ -18,6 +18,8 @@ struct JSONEventParser {
     var table = StringTable()
     /// Per category id: 0 not asked yet, 1 keep args, 2 skip them.
     var keepCache: [UInt8] = []
+    /// Keep the full `args` of metadata (`M`) and counter (`C`) events only (an analysis that needs none).
+    var metadataArgsOnly = false
     static let maxDepth = 256
 
     init(source: ChunkSource, file: String) {

@@ -20,9 +20,12 @@ public enum HTARules: String, Sendable {
 
 /// Classifies kernel names with Python `re.match` semantics (anchored at the start only).
 public struct KernelClassifier: Sendable {
+    /// The HTA revision whose rules apply.
     public var rules: HTARules
+    /// A classifier for `rules`.
     public init(rules: HTARules = .v0_5) { self.rules = rules }
 
+    /// HTA's kernel type of a kernel name.
     public func type(of name: String) -> KernelType {
         let s = Substring(name)
         switch rules {

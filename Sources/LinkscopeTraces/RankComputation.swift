@@ -72,14 +72,15 @@ struct RankComputation {
         // GPU rows for the breakdowns: stream ≠ -1 (HTA 0.5.0's choice).
         var types: [KernelType] = []
         var gpu: [Int] = []
-        var typeCache: [Int32: KernelType] = [:]
+        // Per name id: kernel types are a function of the name, classified once.
+        var typeCache = [KernelType?](repeating: nil, count: t.strings.count)
         for i in kept where rows[i].stream != -1 {
             gpu.append(i)
-            let nameID = t.events[rows[i].event].name
+            let nameID = Int(t.events[rows[i].event].name)
             if let k = typeCache[nameID] {
                 types.append(k)
             } else {
-                let k = classifier.type(of: t.strings[Int(nameID)])
+                let k = classifier.type(of: t.strings[nameID])
                 typeCache[nameID] = k
                 types.append(k)
             }
@@ -108,9 +109,9 @@ struct RankComputation {
 
         // Idle breakdown per stream (§3.7).
         let idleCats: Set<String> = ["kernel", "Kernel", "gpu_memset", "Memset", "gpu_memcpy", "Memcpy", "mtia_ccp_events"]
-        let idleCatIDs = Set(t.strings.indices.filter { idleCats.contains(t.strings[$0]) }.map(Int32.init))
+        let isIdleCat = t.strings.map { idleCats.contains($0) }
         var perStream: [Int64: [Int]] = [:]
-        for i in kept where rows[i].stream != -1 && idleCatIDs.contains(t.events[rows[i].event].category) {
+        for i in kept where rows[i].stream != -1 && isIdleCat[Int(t.events[rows[i].event].category)] {
             perStream[rows[i].stream, default: []].append(i)
         }
         var idleBreakdown: [StreamIdle] = []
@@ -177,16 +178,23 @@ struct RankComputation {
         }
 
         // Kernel table (§3.8 b).
-        var groups: [Int32: [Double]] = [:]
-        var order: [Int32] = []
+        // Durations per name, names in order of first appearance.
+        var group = [Int32](repeating: -1, count: t.strings.count)
+        var groups: [[Double]] = []
+        var order: [Int] = []
         for i in gpu {
-            let n = t.events[rows[i].event].name
-            if groups[n] == nil { order.append(n) }
-            groups[n, default: []].append(rows[i].end - rows[i].ts)
+            let n = Int(t.events[rows[i].event].name)
+            if group[n] < 0 {
+                group[n] = Int32(groups.count)
+                groups.append([])
+                order.append(n)
+            }
+            groups[Int(group[n])].append(rows[i].end - rows[i].ts)
         }
         var kernels: [KernelStat] = []
         for n in order {
-            guard let d = groups[n], let type = typeCache[n], type != .other else { continue }
+            let d = groups[Int(group[n])]
+            guard let type = typeCache[n], type != .other else { continue }
             let sum = d.reduce(0, +)
             let mean = sum / Double(d.count)
             var sq = 0.0
@@ -204,6 +212,7 @@ struct RankComputation {
 
         // Launch statistics (§3.10) and queue length (§3.9).
         var launch = LaunchStats()
+        var isLaunch = [UInt8](repeating: 0, count: t.strings.count)  // per name id: 0 not asked, 1 yes, 2 no
         var queueEvents: [Int64: [(Double, Int)]] = [:]
         var delaySum = 0.0
         var cpuSum = 0.0
@@ -211,8 +220,9 @@ struct RankComputation {
         for i in kept where rows[i].isGPU && rows[i].stream >= 0 && rows[i].kind.isGPUActivity {
             guard let h = runtimeRow[rows[i].correlation], keptHost[h] else { continue }
             let rt = rows[h]
-            let name = t.strings[Int(t.events[rt.event].name)]
-            guard Self.launchNames.contains(name) else { continue }
+            let nameID = Int(t.events[rt.event].name)
+            if isLaunch[nameID] == 0 { isLaunch[nameID] = Self.launchNames.contains(t.strings[nameID]) ? 1 : 2 }
+            guard isLaunch[nameID] == 1 else { continue }
             let cpu = rt.end - rt.ts
             let gpuDur = rows[i].end - rows[i].ts
             let delay = max(0, rows[i].ts - rt.end)

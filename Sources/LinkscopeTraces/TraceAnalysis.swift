@@ -8,14 +8,18 @@ import LinkscopeTimeline
 /// print(TraceReport.text(analysis))
 /// ```
 public struct TraceAnalysis: Sendable {
+    /// The options the analysis ran with.
     public var options: AnalysisOptions
+    /// Per rank, by rank number.
     public var ranks: [RankAnalysis]
     /// Kernel-type table summed over all ranks, memory kernels included.
     public var kernelTypes: [KernelTypeShare]
+    /// Ranks by lateness (latest first); empty for one rank or traces of different jobs.
     public var stragglers: [StragglerScore]
     /// Why the traces may not be one job (see `jobWarnings`); empty when they are.
     public var warnings: [String] = []
 
+    /// Analyses `traces` (one per rank) with HTA's semantics unless `options` say otherwise.
     public init(traces: [RankTrace], options: AnalysisOptions = .hta) {
         self.options = options
         let classifier = KernelClassifier(rules: options.rules)
@@ -75,9 +79,12 @@ public struct TraceAnalysis: Sendable {
         for t in computations {
             var first = Double.infinity
             var starts: [Double] = []
+            var isComm = [UInt8](repeating: 0, count: t.strings.count)  // per name id: 0 not asked, 1 yes, 2 no
             for e in t.events where e.kind.isGPUActivity {
                 first = min(first, e.tsMicros)
-                if classifier.type(of: t.name(e)) == .communication { starts.append(e.tsMicros) }
+                let n = Int(e.name)
+                if isComm[n] == 0 { isComm[n] = classifier.type(of: t.strings[n]) == .communication ? 1 : 2 }
+                if isComm[n] == 1 { starts.append(e.tsMicros) }
             }
             guard !starts.isEmpty else { continue }
             scores.append((t.rank, starts.reduce(0, +) / Double(starts.count) - first))

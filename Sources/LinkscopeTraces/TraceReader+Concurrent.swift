@@ -6,12 +6,16 @@ extension TraceReader {
     /// its place, so a caller that stops at the first failure reports the same file as a serial loop would.
     /// Blocks the calling thread, which must not be one of Swift concurrency's pool threads.
     /// - Complexity: the files' total size; wall time about the largest file's when they fit the cores.
-    public static func read(paths: [String], maxConcurrent: Int = defaultConcurrency) -> [Result<RankTrace, any Error>] {
-        guard paths.count > 1, maxConcurrent > 1 else { return paths.map { p in Result { try read(path: p) } } }
+    public static func read(paths: [String], keepingArgs: Bool = true, maxConcurrent: Int = defaultConcurrency)
+        -> [Result<RankTrace, any Error>]
+    {
+        guard paths.count > 1, maxConcurrent > 1 else {
+            return paths.map { p in Result { try read(path: p, keepingArgs: keepingArgs) } }
+        }
         let results = ResultSlots(count: paths.count)
         let done = DispatchSemaphore(value: 0)
         Task.detached {
-            await readAll(paths, maxConcurrent: maxConcurrent, into: results)
+            await readAll(paths, keepingArgs: keepingArgs, maxConcurrent: maxConcurrent, into: results)
             done.signal()
         }
         done.wait()
@@ -21,13 +25,13 @@ extension TraceReader {
     /// Files read at once by `read(paths:)`: the machine's cores.
     public static var defaultConcurrency: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
-    private static func readAll(_ paths: [String], maxConcurrent: Int, into results: ResultSlots) async {
+    private static func readAll(_ paths: [String], keepingArgs: Bool, maxConcurrent: Int, into results: ResultSlots) async {
         await withTaskGroup(of: (Int, Result<RankTrace, any Error>).self) { group in
             var next = 0
             func start() {
                 let i = next
                 let path = paths[i]
-                group.addTask { (i, Result { try read(path: path) }) }
+                group.addTask { (i, Result { try read(path: path, keepingArgs: keepingArgs) }) }
                 next += 1
             }
             while next < min(maxConcurrent, paths.count) { start() }

@@ -9,10 +9,13 @@ import LinkscopeTimeline
 /// Malformed, truncated or non-trace input throws a `TraceError` naming the file and byte offset.
 public enum TraceReader {
     /// Reads one file (`.json`, `.json.gz`, `.pt.trace.json(.gz)`; gzip is detected by its magic bytes).
-    public static func read(path: String) throws -> RankTrace {
+    /// Without `keepingArgs` only metadata and counter events keep their full `args` (`RankTrace.args`); the
+    /// typed fields every event needs (stream, correlation, External id, bytes) are read either way, so
+    /// `TraceAnalysis` gives the same numbers, faster.
+    public static func read(path: String, keepingArgs: Bool = true) throws -> RankTrace {
         let source = try openTraceSource(path: path)
         do {
-            return try read(source: source, file: path)
+            return try read(source: source, file: path, keepingArgs: keepingArgs)
         } catch var e as TraceError where e.kind != .gzip && e.kind != .io {
             if let (line, column) = try? locate(offset: e.offset, in: openTraceSource(path: path)) {
                 e.line = line
@@ -80,8 +83,9 @@ public enum TraceReader {
         return out.isEmpty ? nil : out
     }
 
-    static func read(source: ChunkSource, file: String) throws -> RankTrace {
+    static func read(source: ChunkSource, file: String, keepingArgs: Bool = true) throws -> RankTrace {
         var parser = JSONEventParser(source: source, file: file)
+        parser.metadataArgsOnly = !keepingArgs
         var builder = TraceBuilder(file: file)
         let header = try parser.parse(keepArgs: TraceBuilder.keepsArgs) { raw, strings in
             builder.add(&raw, strings: strings)

@@ -25,9 +25,9 @@ struct View: ParsableCommand {
 
 enum Traces {
     /// Reads every file or fails on the first bad one with `FILE:LINE:COL: error: …`.
-    static func read(_ paths: [String]) throws -> [RankTrace] {
+    static func read(_ paths: [String], keepingArgs: Bool = true) throws -> [RankTrace] {
         var out: [RankTrace] = []
-        for (p, result) in zip(paths, TraceReader.read(paths: paths)) {
+        for (p, result) in zip(paths, TraceReader.read(paths: paths, keepingArgs: keepingArgs)) {
             do { out.append(try result.get()) } catch let e as TraceError {
                 throw InputError(e.description)
             } catch {

@@ -310,7 +310,8 @@ struct ChakraReplayTests {
                 _ = try? ChakraPlan(graphs: [g])
             } catch {
                 rejected += 1
-                #expect(error.offset >= 0 && error.offset <= bytes.count, "offset \(error.offset) of \(bytes.count) bytes")
+                let offset = error.position ?? -1
+                #expect(offset >= 0 && offset <= bytes.count, "offset \(offset) of \(bytes.count) bytes")
             }
         }
         #expect(decoded > 0 && rejected > 0)

@@ -161,7 +161,7 @@ struct ChakraWireTests {
             _ = try ChakraReader.decode(Array(bytes.dropLast()), file: "chakra.0.et")
             Issue.record("a truncated file decoded")
         } catch {
-            #expect(error.offset == last && error.file == "chakra.0.et")
+            #expect(error.position == last && error.file == "chakra.0.et")
             #expect(error.message.hasPrefix("truncated frame"))
         }
         // A frame whose length prefix itself is cut.
@@ -182,7 +182,7 @@ struct ChakraWireTests {
             Issue.record("a malformed node decoded")
         } catch {
             let frame = ChakraFixture.metadata().framed.count
-            #expect(error.offset == frame + 4, "the length of field 2, after the frame length, field 1 and the tag")
+            #expect(error.position == frame + 4, "the length of field 2, after the frame length, field 1 and the tag")
             #expect(error.message.contains("node #0") && error.message.contains("frame at byte \(frame)"))
         }
         #expect(throws: ReplayError.self) { try ChakraReader.decode([], file: "empty.et") }
