@@ -38,7 +38,8 @@ struct RankComputation {
             rows.append(Row(event: i, ts: ts, end: end, stream: e.stream, correlation: e.correlation, isGPU: gpu, kind: e.kind))
         }
         // Launching runtime of each correlation: the last host row carrying it (HTA's index_correlation).
-        var runtimeRow: [Int64: Int] = [:]
+        var runtimeRow: [Int64: Int] = [:]  // lookup only
+        runtimeRow.reserveCapacity(rows.count / 4)
         for (i, r) in rows.enumerated() where !r.isGPU && r.correlation != -1 { runtimeRow[r.correlation] = i }
 
         // 5: drop the last ProfilerStep.

@@ -15,7 +15,8 @@ public enum TraceReader {
     public static func read(path: String, keepingArgs: Bool = true) throws -> RankTrace {
         let source = try openTraceSource(path: path)
         do {
-            return try read(source: source, file: path, keepingArgs: keepingArgs)
+            return try read(source: source, file: path, keepingArgs: keepingArgs,
+                            expectedBytes: expectedDecompressedSize(path: path))
         } catch var e as TraceError where e.kind != .gzip && e.kind != .io {
             if let (line, column) = try? locate(offset: e.offset, in: openTraceSource(path: path)) {
                 e.line = line
@@ -83,10 +84,12 @@ public enum TraceReader {
         return out.isEmpty ? nil : out
     }
 
-    static func read(source: ChunkSource, file: String, keepingArgs: Bool = true) throws -> RankTrace {
+    static func read(source: ChunkSource, file: String, keepingArgs: Bool = true, expectedBytes: Int = 0) throws -> RankTrace {
         var parser = JSONEventParser(source: source, file: file)
         parser.metadataArgsOnly = !keepingArgs
         var builder = TraceBuilder(file: file)
+        // Kineto writes 250-400 bytes per event; a guess too large only reserves untouched address space.
+        builder.trace.events.reserveCapacity(min(expectedBytes / 256, 1 << 26))
         let header = try parser.parse(keepArgs: TraceBuilder.keepsArgs) { raw, strings in
             builder.add(&raw, strings: strings)
         }
