@@ -4,12 +4,22 @@ extension TraceReader {
     /// Reads many files (one per rank) at once: a task group keeps at most `maxConcurrent` files in flight
     /// (each also inflates on its own thread). Results come back in the order of `paths`, each file's error in
     /// its place, so a caller that stops at the first failure reports the same file as a serial loop would.
-    /// Blocks the calling thread, which must not be one of Swift concurrency's pool threads.
     /// - Complexity: the files' total size; wall time about the largest file's when they fit the cores.
+    public static func read(paths: [String], keepingArgs: Bool = true, maxConcurrent: Int = defaultConcurrency) async
+        -> [Result<RankTrace, any Error>]
+    {
+        let results = ResultSlots(count: paths.count)
+        await readAll(paths, keepingArgs: keepingArgs, maxConcurrent: max(1, maxConcurrent), into: results)
+        return results.values
+    }
+
+    /// The same for synchronous callers. On the main thread (the CLI) it waits for the task group of
+    /// `read(paths:) async`; elsewhere, where the caller may be one of Swift concurrency's own pool threads that
+    /// the group would need, it reads the files one after another. Same results either way.
     public static func read(paths: [String], keepingArgs: Bool = true, maxConcurrent: Int = defaultConcurrency)
         -> [Result<RankTrace, any Error>]
     {
-        guard paths.count > 1, maxConcurrent > 1 else {
+        guard paths.count > 1, maxConcurrent > 1, Thread.isMainThread else {
             return paths.map { p in Result { try read(path: p, keepingArgs: keepingArgs) } }
         }
         let results = ResultSlots(count: paths.count)

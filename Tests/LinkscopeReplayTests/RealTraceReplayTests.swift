@@ -52,12 +52,12 @@ struct RealTraceReplayTests {
         #expect(ReplayReport.text(a) == ReplayReport.text(b))
     }
 
-    @Test func ranksReadConcurrentlyReplayAsReadOneByOne() throws {
+    @Test func ranksReadConcurrentlyReplayAsReadOneByOne() async throws {
         let paths = try ["sampled_rank-0.json.gz", "sampled_rank-1.json.gz"].map {
             try #require(SharedTraces.path($0), "shared trace \($0) missing")
         }
         let serial = try paths.map { try TraceReader.read(path: $0) }
-        let concurrent = try TraceReader.read(paths: paths, maxConcurrent: 2).map { try $0.get() }
+        let concurrent = try await TraceReader.read(paths: paths, maxConcurrent: 2).map { try $0.get() }
         func report(_ traces: [RankTrace]) throws -> String {
             let plan = try ReplayPlan(traces: traces)
             let topology = try Topology.preset("dgx-a100", nodes: max(1, (plan.worldSize + 7) / 8))

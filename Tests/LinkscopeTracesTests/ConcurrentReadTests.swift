@@ -20,14 +20,14 @@ struct ConcurrentReadTests {
         ], rank: rank)
     }
 
-    @Test func resultsInInputOrderWithErrorsInPlace() throws {
+    @Test func resultsInInputOrderWithErrorsInPlace() async throws {
         var paths: [String] = []
         for r in 0..<5 { paths.append(try Self.write(Self.doc(rank: r), "rank\(r).json")) }
         paths.insert(try Self.write("{\"traceEvents\": [ {\"ph\": tru} ]}", "bad.json"), at: 2)
         defer { for p in paths { try? FileManager.default.removeItem(atPath: p) } }
         let serial = paths.map { p in Result { try TraceReader.read(path: p) } }
         for limit in [1, 2, 3, 8] {
-            let parallel = TraceReader.read(paths: paths, maxConcurrent: limit)
+            let parallel = await TraceReader.read(paths: paths, maxConcurrent: limit)
             #expect(parallel.count == paths.count)
             for (a, b) in zip(serial, parallel) {
                 switch (a, b) {
@@ -56,5 +56,16 @@ struct ConcurrentReadTests {
         let a = TraceReport.json(TraceAnalysis(traces: [full])).serialized()
         let b = TraceReport.json(TraceAnalysis(traces: [lean])).serialized()
         #expect(a == b)
+    }
+}
+
+/// The synchronous form off the main thread (a test runs on a pool thread): serial, never waiting on the pool.
+struct ConcurrentReadSyncTests {
+    @Test func synchronousFormOffTheMainThreadReadsInOrder() throws {
+        var paths: [String] = []
+        for r in 0..<3 { paths.append(try ConcurrentReadTests.write(ConcurrentReadTests.doc(rank: r), "sync\(r).json")) }
+        defer { for p in paths { try? FileManager.default.removeItem(atPath: p) } }
+        let traces = try TraceReader.read(paths: paths, maxConcurrent: 2).map { try $0.get() }
+        #expect(traces.map(\.rank) == [0, 1, 2])
     }
 }
