@@ -53,9 +53,9 @@ let package = Package(
             "LinkscopeScenario",
         ]),
         .target(name: "LinkscopeReplay", dependencies: [
-            "LinkscopeUnits", "LinkscopeJSON", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeTopology", "LinkscopeSchedule",
-            "LinkscopeFabric", "LinkscopeCollectives", "LinkscopeCostModel", "LinkscopePlanning", "CZlib",
-            "LinkscopeSim",
+            "LinkscopeUnits", "LinkscopeJSON", "LinkscopeTimeline", "LinkscopeTraces", "LinkscopeTopology",
+            "LinkscopeSchedule", "LinkscopeFabric", "LinkscopeCollectives", "LinkscopeCostModel", "LinkscopePlanning",
+            "LinkscopeSim", .product(name: "HeapModule", package: "swift-collections"),
         ]),
         .target(name: "LinkscopeLayoutSearch", dependencies: [
             "LinkscopeUnits", "LinkscopeCostModel", "LinkscopeJSON", "LinkscopeTimeline", "LinkscopeScenario", "LinkscopeSim",

@@ -36,7 +36,7 @@ enum AnalyzeBench {
             for _ in 0..<repeats {
                 let start = DispatchTime.now().uptimeNanoseconds
                 do {
-                    let trace = try TraceReader.read(path: path)
+                    let trace = try TraceReader.read(path: path, keepingArgs: false)  // as `analyze` reads
                     let mid = DispatchTime.now().uptimeNanoseconds
                     let analysis = TraceAnalysis(traces: [trace])
                     events = trace.events.count + analysis.ranks.count * 0

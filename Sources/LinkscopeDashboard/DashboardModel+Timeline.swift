@@ -22,15 +22,12 @@ extension DashboardModel {
         }
         let gpus: [GPUBreakdown] = byGPU.keys.sorted().map { gpu in
             let e = byGPU[gpu] ?? ([], [], 0)
-            let comp = DashboardModel.union(e.compute)
-            let comm = DashboardModel.union(e.comm)
-            let both = DashboardModel.union(comp + comm)
-            let overlap = DashboardModel.length(comp) + DashboardModel.length(comm) - DashboardModel.length(both)
-            let range = (both.first?.0 ?? 0, both.last?.1 ?? 0)
-            let idle = max(0, range.1 - range.0 - DashboardModel.length(both))
-            return GPUBreakdown(gpu: gpu, computeSeconds: Double(DashboardModel.length(comp)) / 1e9,
-                                communicationSeconds: Double(DashboardModel.length(comm)) / 1e9, idleSeconds: Double(idle) / 1e9,
-                                overlapSeconds: Double(overlap) / 1e9, bytesSent: e.sent, bytesReceived: 0)
+            let b = ActivityBreakdown(e.compute.map { ($0.0, $0.1, ActivityKind.compute) }
+                                      + e.comm.map { ($0.0, $0.1, ActivityKind.communication) })
+            let idle = b.idle(from: b.busy.intervals.first?.start ?? 0, to: b.busy.intervals.last?.end ?? 0)
+            return GPUBreakdown(gpu: gpu, computeSeconds: Double(b[.compute].length) / 1e9,
+                                communicationSeconds: Double(b[.communication].length) / 1e9, idleSeconds: Double(idle) / 1e9,
+                                overlapSeconds: Double(b.overlap) / 1e9, bytesSent: e.sent, bytesReceived: 0)
         }
         let collectives: [CollectiveRow] = timeline.collectives.map { c in
             let seconds = Double(max(0, c.end - c.start)) / 1e9
@@ -51,20 +48,4 @@ extension DashboardModel {
         self.init(title: title ?? timeline.title, timeline: timeline, stats: stats, gpus: gpus, collectives: collectives,
                   links: links)
     }
-
-    /// Sorted, merged intervals.
-    static func union(_ intervals: [(Int64, Int64)]) -> [(Int64, Int64)] {
-        let sorted = intervals.filter { $0.1 > $0.0 }.sorted { $0.0 < $1.0 }
-        var out: [(Int64, Int64)] = []
-        for iv in sorted {
-            if let last = out.last, iv.0 <= last.1 {
-                out[out.count - 1].1 = max(last.1, iv.1)
-            } else {
-                out.append(iv)
-            }
-        }
-        return out
-    }
-
-    static func length(_ intervals: [(Int64, Int64)]) -> Int64 { intervals.reduce(0) { $0 + $1.1 - $1.0 } }
 }

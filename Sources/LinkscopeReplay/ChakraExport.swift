@@ -9,8 +9,10 @@ import LinkscopeSim
 /// `comm_tag`, and COMM_COLL_NODE with `comm_type`, `comm_size` (per-rank buffer for all-gather and
 /// gather, the whole buffer otherwise), `pg_name` naming the group's ranks, and `root`.
 public enum ChakraExport {
+    /// The Chakra schema version written.
     public static let version = "0.0.4"
 
+    /// One graph per rank of a workload, nodes chained in program order.
     public static func graphs(_ workload: [RankWorkload], name: String) -> [ChakraGraph] {
         workload.map { rank in
             var nodes: [ChakraNode] = []

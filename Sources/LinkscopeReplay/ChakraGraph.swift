@@ -1,19 +1,5 @@
 import LinkscopeCostModel
 
-/// A Chakra input that cannot be read: which file, where (byte offset; 0 when the whole file is at fault), why.
-/// The CLI turns it into an `InputError` (exit 2).
-public struct ChakraError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var offset: Int
-    public var message: String
-    public init(file: String, offset: Int, message: String) {
-        self.file = file
-        self.offset = offset
-        self.message = message
-    }
-    public var description: String { "\(file): byte \(offset): \(message)" }
-}
-
 /// `NodeType` of `et_def.proto` (docs/trace-analysis.md §4.1).
 public enum ChakraNodeType: Int, Sendable, CaseIterable {
     case invalid = 0, metadata = 1, memLoad = 2, memStore = 3, comp = 4, commSend = 5, commRecv = 6, commColl = 7
@@ -39,6 +25,7 @@ public enum ChakraNodeType: Int, Sendable, CaseIterable {
         self = t
     }
 
+    /// COMM_SEND, COMM_RECV or COMM_COLL.
     public var isCommunication: Bool { self == .commSend || self == .commRecv || self == .commColl }
 }
 
@@ -47,6 +34,7 @@ public enum ChakraCollectiveType: Int, Sendable, CaseIterable {
     case allReduce = 0, reduce = 1, allGather = 2, gather = 3, scatter = 4, broadcast = 5, allToAll = 6,
          reduceScatter = 7, reduceScatterBlock = 8, barrier = 9
 
+    /// The enum value name of the `.proto`.
     public var protoName: String {
         switch self {
         case .allReduce: return "ALL_REDUCE"
@@ -62,6 +50,7 @@ public enum ChakraCollectiveType: Int, Sendable, CaseIterable {
         }
     }
 
+    /// From "ALL_REDUCE" (any case).
     public init?(name: String) {
         let n = name.uppercased()
         guard let t = Self.allCases.first(where: { $0.protoName == n }) else { return nil }
@@ -124,6 +113,7 @@ public enum ChakraAttributeValue: Sendable, Equatable {
         default: return nil
         }
     }
+    /// A text reading of a scalar (strings, integers).
     public var stringValue: String? {
         switch self {
         case .string(let s): return s
@@ -132,6 +122,7 @@ public enum ChakraAttributeValue: Sendable, Equatable {
         default: return nil
         }
     }
+    /// A boolean reading (bools, integers as non-zero, "true"/"false").
     public var boolValue: Bool? {
         switch self {
         case .bool(let b): return b
@@ -143,10 +134,13 @@ public enum ChakraAttributeValue: Sendable, Equatable {
     }
 }
 
+/// `AttributeProto`: a named value of a node or of the metadata.
 public struct ChakraAttribute: Sendable, Equatable {
+    /// The attribute's name (`comm_type`, `pg_name`, …).
     public var name: String
     /// nil when the oneof is unset (or a kind this reader does not know).
     public var value: ChakraAttributeValue?
+    /// An attribute `name` = `value`.
     public init(name: String, value: ChakraAttributeValue?) {
         self.name = name
         self.value = value
@@ -155,9 +149,13 @@ public struct ChakraAttribute: Sendable, Equatable {
 
 /// `IOInfo { values, shapes, types }`, strings.
 public struct ChakraIOInfo: Sendable, Equatable {
+    /// Tensor values as written.
     public var values: String
+    /// Tensor shapes as written.
     public var shapes: String
+    /// Tensor types as written.
     public var types: String
+    /// IO info from its three strings.
     public init(values: String = "", shapes: String = "", types: String = "") {
         self.values = values
         self.shapes = shapes
@@ -167,19 +165,30 @@ public struct ChakraIOInfo: Sendable, Equatable {
 
 /// One node of a Chakra execution trace.
 public struct ChakraNode: Sendable, Equatable {
+    /// The node id (dependencies name it).
     public var id: UInt64
+    /// The operator or kernel name.
     public var name: String
+    /// COMP, COMM_COLL, …
     public var type: ChakraNodeType
+    /// Ids of nodes that must finish first (control).
     public var ctrlDeps: [UInt64]
+    /// Ids of nodes whose output this one reads.
     public var dataDeps: [UInt64]
+    /// Measured start, µs (0 when absent).
     public var startMicros: UInt64
+    /// Measured duration, µs.
     public var durationMicros: UInt64
+    /// Input tensors, when given.
     public var inputs: ChakraIOInfo?
+    /// Output tensors, when given.
     public var outputs: ChakraIOInfo?
+    /// Every other attribute, in file order.
     public var attributes: [ChakraAttribute]
     /// Where the node starts in its file (byte offset), for messages.
     public var offset: Int
 
+    /// A node; attributes and times default to none.
     public init(id: UInt64, name: String = "", type: ChakraNodeType, ctrlDeps: [UInt64] = [], dataDeps: [UInt64] = [],
                 startMicros: UInt64 = 0, durationMicros: UInt64 = 0, inputs: ChakraIOInfo? = nil, outputs: ChakraIOInfo? = nil,
                 attributes: [ChakraAttribute] = [], offset: Int = 0) {
@@ -201,15 +210,20 @@ public struct ChakraNode: Sendable, Equatable {
 
     /// `comm_type` as an enum; nil when absent or out of range (see `rawCommType`).
     public var commType: ChakraCollectiveType? { rawCommType.flatMap { ChakraCollectiveType(rawValue: Int($0)) } }
+    /// `comm_type` as a number (names are mapped), also when out of range.
     public var rawCommType: Int64? {
         if case .string(let s)? = attribute("comm_type"), let t = ChakraCollectiveType(name: s) { return Int64(t.rawValue) }
         return attribute("comm_type")?.int64
     }
     /// `comm_size` in bytes.
     public var commSize: Int64? { attribute("comm_size")?.int64 }
+    /// `pg_name`: the process group.
     public var pgName: String? { attribute("pg_name")?.stringValue }
+    /// `comm_src`: the sending rank of a send/recv.
     public var commSrc: Int? { attribute("comm_src")?.int64.map { Int(clamping: $0) } }
+    /// `comm_dst`: the receiving rank of a send/recv.
     public var commDst: Int? { attribute("comm_dst")?.int64.map { Int(clamping: $0) } }
+    /// `comm_tag`: pairs a send with its recv.
     public var commTag: Int64? { attribute("comm_tag")?.int64 }
     /// `is_cpu_op` (false when absent).
     public var isCPUOp: Bool { attribute("is_cpu_op")?.boolValue ?? false }
@@ -227,15 +241,20 @@ public enum ChakraFormat: String, Sendable {
 
 /// One rank's Chakra execution trace.
 public struct ChakraGraph: Sendable {
+    /// The file read.
     public var file: String
+    /// The rank: metadata `rank`, else the file name's last number, else 0.
     public var rank: Int
+    /// The encoding read.
     public var format: ChakraFormat
     /// `GlobalMetadata.version` (schema version), "" when absent.
     public var version: String
+    /// `GlobalMetadata` attributes.
     public var metadata: [ChakraAttribute]
     /// Nodes in file order.
     public var nodes: [ChakraNode]
 
+    /// A graph of `nodes` for `rank`.
     public init(file: String, rank: Int, format: ChakraFormat, version: String = "", metadata: [ChakraAttribute] = [],
                 nodes: [ChakraNode]) {
         self.file = file

@@ -11,9 +11,9 @@ import LinkscopeJSON
 public enum ChakraJSON {
     /// Splits concatenated JSON values: the byte range of each top-level value, in order. Only whitespace may
     /// separate them; strings and escapes are respected.
-    /// - Throws: `ChakraError` at the first byte that is neither whitespace nor a value start, or at the start
+    /// - Throws: `ReplayError` at the first byte that is neither whitespace nor a value start, or at the start
     ///   of an unterminated value.
-    public static func split(_ bytes: [UInt8], file: String) throws(ChakraError) -> [Range<Int>] {
+    public static func split(_ bytes: [UInt8], file: String) throws(ReplayError) -> [Range<Int>] {
         var out: [Range<Int>] = []
         var i = 0
         let n = bytes.count
@@ -22,7 +22,7 @@ public enum ChakraJSON {
             if isSpace(bytes[i]) { i += 1; continue }
             let start = i
             guard bytes[i] == UInt8(ascii: "{") || bytes[i] == UInt8(ascii: "[") else {
-                throw ChakraError(file: file, offset: i, message: "expected '{' to start a JSON object")
+                throw ReplayError.malformedChakra(file: file, position: i, problem: "expected '{' to start a JSON object")
             }
             var depth = 0
             var inString = false
@@ -45,21 +45,21 @@ public enum ChakraJSON {
                 }
                 if closed { break }
             }
-            guard closed else { throw ChakraError(file: file, offset: start, message: "unterminated JSON object (truncated file?)") }
+            guard closed else { throw ReplayError.malformedChakra(file: file, position: start, problem: "unterminated JSON object (truncated file?)") }
             out.append(start..<i)
         }
         return out
     }
 
     /// Parses one value of `bytes[range]`; errors carry file offsets.
-    static func parse(_ bytes: [UInt8], _ range: Range<Int>, file: String) throws(ChakraError) -> JSONValue {
+    static func parse(_ bytes: [UInt8], _ range: Range<Int>, file: String) throws(ReplayError) -> JSONValue {
         if let bad = firstInvalidUTF8(bytes, range) {
-            throw ChakraError(file: file, offset: bad, message: "invalid UTF-8")
+            throw ReplayError.malformedChakra(file: file, position: bad, problem: "invalid UTF-8")
         }
         do {
             return try JSONValue.parse(String(decoding: bytes[range], as: UTF8.self))
         } catch {
-            throw ChakraError(file: file, offset: range.lowerBound + error.offset, message: "bad JSON: \(error.message)")
+            throw ReplayError.malformedChakra(file: file, position: range.lowerBound + error.offset, problem: "bad JSON: \(error.message)")
         }
     }
 
@@ -82,16 +82,16 @@ public enum ChakraJSON {
     }
 
     /// Reads a JSON Chakra file of either form.
-    public static func decodeFile(_ bytes: [UInt8], file: String, rank: Int? = nil) throws(ChakraError) -> ChakraGraph {
+    public static func decodeFile(_ bytes: [UInt8], file: String, rank: Int? = nil) throws(ReplayError) -> ChakraGraph {
         let values = try split(bytes, file: file)
-        guard let first = values.first else { throw ChakraError(file: file, offset: 0, message: "no JSON object in the file") }
+        guard let first = values.first else { throw ReplayError.malformedChakra(file: file, position: 0, problem: "no JSON object in the file") }
         let head = try parse(bytes, first, file: file)
         if values.count == 1, let wg = head["workload_graph"] {
             return try feeder(head, graph: wg, file: file, offset: first.lowerBound, rank: rank)
         }
         if values.count == 1, head["nodes"] != nil, head["schema"] != nil {
-            throw ChakraError(file: file, offset: first.lowerBound,
-                              message: "a PyTorch Execution Trace (schema/nodes) is not a Chakra trace: convert it with "
+            throw ReplayError.malformedChakra(file: file, position: first.lowerBound,
+                              problem: "a PyTorch Execution Trace (schema/nodes) is not a Chakra trace: convert it with "
                                 + "chakra_trace_link and chakra_converter, then give the .et files")
         }
         // jsonizer: the first object is GlobalMetadata unless it looks like a node.
@@ -101,7 +101,7 @@ public enum ChakraJSON {
         for (k, range) in values.enumerated() {
             let v = k == 0 ? head : try parse(bytes, range, file: file)
             guard case .object(let fields) = v else {
-                throw ChakraError(file: file, offset: range.lowerBound, message: "expected a JSON object")
+                throw ReplayError.malformedChakra(file: file, position: range.lowerBound, problem: "expected a JSON object")
             }
             let isNode = fields.contains { ["id", "type", "name"].contains($0.0) }
             if k == 0 && !isNode {
@@ -124,7 +124,7 @@ public enum ChakraJSON {
 
     static func normalized(_ s: String) -> String { String(s.lowercased().filter { $0 != "_" }) }
 
-    static func uint(_ v: JSONValue?, _ what: String, file: String, offset: Int) throws(ChakraError) -> UInt64? {
+    static func uint(_ v: JSONValue?, _ what: String, file: String, offset: Int) throws(ReplayError) -> UInt64? {
         guard let v else { return nil }
         switch v {
         case .int(let i) where i >= 0: return UInt64(i)
@@ -133,13 +133,13 @@ public enum ChakraJSON {
         case .null: return nil
         default: break
         }
-        throw ChakraError(file: file, offset: offset, message: "\(what): expected a non-negative integer")
+        throw ReplayError.malformedChakra(file: file, position: offset, problem: "\(what): expected a non-negative integer")
     }
 
-    static func uints(_ v: JSONValue?, _ what: String, file: String, offset: Int) throws(ChakraError) -> [UInt64] {
+    static func uints(_ v: JSONValue?, _ what: String, file: String, offset: Int) throws(ReplayError) -> [UInt64] {
         guard let v else { return [] }
         guard case .array(let items) = v else {
-            throw ChakraError(file: file, offset: offset, message: "\(what): expected an array of node ids")
+            throw ReplayError.malformedChakra(file: file, position: offset, problem: "\(what): expected an array of node ids")
         }
         var out: [UInt64] = []
         for item in items {
@@ -149,7 +149,7 @@ public enum ChakraJSON {
         return out
     }
 
-    static func nodeType(_ v: JSONValue?, file: String, offset: Int) throws(ChakraError) -> ChakraNodeType {
+    static func nodeType(_ v: JSONValue?, file: String, offset: Int) throws(ReplayError) -> ChakraNodeType {
         guard let v else { return .invalid }
         if case .string(let s) = v {
             if let t = ChakraNodeType(name: s) { return t }
@@ -157,10 +157,10 @@ public enum ChakraJSON {
         } else if let i = v.intLike, let t = ChakraNodeType(rawValue: Int(clamping: i)) {
             return t
         }
-        throw ChakraError(file: file, offset: offset, message: "unknown node type \(v.serialized(pretty: false))")
+        throw ReplayError.malformedChakra(file: file, position: offset, problem: "unknown node type \(v.serialized(pretty: false))")
     }
 
-    static func jsonizerNode(_ v: JSONValue, file: String, offset: Int) throws(ChakraError) -> ChakraNode {
+    static func jsonizerNode(_ v: JSONValue, file: String, offset: Int) throws(ReplayError) -> ChakraNode {
         var n = ChakraNode(id: try uint(field(v, "id"), "id", file: file, offset: offset) ?? 0,
                            type: try nodeType(field(v, "type"), file: file, offset: offset), offset: offset)
         n.name = field(v, "name")?.stringLike ?? ""
@@ -179,15 +179,15 @@ public enum ChakraJSON {
     }
 
     /// `attr: [{"name", "<kind>Val": v | "<kind>List": {"values": [...]}}]`.
-    static func attributes(_ v: JSONValue, file: String, offset: Int) throws(ChakraError) -> [ChakraAttribute] {
+    static func attributes(_ v: JSONValue, file: String, offset: Int) throws(ReplayError) -> [ChakraAttribute] {
         guard let list = field(v, "attr") ?? field(v, "attrs") else { return [] }
         guard case .array(let items) = list else {
-            throw ChakraError(file: file, offset: offset, message: "attr: expected an array")
+            throw ReplayError.malformedChakra(file: file, position: offset, problem: "attr: expected an array")
         }
         var out: [ChakraAttribute] = []
         for item in items {
             guard case .object(let fields) = item else {
-                throw ChakraError(file: file, offset: offset, message: "attr: expected objects")
+                throw ReplayError.malformedChakra(file: file, position: offset, problem: "attr: expected objects")
             }
             var a = ChakraAttribute(name: field(item, "name")?.stringLike ?? "", value: nil)
             for (k, value) in fields {
@@ -241,14 +241,14 @@ public enum ChakraJSON {
 
     // MARK: Feeder JSON
 
-    static func feeder(_ doc: JSONValue, graph: JSONValue, file: String, offset: Int, rank: Int?) throws(ChakraError) -> ChakraGraph {
+    static func feeder(_ doc: JSONValue, graph: JSONValue, file: String, offset: Int, rank: Int?) throws(ReplayError) -> ChakraGraph {
         guard case .array(let items) = graph else {
-            throw ChakraError(file: file, offset: offset, message: "workload_graph: expected an array of nodes")
+            throw ReplayError.malformedChakra(file: file, position: offset, problem: "workload_graph: expected an array of nodes")
         }
         var nodes: [ChakraNode] = []
         for item in items {
             guard case .object = item else {
-                throw ChakraError(file: file, offset: offset, message: "workload_graph[\(nodes.count)]: expected an object")
+                throw ReplayError.malformedChakra(file: file, position: offset, problem: "workload_graph[\(nodes.count)]: expected an object")
             }
             let what = "workload_graph[\(nodes.count)]"
             var n = ChakraNode(id: try uint(field(item, "Id"), what + ".Id", file: file, offset: offset) ?? 0,

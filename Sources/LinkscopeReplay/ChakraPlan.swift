@@ -12,6 +12,7 @@ public struct ChakraReplayOptions: Sendable {
     /// top of the graph's own dependencies.
     public var serializeCommunication: Bool
 
+    /// Options; by default the world size comes from the files.
     public init(worldSize: Int? = nil, chunkBytes: Int64 = 4 << 20, serializeCommunication: Bool = true) {
         self.worldSize = worldSize
         self.chunkBytes = chunkBytes
@@ -20,7 +21,7 @@ public struct ChakraReplayOptions: Sendable {
 }
 
 /// What a Chakra node occupies in the replay.
-enum ChakraWork: Sendable, Equatable {
+enum ChakraWork: Sendable, Hashable {
     /// COMP on the GPU: lane 0 of the rank's GPU.
     case gpuCompute
     /// MEM_LOAD / MEM_STORE: lane 1 (copy engine), measured duration (0 when absent).
@@ -31,6 +32,16 @@ enum ChakraWork: Sendable, Equatable {
     case communication
     /// METADATA / INVALID: a zero-time pass-through.
     case none
+
+    /// The class of GPU time in the per-rank breakdown; nil for host and pass-through nodes.
+    var activityKind: ActivityKind? {
+        switch self {
+        case .gpuCompute: return .compute
+        case .memory: return .memory
+        case .communication: return .communication
+        case .host, .none: return nil
+        }
+    }
 
     var category: SpanCategory? {
         switch self {
@@ -108,16 +119,21 @@ struct ChakraComm: Sendable {
 ///   `comm_size` bytes runs when both are ready (only the given side when the peer has no file).
 /// - With `serializeCommunication`, a rank's collectives of one group run in order.
 public struct ChakraPlan: Sendable {
+    /// The options the plan was built with.
     public let options: ChakraReplayOptions
+    /// Ranks of the job, given or mirrored.
     public let worldSize: Int
     /// Ranks whose graphs were given, ascending.
     public var givenRanks: [Int] { ranks.map(\.rank) }
+    /// Ranks without a file and the given rank that stands for each.
     public let mirrored: [(rank: Int, source: Int)]
+    /// What the model had to assume, in the order found.
     public let warnings: [String]
     /// Nodes over all given ranks.
     public var nodeCount: Int { ranks.reduce(0) { $0 + $1.steps.count } }
     /// Matched collectives and send/recv transfers.
     public var collectiveCount: Int { comms.filter { $0.pointToPoint == nil }.count }
+    /// Matched send/recv transfers.
     public var pointToPointCount: Int { comms.filter { $0.pointToPoint != nil }.count }
 
     let ranks: [ChakraRankPlan]
@@ -127,13 +143,13 @@ public struct ChakraPlan: Sendable {
     ///   `options.worldSize` is smaller than a given rank.
     public init(graphs: [ChakraGraph], options: ChakraReplayOptions = ChakraReplayOptions()) throws(ReplayError) {
         self.options = options
-        guard !graphs.isEmpty else { throw ReplayError("no Chakra trace given") }
+        guard !graphs.isEmpty else { throw .noInput(kind: "Chakra trace") }
         let sorted = graphs.enumerated().sorted { $0.element.rank != $1.element.rank ? $0.element.rank < $1.element.rank : $0.offset < $1.offset }
             .map(\.element)
         for i in 1..<max(1, sorted.count) where sorted[i].rank == sorted[i - 1].rank {
-            throw ReplayError("\(sorted[i].file): rank \(sorted[i].rank) is also given by \(sorted[i - 1].file)")
+            throw .duplicateRank(file: sorted[i].file, rank: sorted[i].rank, otherFile: sorted[i - 1].file)
         }
-        if let g = sorted.first(where: { $0.rank < 0 }) { throw ReplayError("\(g.file): negative rank \(g.rank)") }
+        if let g = sorted.first(where: { $0.rank < 0 }) { throw .negativeRank(file: g.file, rank: g.rank) }
         var warnings: [String] = []
         var plans: [ChakraRankPlan] = []
         for g in sorted { plans.append(try Self.rankPlan(g, warnings: &warnings)) }
@@ -147,7 +163,7 @@ public struct ChakraPlan: Sendable {
         }
         if let w = options.worldSize {
             guard w >= (sorted.map(\.rank).max() ?? 0) + 1 else {
-                throw ReplayError("world size \(w) is smaller than rank \(sorted.map(\.rank).max() ?? 0) + 1")
+                throw .worldSizeTooSmall(worldSize: w, highestRank: sorted.map(\.rank).max() ?? 0)
             }
             if w < world { warnings.append("send/recv peers up to rank \(world - 1) lie outside world size \(w)") }
             world = max(world, w)
@@ -312,128 +328,5 @@ public struct ChakraPlan: Sendable {
         self.comms = comms
         self.mirrored = mirrored
         self.warnings = warnings
-    }
-
-    static func opName(_ n: ChakraNode) -> String {
-        if let t = n.commType { return t == .barrier ? "barrier" : t.op.rawValue }
-        if let raw = n.rawCommType { return "comm_type \(raw)" }
-        return "unknown"
-    }
-
-    static func collectiveBytes(_ n: ChakraNode, ranks: Int) -> Int64 {
-        guard let t = n.commType else { return max(0, n.commSize ?? 0) }
-        return max(0, t.requestBytes(commSize: max(0, n.commSize ?? 0), ranks: ranks))
-    }
-
-    /// Nodes in Kahn order (ties by file order), dependencies resolved.
-    static func rankPlan(_ g: ChakraGraph, warnings: inout [String]) throws(ReplayError) -> ChakraRankPlan {
-        let n = g.nodes.count
-        var byID: [UInt64: Int] = [:]  // lookup only
-        var duplicates = 0
-        for (i, node) in g.nodes.enumerated() {
-            if byID[node.id] == nil { byID[node.id] = i } else { duplicates += 1 }
-        }
-        if duplicates > 0 { warnings.append("\(g.file): \(duplicates) node id(s) repeat; dependencies use the first") }
-        var deps = [[Int]](repeating: [], count: n)
-        var dangling = 0
-        for (i, node) in g.nodes.enumerated() {
-            var list: [Int] = []
-            for d in node.ctrlDeps + node.dataDeps {
-                guard let j = byID[d] else { dangling += 1; continue }
-                if j != i && !list.contains(j) { list.append(j) }
-            }
-            deps[i] = list.sorted()
-        }
-        if dangling > 0 { warnings.append("\(g.file): \(dangling) dependenc\(dangling == 1 ? "y" : "ies") on node ids not in the file ignored") }
-        var indegree = deps.map(\.count)
-        var children = [[Int]](repeating: [], count: n)
-        for i in 0..<n { for d in deps[i] { children[d].append(i) } }
-        var heap = MinHeap()
-        for i in 0..<n where indegree[i] == 0 { heap.push(i) }
-        var order: [Int] = []
-        order.reserveCapacity(n)
-        while let i = heap.pop() {
-            order.append(i)
-            for c in children[i] {
-                indegree[c] -= 1
-                if indegree[c] == 0 { heap.push(c) }
-            }
-        }
-        if order.count < n {
-            let stuck = (0..<n).first { indegree[$0] > 0 } ?? 0
-            let node = g.nodes[stuck]
-            throw ReplayError("\(g.file): byte \(node.offset): dependency cycle through node \(node.id) '\(node.name)'")
-        }
-        var position = [Int](repeating: 0, count: n)
-        for (p, i) in order.enumerated() { position[i] = p }
-        let hasTimes = g.nodes.contains { $0.startMicros > 0 }
-        var steps: [ChakraStep] = []
-        steps.reserveCapacity(n)
-        for i in order {
-            let node = g.nodes[i]
-            let work: ChakraWork
-            switch node.type {
-            case .comp: work = node.isCPUOp ? .host : .gpuCompute
-            case .memLoad, .memStore: work = .memory
-            case .commColl, .commSend, .commRecv: work = .communication
-            case .metadata, .invalid: work = .none
-            }
-            let dur = node.durationMicros > UInt64(Int64.max / 1000) ? Int64.max / 1000 : Int64(node.durationMicros)
-            let start = node.startMicros > UInt64(Int64.max / 1000) ? Int64.max / 1000 : Int64(node.startMicros)
-            steps.append(ChakraStep(node: i, id: node.id, name: node.name.isEmpty ? "node \(node.id)" : node.name, work: work,
-                                    duration: dur * 1000, deps: deps[i].map { position[$0] }.sorted(), comm: -1,
-                                    bytes: max(0, node.commSize ?? 0), originalStart: hasTimes ? start * 1000 : nil))
-        }
-        return ChakraRankPlan(rank: g.rank, file: g.file, format: g.format, steps: steps, hasTimes: hasTimes)
-    }
-
-    /// Adds "previous collective of the same group" dependencies (send/recv are left free: serialising them as
-    /// well would deadlock the usual paired exchanges).
-    static func serialize(_ plans: inout [ChakraRankPlan], graphs: [ChakraGraph]) {
-        for r in plans.indices {
-            var last: [String: Int] = [:]  // lookup only
-            for s in plans[r].steps.indices where graphs[r].nodes[plans[r].steps[s].node].type == .commColl {
-                let node = graphs[r].nodes[plans[r].steps[s].node]
-                let pg = node.pgName.map { $0.isEmpty ? "default" : $0 } ?? "default"
-                if let p = last[pg], !plans[r].steps[s].deps.contains(p) {
-                    plans[r].steps[s].deps.append(p)
-                    plans[r].steps[s].deps.sort()
-                }
-                last[pg] = s
-            }
-        }
-    }
-}
-
-/// A binary min-heap of Ints (Kahn's algorithm by file order).
-struct MinHeap {
-    var items: [Int] = []
-    mutating func push(_ v: Int) {
-        items.append(v)
-        var i = items.count - 1
-        while i > 0 {
-            let p = (i - 1) / 2
-            guard items[p] > items[i] else { break }
-            items.swapAt(p, i)
-            i = p
-        }
-    }
-    mutating func pop() -> Int? {
-        guard let top = items.first else { return nil }
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < items.count && items[l] < items[m] { m = l }
-                if r < items.count && items[r] < items[m] { m = r }
-                if m == i { break }
-                items.swapAt(i, m)
-                i = m
-            }
-        }
-        return top
     }
 }

@@ -11,9 +11,9 @@
 /// bytes_list 32 }`; every `XxxList { repeated xxx values = 1; }`.
 public enum ChakraProtobuf {
     /// Reads a whole `.et` file: the first frame is `GlobalMetadata`, every following one a `Node`.
-    /// - Throws: `ChakraError` with the byte offset of the first bad frame or field.
-    public static func decodeFile(_ bytes: [UInt8], file: String, rank: Int? = nil) throws(ChakraError) -> ChakraGraph {
-        guard !bytes.isEmpty else { throw ChakraError(file: file, offset: 0, message: "empty file: no GlobalMetadata message") }
+    /// - Throws: `ReplayError` with the byte offset of the first bad frame or field.
+    public static func decodeFile(_ bytes: [UInt8], file: String, rank: Int? = nil) throws(ReplayError) -> ChakraGraph {
+        guard !bytes.isEmpty else { throw ReplayError.malformedChakra(file: file, position: 0, problem: "empty file: no GlobalMetadata message") }
         var outer = ProtoReader(bytes)
         var version = ""
         var metadata: [ChakraAttribute] = []
@@ -23,7 +23,7 @@ public enum ChakraProtobuf {
             let frameStart = outer.position
             let range: Range<Int>
             do { range = try outer.readLengthDelimited() } catch {
-                throw ChakraError(file: file, offset: frameStart, message: "truncated frame: \(error.message)")
+                throw ReplayError.malformedChakra(file: file, position: frameStart, problem: "truncated frame: \(error.message)")
             }
             do {
                 if first {
@@ -33,8 +33,8 @@ public enum ChakraProtobuf {
                     nodes.append(try decodeNode(outer.reader(for: range), offset: frameStart))
                 }
             } catch {
-                throw ChakraError(file: file, offset: error.offset,
-                                  message: "\(first ? "GlobalMetadata" : "node #\(nodes.count)") (frame at byte \(frameStart)): \(error.message)")
+                throw ReplayError.malformedChakra(file: file, position: error.position ?? 0,
+                                  problem: "\(first ? "GlobalMetadata" : "node #\(nodes.count)") (frame at byte \(frameStart)): \(error.message)")
             }
         }
         let r = rank ?? metadataRank(metadata) ?? ChakraReader.rank(fromFileName: file) ?? 0
@@ -49,7 +49,8 @@ public enum ChakraProtobuf {
         return nil
     }
 
-    public static func decodeMetadata(_ reader: ProtoReader) throws(ProtoWireError) -> (version: String, attributes: [ChakraAttribute]) {
+    /// A `GlobalMetadata` message: schema version and attributes.
+    public static func decodeMetadata(_ reader: ProtoReader) throws(ReplayError) -> (version: String, attributes: [ChakraAttribute]) {
         var r = reader
         var version = ""
         var attrs: [ChakraAttribute] = []
@@ -63,7 +64,8 @@ public enum ChakraProtobuf {
         return (version, attrs)
     }
 
-    public static func decodeNode(_ reader: ProtoReader, offset: Int) throws(ProtoWireError) -> ChakraNode {
+    /// A `Node` message; `offset` is its frame's byte offset in the file.
+    public static func decodeNode(_ reader: ProtoReader, offset: Int) throws(ReplayError) -> ChakraNode {
         var r = reader
         var node = ChakraNode(id: 0, type: .invalid, offset: offset)
         while let f = try r.next() {
@@ -86,7 +88,7 @@ public enum ChakraProtobuf {
         return node
     }
 
-    static func decodeIOInfo(_ reader: ProtoReader) throws(ProtoWireError) -> ChakraIOInfo {
+    static func decodeIOInfo(_ reader: ProtoReader) throws(ReplayError) -> ChakraIOInfo {
         var r = reader
         var io = ChakraIOInfo()
         while let f = try r.next() {
@@ -100,7 +102,8 @@ public enum ChakraProtobuf {
         return io
     }
 
-    public static func decodeAttribute(_ reader: ProtoReader) throws(ProtoWireError) -> ChakraAttribute {
+    /// An `AttributeProto` message.
+    public static func decodeAttribute(_ reader: ProtoReader) throws(ReplayError) -> ChakraAttribute {
         var r = reader
         var attr = ChakraAttribute(name: "", value: nil)
         while let f = try r.next() {
@@ -133,7 +136,7 @@ public enum ChakraProtobuf {
     }
 
     /// An `XxxList { repeated xxx values = 1; }` of oneof field `kind`, packed or not.
-    static func decodeList(kind: Int, _ reader: ProtoReader) throws(ProtoWireError) -> ChakraAttributeValue {
+    static func decodeList(kind: Int, _ reader: ProtoReader) throws(ReplayError) -> ChakraAttributeValue {
         var r = reader
         var ints: [Int64] = []
         var uints: [UInt64] = []
@@ -204,6 +207,7 @@ public enum ChakraProtobuf {
 
     // MARK: Encoding (fixtures, conversions)
 
+    /// An attribute as an `AttributeProto` message.
     public static func encode(_ a: ChakraAttribute) -> ProtoWriter {
         var w = ProtoWriter()
         w.string(1, a.name)
@@ -245,6 +249,7 @@ public enum ChakraProtobuf {
         return w
     }
 
+    /// A node as a `Node` message.
     public static func encode(_ n: ChakraNode) -> ProtoWriter {
         var w = ProtoWriter()
         w.uint(1, n.id)

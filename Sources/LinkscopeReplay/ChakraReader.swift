@@ -10,18 +10,19 @@ import Darwin
 /// (`{` → JSON, anything else → protobuf). Rank: a `rank` attribute of the metadata when present, else the last
 /// number of the file name (`chakra.3.et`, `rank3.json`, `et_3.json`), else 0.
 public enum ChakraReader {
-    public static func read(path: String) throws(ChakraError) -> ChakraGraph {
+    /// Reads one file, whichever of the three encodings it is.
+    public static func read(path: String) throws(ReplayError) -> ChakraGraph {
         let bytes = try load(path)
         return try decode(bytes, file: path)
     }
 
     /// Reads several files; ranks must be distinct. Result sorted by rank.
-    public static func read(paths: [String]) throws(ChakraError) -> [ChakraGraph] {
+    public static func read(paths: [String]) throws(ReplayError) -> [ChakraGraph] {
         var out: [ChakraGraph] = []
         for p in paths {
             let g = try read(path: p)
             if let other = out.first(where: { $0.rank == g.rank }) {
-                throw ChakraError(file: p, offset: 0, message: "rank \(g.rank) is also given by \(other.file)")
+                throw ReplayError.duplicateRank(file: p, rank: g.rank, otherFile: other.file)
             }
             out.append(g)
         }
@@ -29,7 +30,7 @@ public enum ChakraReader {
     }
 
     /// Decodes bytes of a file (see the type's documentation for how the form is chosen).
-    public static func decode(_ bytes: [UInt8], file: String, rank: Int? = nil) throws(ChakraError) -> ChakraGraph {
+    public static func decode(_ bytes: [UInt8], file: String, rank: Int? = nil) throws(ReplayError) -> ChakraGraph {
         if isJSON(bytes, file: file) { return try ChakraJSON.decodeFile(bytes, file: file, rank: rank) }
         return try ChakraProtobuf.decodeFile(bytes, file: file, rank: rank)
     }
@@ -81,8 +82,8 @@ public enum ChakraReader {
         return ["version", "attr", "workload_graph", "id", "type"].contains(String(decoding: key, as: UTF8.self))
     }
 
-    static func load(_ path: String) throws(ChakraError) -> [UInt8] {
-        guard let f = fopen(path, "rb") else { throw ChakraError(file: path, offset: 0, message: "cannot open the file") }
+    static func load(_ path: String) throws(ReplayError) -> [UInt8] {
+        guard let f = fopen(path, "rb") else { throw ReplayError.malformedChakra(file: path, position: 0, problem: "cannot open the file") }
         defer { fclose(f) }
         var out: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 1 << 16)
@@ -90,7 +91,7 @@ public enum ChakraReader {
             let n = fread(&buf, 1, buf.count, f)
             if n > 0 { out.append(contentsOf: buf[0..<n]) }
             if n < buf.count {
-                if ferror(f) != 0 { throw ChakraError(file: path, offset: out.count, message: "read error (a directory?)") }
+                if ferror(f) != 0 { throw ReplayError.malformedChakra(file: path, position: out.count, problem: "read error (a directory?)") }
                 break
             }
         }

@@ -1,11 +1,4 @@
-import CZlib
 import LinkscopeTraces
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Which preset a trace's GPUs correspond to.
 public enum ReplayDevice {
@@ -48,33 +41,8 @@ public enum ReplayDevice {
         return nil
     }
 
-    /// Up to `limit` bytes of the (decompressed) file as text.
+    /// Up to `limit` bytes of the (decompressed) file as text, read by the trace reader's gzip stream.
     static func head(path: String, limit: Int) -> String? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
-        var raw = [UInt8](repeating: 0, count: limit)
-        let n = fread(&raw, 1, limit, f)
-        guard n > 0 else { return nil }
-        raw.removeLast(limit - n)
-        if raw.count >= 2 && raw[0] == 0x1f && raw[1] == 0x8b {
-            var stream = z_stream()
-            guard shim_inflateInit2(&stream, 15 + 32) == Z_OK else { return nil }
-            defer { inflateEnd(&stream) }
-            var out = [UInt8](repeating: 0, count: limit)
-            var produced = 0
-            raw.withUnsafeMutableBufferPointer { input in
-                out.withUnsafeMutableBufferPointer { output in
-                    stream.next_in = input.baseAddress
-                    stream.avail_in = UInt32(input.count)
-                    stream.next_out = output.baseAddress
-                    stream.avail_out = UInt32(output.count)
-                    _ = inflate(&stream, Z_NO_FLUSH)
-                    produced = output.count - Int(stream.avail_out)
-                }
-            }
-            out.removeLast(limit - produced)
-            raw = out
-        }
-        return String(decoding: raw, as: UTF8.self)
+        TraceReader.decompressedPrefix(path: path, limit: limit).map { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -32,20 +32,20 @@ struct ReplayExecution {
         throws(ReplayError) -> [Int]
     {
         guard gpus.count == worldSize else {
-            throw ReplayError("the job has \(worldSize) ranks but \(gpus.count) GPUs were given")
+            throw .gpuCount(field: nil, ranks: worldSize, gpus: gpus.count)
         }
         if let dup = gpus.enumerated().first(where: { gpus[..<$0.offset].contains($0.element) }) {
-            throw ReplayError("GPU \(dup.element) is given twice")
+            throw .repeatedGPU(dup.element)
         }
         var devices: [Int] = []
         for g in gpus {
             guard let d = topology.device(ofGPU: g) else {
-                throw ReplayError("GPU \(g) is not in \(topology.name) (\(topology.gpuCount) GPUs)")
+                throw .unknownGPU(gpu: g, topology: topology.name, gpus: topology.gpuCount)
             }
             devices.append(d)
         }
         guard linkEfficiency > 0 && linkEfficiency <= 1 else {
-            throw ReplayError("link efficiency must be in (0, 1], got \(linkEfficiency)")
+            throw .invalidValue(field: "link efficiency", value: "\(linkEfficiency)", expected: "in (0, 1]")
         }
         return devices
     }
@@ -59,8 +59,8 @@ struct ReplayExecution {
         } catch {
             switch error {
             case .noRoute(let a, let b):
-                throw ReplayError("\(topology.name): no route between \(topology.devices[a].name) and \(topology.devices[b].name)")
-            case .unknownDevice(let d): throw ReplayError("\(topology.name): unknown device \(d)")
+                throw .noRoute(topology: topology.name, from: topology.devices[a].name, to: topology.devices[b].name)
+            case .unknownDevice(let d): throw .unknownDevice(topology: topology.name, device: d)
             }
         }
     }

@@ -16,25 +16,23 @@ public struct ReplayPlacement: Sendable, Equatable {
         throws(ReplayError) -> ReplayPlacement
     {
         let perNode = max(1, gpusPerNode)
-        if let nodes, nodes < 1 { throw ReplayError("--nodes must be at least 1") }
+        if let nodes, nodes < 1 { throw .invalidValue(field: "--nodes", value: nil, expected: "at least 1") }
         if let gpus {
             guard gpus.count == worldSize else {
-                throw ReplayError("--gpus: the job has \(worldSize) ranks but \(gpus.count) GPUs were given")
+                throw .gpuCount(field: "--gpus", ranks: worldSize, gpus: gpus.count)
             }
             let nodeCount = nodes ?? 1
             let available = perNode * nodeCount
             if let bad = gpus.first(where: { $0 < 0 || $0 >= available }) {
-                let more = nodes == nil ? " (add --nodes for more nodes)" : ""
-                throw ReplayError("--gpus: GPU \(bad) does not exist: \(preset) × \(nodeCount) node"
-                                  + (nodeCount == 1 ? "" : "s") + " has GPUs 0-\(available - 1)\(more)")
+                throw .gpuOutOfRange(gpu: bad, preset: preset, nodes: nodeCount, available: available,
+                                     suggestNodes: nodes == nil)
             }
             return ReplayPlacement(gpus: gpus, nodes: nodeCount, note: nil)
         }
         let needed = (worldSize + perNode - 1) / perNode
         if let nodes {
             guard worldSize <= perNode * nodes else {
-                throw ReplayError("--nodes: the job has \(worldSize) ranks but \(preset) × \(nodes) node"
-                                  + (nodes == 1 ? "" : "s") + " has \(perNode * nodes) GPUs")
+                throw .tooFewNodes(ranks: worldSize, preset: preset, nodes: nodes, gpus: perNode * nodes)
             }
             return ReplayPlacement(gpus: Array(0..<worldSize), nodes: nodes, note: nil)
         }

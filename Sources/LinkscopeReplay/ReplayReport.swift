@@ -12,6 +12,7 @@ public enum ReplayReport {
         return (d > 0 ? "+" : "") + Format.fixed(d, decimals: 1) + " %"
     }
 
+    /// The result as JSON (keys fixed by docs/output-formats.md).
     public static func json(_ r: ReplayResult) -> JSONValue {
         func breakdown(_ b: RankBreakdown) -> JSONValue {
             .object([("compute_us", .double(us(b.computeSeconds))), ("memory_us", .double(us(b.memorySeconds))),

@@ -1,5 +1,6 @@
 import LinkscopeFabric
 import LinkscopeSchedule
+import LinkscopeTimeline
 import LinkscopeTopology
 
 /// Per-collective aggregates of one job run.
@@ -169,8 +170,8 @@ struct Accounting {
         }
         return ids.sorted().map { g in
             let d = topology.gpus[g]
-            let compute = IntervalSet(computeIntervals[d])
-            let comm = IntervalSet(commIntervals[d])
+            let compute = IntervalUnion(computeIntervals[d])
+            let comm = IntervalUnion(commIntervals[d])
             let overlap = compute.intersectionLength(comm)
             let busy = compute.length + comm.length - overlap
             return GPUResult(id: g, compute: compute.length, communication: comm.length, idle: max(0, total - busy),

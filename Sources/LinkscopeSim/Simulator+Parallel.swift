@@ -2,6 +2,7 @@ import LinkscopeCostModel
 import LinkscopeFabric
 import LinkscopeScenario
 import LinkscopeSchedule
+import LinkscopeTimeline
 import LinkscopeTopology
 import LinkscopeUnits
 
@@ -55,7 +56,7 @@ extension Simulator {
         var out: [Int: Double] = [:]
         for g in gpus {
             guard let d = topology.device(ofGPU: g) else { continue }
-            out[g] = max(0, result.makespan - IntervalSet(busy[d]).length)
+            out[g] = max(0, result.makespan - IntervalUnion(busy[d]).length)
         }
         return out
     }

@@ -123,8 +123,9 @@ final class GzipChunkSource: ChunkSource {
     func nextChunk() throws -> [UInt8]? {
         var out: [UInt8]
         if var spare = spares.popLast() {
-            spare.removeAll(keepingCapacity: true)
-            spare.append(contentsOf: repeatElement(0, count: outputSize))
+            // Only the part a short last chunk cut off needs filling; inflate overwrites the rest.
+            if spare.count < outputSize { spare.append(contentsOf: repeatElement(0, count: outputSize - spare.count)) }
+            if spare.count > outputSize { spare.removeSubrange(outputSize...) }
             out = spare
         } else {
             out = [UInt8](repeating: 0, count: outputSize)
@@ -181,10 +182,24 @@ final class GzipChunkSource: ChunkSource {
     }
 }
 
+/// The decompressed size of a file: gzip's ISIZE trailer (the size mod 2^32 of the last member), else the
+/// file size; 0 when unknown. Only a capacity hint.
+func expectedDecompressedSize(path: String) -> Int {
+    guard let f = fopen(path, "rb") else { return 0 }
+    defer { fclose(f) }
+    var magic = [UInt8](repeating: 0, count: 2)
+    guard fread(&magic, 1, 2, f) == 2, fseeko(f, 0, SEEK_END) == 0 else { return 0 }
+    let size = Int(ftello(f))
+    guard magic == [0x1f, 0x8b] else { return max(0, size) }
+    var trailer = [UInt8](repeating: 0, count: 4)
+    guard size >= 18, fseeko(f, -4, SEEK_END) == 0, fread(&trailer, 1, 4, f) == 4 else { return 0 }
+    return trailer.reversed().reduce(0) { $0 << 8 | Int($1) }
+}
+
 /// Opens a trace file, inflating it when it starts with the gzip magic bytes (whatever its extension).
-func openTraceSource(path: String) throws -> ChunkSource {
+func openTraceSource(path: String, prefetch: Bool = true) throws -> ChunkSource {
     let raw = try FileChunkSource(path: path)
-    return try wrapIfGzip(raw, file: path, prefetch: true)
+    return try wrapIfGzip(raw, file: path, prefetch: prefetch)
 }
 
 /// Peeks at the first chunk of `raw` and wraps it in a gzip inflater when it starts with 1f 8b.

@@ -1,3 +1,5 @@
+import LinkscopeTimeline
+
 /// HTA's kernel types (docs/trace-analysis.md §3.3).
 public enum KernelType: String, Sendable, CaseIterable {
     case computation = "COMPUTATION"
@@ -18,9 +20,12 @@ public enum HTARules: String, Sendable {
 
 /// Classifies kernel names with Python `re.match` semantics (anchored at the start only).
 public struct KernelClassifier: Sendable {
+    /// The HTA revision whose rules apply.
     public var rules: HTARules
+    /// A classifier for `rules`.
     public init(rules: HTARules = .v0_5) { self.rules = rules }
 
+    /// HTA's kernel type of a kernel name.
     public func type(of name: String) -> KernelType {
         let s = Substring(name)
         switch rules {
@@ -76,6 +81,18 @@ public struct KernelClassifier: Sendable {
                 i += 1
             }
             return false
+        }
+    }
+}
+
+extension KernelType {
+    /// The class of GPU time in an `ActivityBreakdown`.
+    var activityKind: ActivityKind {
+        switch self {
+        case .computation: return .compute
+        case .communication: return .communication
+        case .memory: return .memory
+        case .other: return .other
         }
     }
 }

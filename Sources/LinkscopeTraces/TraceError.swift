@@ -2,6 +2,7 @@
 /// (an offset into the decompressed JSON, or into the compressed bytes for `.gzip` problems), plus the
 /// line and column when the JSON text was being parsed.
 public struct TraceError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong.
     public enum Kind: Sendable, Equatable {
         /// The file could not be opened or read.
         case io
@@ -15,15 +16,20 @@ public struct TraceError: Error, Sendable, Equatable, CustomStringConvertible {
         case notATrace
     }
 
+    /// What went wrong.
     public var kind: Kind
+    /// The file being read.
     public var file: String
     /// Byte offset where the problem was found.
     public var offset: Int
     /// 1-based line and column in the JSON text, when known.
     public var line: Int?
+    /// 1-based column in the JSON text, when known.
     public var column: Int?
+    /// The problem, without the location.
     public var message: String
 
+    /// An error with its location.
     public init(kind: Kind, file: String, offset: Int, line: Int? = nil, column: Int? = nil, message: String) {
         self.kind = kind
         self.file = file

@@ -9,10 +9,14 @@ import LinkscopeJSON
 /// Malformed, truncated or non-trace input throws a `TraceError` naming the file and byte offset.
 public enum TraceReader {
     /// Reads one file (`.json`, `.json.gz`, `.pt.trace.json(.gz)`; gzip is detected by its magic bytes).
-    public static func read(path: String) throws -> RankTrace {
+    /// Without `keepingArgs` only metadata and counter events keep their full `args` (`RankTrace.args`); the
+    /// typed fields every event needs (stream, correlation, External id, bytes) are read either way, so
+    /// `TraceAnalysis` gives the same numbers, faster.
+    public static func read(path: String, keepingArgs: Bool = true) throws -> RankTrace {
         let source = try openTraceSource(path: path)
         do {
-            return try read(source: source, file: path)
+            return try read(source: source, file: path, keepingArgs: keepingArgs,
+                            expectedBytes: expectedDecompressedSize(path: path))
         } catch var e as TraceError where e.kind != .gzip && e.kind != .io {
             if let (line, column) = try? locate(offset: e.offset, in: openTraceSource(path: path)) {
                 e.line = line
@@ -69,9 +73,23 @@ public enum TraceReader {
         return total
     }
 
-    static func read(source: ChunkSource, file: String) throws -> RankTrace {
+    /// The first `limit` bytes of a file, inflated when it is gzip (the header of a trace, for peeking at
+    /// fields the reader does not keep, such as `deviceProperties`). nil when the file cannot be read.
+    public static func decompressedPrefix(path: String, limit: Int) -> [UInt8]? {
+        guard let source = try? openTraceSource(path: path, prefetch: false) else { return nil }
+        var out: [UInt8] = []
+        while out.count < limit, let chunk = try? source.nextChunk() {
+            out.append(contentsOf: chunk.prefix(limit - out.count))
+        }
+        return out.isEmpty ? nil : out
+    }
+
+    static func read(source: ChunkSource, file: String, keepingArgs: Bool = true, expectedBytes: Int = 0) throws -> RankTrace {
         var parser = JSONEventParser(source: source, file: file)
+        parser.metadataArgsOnly = !keepingArgs
         var builder = TraceBuilder(file: file)
+        // Kineto writes 250-400 bytes per event; a guess too large only reserves untouched address space.
+        builder.trace.events.reserveCapacity(min(expectedBytes / 256, 1 << 26))
         let header = try parser.parse(keepArgs: TraceBuilder.keepsArgs) { raw, strings in
             builder.add(&raw, strings: strings)
         }

@@ -36,9 +36,9 @@ public enum TraceReport {
                 ("stream", .int(s.stream)),
                 ("host_wait_us", number(s.hostWait)), ("kernel_wait_us", number(s.kernelWait)),
                 ("other_us", number(s.other)),
-                ("host_wait_ratio", number(Intervals.roundHTA(s.ratio("host_wait"), 2))),
-                ("kernel_wait_ratio", number(Intervals.roundHTA(s.ratio("kernel_wait"), 2))),
-                ("other_ratio", number(Intervals.roundHTA(s.ratio("other"), 2))),
+                ("host_wait_ratio", number(HTAMath.round(s.ratio("host_wait"), 2))),
+                ("kernel_wait_ratio", number(HTAMath.round(s.ratio("kernel_wait"), 2))),
+                ("other_ratio", number(HTAMath.round(s.ratio("other"), 2))),
             ])
         })))
         f.append(("kernel_types", .array(r.kernelTypes.map { k in

@@ -9,6 +9,7 @@ import LinkscopeUnits
 /// memcpy/memset are memory. Times are integer ns from the earliest kept event over all ranks.
 /// linkscope's own Chrome-trace output is rebuilt exactly (tracks, spans, details, collectives, counters).
 public enum TraceTimeline {
+    /// The traces as one timeline: a track per GPU stream (and CPU thread with `includeCPU`), spans in ns.
     public static func timeline(from traces: [RankTrace], includeCPU: Bool = false, title: String? = nil) -> Timeline {
         if traces.count == 1, let t = traces.first, t.isLinkscopeOutput { return rebuild(t) }
         if !traces.isEmpty, traces.allSatisfy(\.isLinkscopeOutput) {

@@ -24,7 +24,7 @@ struct Analyze: ParsableCommand {
     func run() throws {
         guard !traces.isEmpty else { throw CLIError(.command("analyze"), .missing("trace file")) }
         guard top >= 1 else { throw CLIError(.option("--top"), .mustBeAtLeast(1)) }
-        let ranks = try Traces.read(traces)
+        let ranks = try Traces.read(traces, keepingArgs: false)  // the analysis reads typed fields only
         for t in ranks where t.isLinkscopeOutput {
             throw CLIError(.file(t.file), .stated("a linkscope simulation trace (--trace-out), not a PyTorch profiler "
                 + "trace: analyze needs Kineto traces; open this one with 'linkscope view \(t.file)'"))

@@ -26,8 +26,6 @@ struct ErrorMessage {
             self.init(text: e.description, exitCode: 2)
         case let e as TraceError:
             self.init(text: e.description, exitCode: 2)
-        case let e as ChakraError:
-            self.init(text: "\(e.file): error: byte \(e.offset): \(e.message)", exitCode: 2)
         case let e as ReplayError:
             self.init(text: "replay: error: \(e.description)", exitCode: 2)
         case let e as ProfileError:

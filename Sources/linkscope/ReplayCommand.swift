@@ -107,7 +107,11 @@ struct ReplayCommand: ParsableCommand {
     /// `replay --chakra`: Chakra graphs replayed on the topology.
     func runChakra(files: [String]) throws {
         let alg = try checkedAlgorithm()
-        let graphs = try ChakraReader.read(paths: files)
+        let graphs: [ChakraGraph]
+        do { graphs = try ChakraReader.read(paths: files) } catch {
+            // Reading errors point into the file: `FILE: error: byte N: MESSAGE`.
+            throw CLIError(.file(error.file ?? ""), .stated("byte \(error.position ?? 0): \(error.message)"))
+        }
         let requestedGPUs = gpus.map { $0.split(separator: ",", omittingEmptySubsequences: false).count }
         let plan = try ChakraPlan(graphs: graphs, options: ChakraReplayOptions(worldSize: requestedGPUs))
         var notes: [String] = []

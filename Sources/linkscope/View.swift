@@ -25,10 +25,10 @@ struct View: ParsableCommand {
 
 enum Traces {
     /// Reads every file or fails on the first bad one with `FILE:LINE:COL: error: …`.
-    static func read(_ paths: [String]) throws -> [RankTrace] {
+    static func read(_ paths: [String], keepingArgs: Bool = true) throws -> [RankTrace] {
         var out: [RankTrace] = []
-        for p in paths {
-            do { out.append(try TraceReader.read(path: p)) } catch {
+        for (p, result) in zip(paths, TraceReader.read(paths: paths, keepingArgs: keepingArgs)) {
+            do { out.append(try result.get()) } catch {
                 // A TraceError names its file, line and column itself; anything else is about the whole file.
                 throw error is TraceError ? error : CLIError(.file(p), .stated("\(error)"))
             }

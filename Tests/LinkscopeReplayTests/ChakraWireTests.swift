@@ -30,9 +30,9 @@ struct ChakraWireTests {
     @Test func varintErrorsCarryOffsets() throws {
         var r = ProtoReader([0x05, 0x80, 0x80])
         _ = try r.readVarint()
-        #expect(throws: ProtoWireError(offset: 1, message: "truncated varint (2 bytes before the end)")) { try r.readVarint() }
+        #expect(throws: ReplayError.malformedWire(position: 1, problem: "truncated varint (2 bytes before the end)")) { try r.readVarint() }
         let eleven = [UInt8](repeating: 0xFF, count: 10) + [0x01]
-        #expect(throws: ProtoWireError(offset: 0, message: "varint longer than 10 bytes")) { try varint(eleven) }
+        #expect(throws: ReplayError.malformedWire(position: 0, problem: "varint longer than 10 bytes")) { try varint(eleven) }
     }
 
     @Test func tagsAndWireTypes() throws {
@@ -47,9 +47,9 @@ struct ChakraWireTests {
         #expect(d.field == 4 && d.value == .fixed32(2))
         #expect(try r.next() == nil)
         var bad = ProtoReader([0x0E])  // wire type 6
-        #expect(throws: ProtoWireError.self) { try bad.next() }
+        #expect(throws: ReplayError.self) { try bad.next() }
         var zero = ProtoReader([0x00, 0x00])  // field 0
-        #expect(throws: ProtoWireError(offset: 0, message: "invalid field number 0")) { try zero.next() }
+        #expect(throws: ReplayError.malformedWire(position: 0, problem: "invalid field number 0")) { try zero.next() }
         #expect(ProtoReader.zigZag(1) == -1 && ProtoReader.zigZag(4) == 2 && ProtoReader.zigZag(UInt64.max) == Int64.min)
     }
 
@@ -161,14 +161,14 @@ struct ChakraWireTests {
             _ = try ChakraReader.decode(Array(bytes.dropLast()), file: "chakra.0.et")
             Issue.record("a truncated file decoded")
         } catch {
-            #expect(error.offset == last && error.file == "chakra.0.et")
+            #expect(error.position == last && error.file == "chakra.0.et")
             #expect(error.message.hasPrefix("truncated frame"))
         }
         // A frame whose length prefix itself is cut.
         var w = ProtoWriter()
         w.varint(300)
         let cut = bytes + [w.bytes[0]]
-        #expect(throws: ChakraError(file: "a.et", offset: bytes.count, message: "truncated frame: truncated varint (1 byte before the end)")) {
+        #expect(throws: ReplayError.malformedChakra(file: "a.et", position: bytes.count, problem: "truncated frame: truncated varint (1 byte before the end)")) {
             try ChakraReader.decode(cut, file: "a.et")
         }
         // A malformed field inside a node reports the field's offset and the frame.
@@ -182,10 +182,10 @@ struct ChakraWireTests {
             Issue.record("a malformed node decoded")
         } catch {
             let frame = ChakraFixture.metadata().framed.count
-            #expect(error.offset == frame + 4, "the length of field 2, after the frame length, field 1 and the tag")
+            #expect(error.position == frame + 4, "the length of field 2, after the frame length, field 1 and the tag")
             #expect(error.message.contains("node #0") && error.message.contains("frame at byte \(frame)"))
         }
-        #expect(throws: ChakraError.self) { try ChakraReader.decode([], file: "empty.et") }
+        #expect(throws: ReplayError.self) { try ChakraReader.decode([], file: "empty.et") }
     }
 
     @Test func rankFromFileName() {

@@ -51,4 +51,18 @@ struct RealTraceReplayTests {
         #expect(ReplayReport.json(a).serialized() == ReplayReport.json(b).serialized())
         #expect(ReplayReport.text(a) == ReplayReport.text(b))
     }
+
+    @Test func ranksReadConcurrentlyReplayAsReadOneByOne() async throws {
+        let paths = try ["sampled_rank-0.json.gz", "sampled_rank-1.json.gz"].map {
+            try #require(SharedTraces.path($0), "shared trace \($0) missing")
+        }
+        let serial = try paths.map { try TraceReader.read(path: $0) }
+        let concurrent = try await TraceReader.read(paths: paths, maxConcurrent: 2).map { try $0.get() }
+        func report(_ traces: [RankTrace]) throws -> String {
+            let plan = try ReplayPlan(traces: traces)
+            let topology = try Topology.preset("dgx-a100", nodes: max(1, (plan.worldSize + 7) / 8))
+            return ReplayReport.json(try plan.run(topology: topology, algorithm: .ring)).serialized()
+        }
+        #expect(try report(serial) == report(concurrent))
+    }
 }

@@ -60,7 +60,7 @@ struct HTAReferenceTests {
                     let theirs = try #require((row["idle_time_us"] as? NSNumber)?.doubleValue)
                     #expect(abs(ours - theirs) <= 1, "\(file) \(mode) stream \(stream) \(category): \(ours) vs \(theirs)")
                     if let ratio = (row["ratio"] as? NSNumber)?.doubleValue {
-                        #expect(abs(Intervals.roundHTA(s.ratio(category), 2) - ratio) <= 0.01 + 1e-9)
+                        #expect(abs(HTAMath.round(s.ratio(category), 2) - ratio) <= 0.01 + 1e-9)
                     } else {
                         #expect(s.ratio(category).isNaN, "HTA gives NaN when a stream has no idle time")
                     }
