@@ -124,41 +124,45 @@ struct FabricRun {
         taskStart = Array(repeating: 0, count: n)
         taskEnd = Array(repeating: 0, count: n)
         pending = Array(repeating: 0, count: n)
-        // Successor lists in CSR form, built from the predecessor CSR in two passes.
+        // Successor lists in CSR form, built from the predecessor CSR in two passes; each list's start
+        // doubles as its fill cursor, then the starts are shifted back, so no second array of n + 1 counters
+        // is allocated and zeroed (millions of tasks).
         var counts = Array(repeating: Int32(0), count: n + 1)
+        var servedCounts = Array(repeating: Int32(0), count: n + 1)
+        var servedTotal = 0
         for i in 0..<n {
             let t = schedule.tasks[i]
             pending[i] = t.dependencyCount
             let s = Int(t.dependencyStart)
             for k in s..<(s + Int(t.dependencyCount)) { counts[schedule.dependencyList[k].index + 1] += 1 }
+            if t.servedDependency >= 0 {
+                pending[i] += 1
+                servedCounts[Int(t.servedDependency) + 1] += 1
+                servedTotal += 1
+            }
         }
         for i in 0..<n { counts[i + 1] += counts[i] }
-        var fill = counts
+        for i in 0..<n { servedCounts[i + 1] += servedCounts[i] }
         var succ = Array(repeating: Int32(0), count: schedule.dependencyList.count)
+        var servedSucc = Array(repeating: Int32(0), count: servedTotal)
         for i in 0..<n {
             let t = schedule.tasks[i]
             let s = Int(t.dependencyStart)
             for k in s..<(s + Int(t.dependencyCount)) {
                 let d = schedule.dependencyList[k].index
-                succ[Int(fill[d])] = Int32(i)
-                fill[d] += 1
+                succ[Int(counts[d])] = Int32(i)
+                counts[d] += 1
+            }
+            if t.servedDependency >= 0 {
+                let d = Int(t.servedDependency)
+                servedSucc[Int(servedCounts[d])] = Int32(i)
+                servedCounts[d] += 1
             }
         }
+        FabricRun.shiftCursorsBack(&counts)
+        FabricRun.shiftCursorsBack(&servedCounts)
         successorStart = counts
         successors = succ
-        var servedCounts = Array(repeating: Int32(0), count: n + 1)
-        for i in 0..<n where schedule.tasks[i].servedDependency >= 0 {
-            pending[i] += 1
-            servedCounts[Int(schedule.tasks[i].servedDependency) + 1] += 1
-        }
-        for i in 0..<n { servedCounts[i + 1] += servedCounts[i] }
-        var servedFill = servedCounts
-        var servedSucc = Array(repeating: Int32(0), count: Int(servedCounts[n]))
-        for i in 0..<n where schedule.tasks[i].servedDependency >= 0 {
-            let d = Int(schedule.tasks[i].servedDependency)
-            servedSucc[Int(servedFill[d])] = Int32(i)
-            servedFill[d] += 1
-        }
         servedSuccessorStart = servedCounts
         servedSuccessors = servedSucc
         lanes = Array(repeating: Lane(), count: laneCount)
@@ -299,6 +303,14 @@ struct FabricRun {
                 pending[i] = flowsStarted
             }
         }
+    }
+
+    /// After a CSR fill that advanced each list's start past its entries, `cursors[d]` holds the start of
+    /// list `d + 1`: shift every value one place up to get the starts back (`cursors[0]` = 0).
+    static func shiftCursorsBack(_ cursors: inout [Int32]) {
+        guard cursors.count > 1 else { return }
+        for d in stride(from: cursors.count - 1, through: 1, by: -1) { cursors[d] = cursors[d - 1] }
+        cursors[0] = 0
     }
 
     /// Task durations from input: NaN and negatives count as zero.

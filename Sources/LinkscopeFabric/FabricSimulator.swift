@@ -80,7 +80,11 @@ public struct FabricSimulator: Sendable {
                               mirrorOf: mirrors.count == schedule.count ? mirrors : [])
         state.execute()
 
-        var routeSet = state.aux  // route-set ids of transfers; lane ids of compute tasks are cleared below
+        // Route-set ids of transfers; lane ids of compute tasks are cleared below. Taken out of the run state
+        // (and the local `aux` dropped) so that clearing them edits the one buffer instead of copying it.
+        var routeSet = state.aux
+        state.aux = []
+        aux = []
         for i in 0..<schedule.count {
             if case .transfer = schedule.tasks[i].kind { continue }
             routeSet[i] = -1

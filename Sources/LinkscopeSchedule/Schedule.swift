@@ -131,6 +131,13 @@ public struct Schedule: Sendable {
     public mutating func add<S: Sequence>(_ kind: TaskKind, tag: TaskTag = TaskTag(), after dependencies: S,
                                           afterServed served: TaskID? = nil) -> TaskID
     where S.Element == TaskID {
+        appendTask(kind, tag: tag, after: dependencies, afterServed: served)
+    }
+
+    /// The one implementation of `add`, specialised inside this module for each sequence type it is given.
+    private mutating func appendTask<S: Sequence>(_ kind: TaskKind, tag: TaskTag, after dependencies: S,
+                                                  afterServed served: TaskID?) -> TaskID
+    where S.Element == TaskID {
         let start = Int32(dependencyList.count)
         for d in dependencies {
             precondition(d.index < tasks.count, "dependency on a later task")
@@ -142,6 +149,16 @@ public struct Schedule: Sendable {
                           dependencyCount: Int32(dependencyList.count) - start,
                           servedDependency: served?.rawValue ?? -1))
         return id
+    }
+
+    /// Adds a task that starts after every task in `dependencies`: the array form the compilers call for
+    /// millions of tasks, so that the loop is specialised here instead of running through the generic form's
+    /// witness tables from another module.
+    /// - Complexity: O(number of dependencies).
+    @discardableResult
+    public mutating func add(_ kind: TaskKind, tag: TaskTag = TaskTag(), after dependencies: [TaskID],
+                             afterServed served: TaskID? = nil) -> TaskID {
+        appendTask(kind, tag: tag, after: dependencies, afterServed: served)
     }
 
     /// Adds a task with no dependencies (it can start at time zero).
