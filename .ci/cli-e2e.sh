@@ -324,11 +324,11 @@ printf 'name: x\ncluster: {preset: dgx-a100}\nmodel: {preset: gpt2}\ncollectives
 [ $code -eq 2 ] && ok || bad "plan --simulate -1: exit $code, expected 2"
 
 # Nothing a user reads refers outside the repository.
-if grep -rnE '\.\./shared|shared/spec|formulas\.md|interface\.md' README.md docs scenarios >"$tmp/refs" 2>/dev/null; then
+if grep -rnE '\.\./shared|shared/spec|formulas\.md|interface\.md' README.md docs scenarios scripts >"$tmp/refs" 2>/dev/null; then
   bad "references outside the repository: $(head -3 "$tmp/refs")"
 else ok; fi
 # Source comments cite the repository's docs/ too (the spec files they were written from are not in a clone).
-if grep -rnE 'shared/spec|(^|[^/a-z-])(formulas|interface|hardware|traces|nccl|stack|style)\.md' Sources >"$tmp/refs"; then
+if grep -rnE '\.\./shared|shared/spec|(^|[^/a-z-])(formulas|interface|hardware|traces|nccl|stack|style)\.md' Sources >"$tmp/refs"; then
   bad "source comments refer outside the repository: $(head -3 "$tmp/refs")"
 else ok; fi
 for cmd in "" simulate tui view analyze replay check topo formulas nccl-tests profile calibrate plan; do

@@ -5,8 +5,8 @@ Developer-side step (not run by `swift test`). Needs `pip install holistictracea
 
     python3 scripts/hta_reference.py [TRACES_DIR] [OUTPUT_JSON]
 
-TRACES_DIR defaults to $LINKSCOPE_SHARED or ../shared/traces. Each trace file is copied into its own
-temporary directory outside the repository (HTA maps rank -> file, and two files may claim the same rank).
+TRACES_DIR defaults to $LINKSCOPE_SHARED (the traces are not part of the repository). Each trace file is
+copied into its own temporary directory outside the repository (HTA maps rank -> file, and two files may claim the same rank).
 For every trace it records, per rank:
   * "hta": HTA's default semantics (last ProfilerStep dropped, ns rounding applied)
   * "raw": the same numbers with the ProfilerStep filter skipped (every event in the file)
@@ -85,7 +85,9 @@ def kernel_breakdown(analyzer):
 
 
 def main():
-    traces_dir = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("LINKSCOPE_SHARED", "../shared/traces")
+    traces_dir = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("LINKSCOPE_SHARED")
+    if not traces_dir:
+        sys.exit("hta_reference.py: give TRACES_DIR or set LINKSCOPE_SHARED to a folder of Kineto traces")
     here = os.path.dirname(os.path.abspath(__file__))
     output = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
         here, "..", "Tests", "LinkscopeTracesTests", "Reference", "hta_reference.json")

@@ -1,7 +1,7 @@
 import Foundation
 import LinkscopeTraces
 
-/// `linkscope-bench analyze [--traces DIR] [--repeat N] [--no-hta]`: times reading + analysing each shared
+/// `linkscope-bench analyze [--traces DIR] [--repeat N] [--no-hta]`: times reading + analysing each real
 /// Kineto trace (HTA semantics), and HTA itself on the same file when `python3 -c "import hta"` works.
 enum AnalyzeBench {
     static func run(_ arguments: [String]) {
@@ -9,7 +9,12 @@ enum AnalyzeBench {
             guard let i = arguments.firstIndex(of: flag), i + 1 < arguments.count else { return nil }
             return arguments[i + 1]
         }
-        let dir = value("--traces") ?? ProcessInfo.processInfo.environment["LINKSCOPE_SHARED"] ?? "../shared/traces"
+        // The Kineto traces are not part of the repository: the folder is named explicitly (docs/testing.md).
+        guard let dir = value("--traces") ?? ProcessInfo.processInfo.environment["LINKSCOPE_SHARED"] else {
+            print("analyze: skipped: give a folder of Kineto traces (control.json.gz, nccl_data.json.gz,")
+            print("  sampled_rank-0.json.gz, sampled_rank-1.json.gz) with --traces DIR or LINKSCOPE_SHARED=DIR")
+            return
+        }
         let repeats = max(1, Int(value("--repeat") ?? "5") ?? 5)
         let python = value("--python") ?? ProcessInfo.processInfo.environment["LINKSCOPE_PYTHON"] ?? "python3"
         var files = ["control.json.gz", "nccl_data.json.gz", "sampled_rank-0.json.gz", "sampled_rank-1.json.gz"]
