@@ -174,28 +174,22 @@ extension JSONEventParser {
             try expect(UInt8(ascii: ":"), "':'")
             switch code {
             case 0, 1, 2, 3:
-                let key = ["stream", "correlation", "External id", "bytes"][code]
                 let v = try parseValue(depth: 2)
-                switch key {
-                case "stream":
+                switch code {
+                case 0:  // stream
                     event.hasStream = true
                     event.stream = Self.pythonInt(v) ?? -1
-                case "correlation":
-                    if case .int(let c) = v {
+                case 1:  // correlation
+                    if let c = Self.wholeNumber(v) {
                         event.correlation = c
                         event.hasCorrelation = true
-                    } else if case .double(let d) = v, d.isFinite, abs(d) < 9e18 {
-                        event.correlation = Int64(d)
-                        event.hasCorrelation = true
                     }
-                case "External id":
+                case 2:  // External id
                     if case .int(let e) = v { event.externalID = e }
-                default:
-                    if case .int(let n) = v { event.bytes = n } else if case .double(let d) = v, d.isFinite, abs(d) < 9e18 {
-                        event.bytes = Int64(d)
-                    }
+                default:  // bytes
+                    if let n = Self.wholeNumber(v) { event.bytes = n }
                 }
-                if keep { event.args.append((key, v)) }
+                if keep { event.args.append((Self.typedArgKeys[code], v)) }
             default:
                 if keep {
                     event.args.append((other ?? "", try parseValue(depth: 2)))
@@ -212,12 +206,23 @@ extension JSONEventParser {
         }
     }
 
+    /// The args keys `parseKey(.args, …)` reads into typed fields, by key code (0…3).
+    static let typedArgKeys = ["stream", "correlation", "External id", "bytes"]
+
+    /// An integer, or a finite float within Int64 truncated toward zero; nil for anything else.
+    static func wholeNumber(_ v: JSONValue) -> Int64? {
+        switch v {
+        case .int(let i): return i
+        case .double(let d): return d.isFinite && abs(d) < 9e18 ? Int64(d) : nil
+        default: return nil
+        }
+    }
+
     /// Python's `int(x)` as HTA applies it to `args.stream`: integers as they are, floats truncated,
     /// strings holding an integer literal parsed, anything else nil (HTA's -1).
     static func pythonInt(_ v: JSONValue) -> Int64? {
         switch v {
-        case .int(let i): return i
-        case .double(let d): return d.isFinite && abs(d) < 9e18 ? Int64(d) : nil
+        case .int, .double: return wholeNumber(v)
         case .bool(let b): return b ? 1 : 0
         case .string(let s):
             let t = s.trimmingSpaces().replacingUnderscores()
