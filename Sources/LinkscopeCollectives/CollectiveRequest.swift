@@ -49,6 +49,9 @@ public struct CollectiveRequest: Sendable {
     public var collectiveID: Int32
     /// The NCCL-like lowering (channels, protocol, pacing); nil = the idealised algorithm named by `algorithm`.
     public var nccl: NCCLLowering? = nil
+    /// Compile plain rings as `RingProgram`s that the fabric expands while it runs, not as one task per transfer
+    /// (same transfers and times; for runs that need no per-transfer record, such as timelines or Chakra graphs).
+    public var lazyRings = false
 
     public init(op: CollectiveOp, algorithm: Algorithm, bytes: Int64, participants: [Int], root: Int = 0,
                 rings: [[Int]] = [], trees: [WeightedTree] = [], groups: [[Int]] = [], servers: [Int] = [],

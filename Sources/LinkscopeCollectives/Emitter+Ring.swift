@@ -87,10 +87,40 @@ extension Emitter {
         guard n > 1 else { return }
         let chunks = ringChunks(bytes: bytes, ranks: n, steps: 2 * (n - 1))
         var pass = RingPass(bytes: bytes, segments: n, chunks: chunks, start: start)
+        if addRingProgram(order: order, pass: pass, steps: 2 * (n - 1), shift: 0, phase: .reduceScatter,
+                          channel: channel, path: path) {
+            return
+        }
         ringSteps(order: order, pass: &pass, steps: n - 1, shift: 0, phase: .reduceScatter, stepOffset: 0,
                   reduce: true, channel: channel, path: path)
         ringSteps(order: order, pass: &pass, steps: n - 1, shift: 1, phase: .allGather, stepOffset: n - 1,
                   reduce: false, channel: channel, path: path)
+    }
+
+    /// The whole ring as one `RingProgram` when the request asks for lazy rings and the ring is plain: no
+    /// reduction task, every piece non-empty, consecutive devices distinct, no NCCL pacing or wire format, and
+    /// no earlier transfer on its streams. Returns false, adding nothing, otherwise (the caller emits the tasks).
+    mutating func addRingProgram(order: [Int], pass: RingPass, steps: Int, shift: Int, phase: Phase, channel: Int,
+                                 path: TransferPath) -> Bool {
+        let n = order.count
+        guard request.lazyRings, request.nccl == nil, gamma <= 0, n > 1, steps > 0 else { return false }
+        let ringDevices = order.map { devices[$0] }
+        for i in 0..<n {
+            let key = StreamKey(from: ringDevices[i], to: ringDevices[(i + 1) % n], channel: channel, path: path)
+            guard key.from != key.to, lastTask(on: key) == nil else { return false }
+        }
+        let pieces = pass.sizes.flatMap { $0 }
+        guard pieces.allSatisfy({ $0 > 0 }), pieces.count == n * pass.chunksPerSegment else { return false }
+        let program = RingProgram(devices: ringDevices, pieceBytes: pieces, chunks: Int32(pass.chunksPerSegment),
+                                  steps: Int32(steps), shift: Int32(shift), path: path)
+        let id = schedule.addRingProgram(program, tag: tag(phase, step: 0, chunk: 0, channel: channel),
+                                         after: Self.unique(pass.state.first ?? start))
+        for i in 0..<n {
+            setLastTask(id, on: StreamKey(from: ringDevices[i], to: ringDevices[(i + 1) % n], channel: channel, path: path))
+        }
+        // The eager ring ends in one sink per piece: the last hop of each.
+        programSinks += n * pass.chunksPerSegment - 1
+        return true
     }
 
     /// Ring orders from the request (participant order when none given), validated as permutations.

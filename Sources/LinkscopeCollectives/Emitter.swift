@@ -30,6 +30,9 @@ struct Emitter {
     var streamCache: [StreamCacheEntry] = []
     /// NCCL pacing: the slot delay of the last piece on each stream (see `transfer`).
     var paceOnStream: [StreamKey: TaskID] = [:]
+    /// Sinks that ring programs stand for beyond their one placeholder each: `finish` joins the sinks exactly
+    /// when the eager ring's would be joined, so both forms run the same tasks and count the same events.
+    var programSinks = 0
     var ranks: Int { devices.count }
 
     struct StreamKey: Hashable {

@@ -49,6 +49,9 @@ public struct ExecutionResult: Sendable {
     /// Outdated completion predictions the engine popped and skipped (rate changes reschedule
     /// flows; the old event stays queued). Not part of `events`.
     public var staleEvents: Int = 0
+    /// Per device, when transfers of the schedule's ring programs (which have no task of their own) occupied it
+    /// as sender or receiver: intervals merged where they overlap or touch. Empty without ring programs.
+    public var programIntervals: [[(start: Double, end: Double)]] = []
 
     public init(taskStart: [Double], taskEnd: [Double], taskRoutes: [[Int32]], linkBytes: [Int64],
                 linkBusy: [Double], linkHistory: [[RateSegment]]?, events: Int, makespan: Double) {

@@ -39,7 +39,8 @@ extension FabricRun {
             stack.append(root)
             while let l = stack.popLast() {
                 componentLinks.append(l)
-                for f in linkFlows[Int(l)] where flowMark[Int(f)] != mark {
+                for slot in linkFlows.range(Int(l)) where flowMark[Int(linkFlows.storage[slot])] != mark {
+                    let f = linkFlows.storage[slot]
                     flowMark[Int(f)] = mark
                     componentFlows.append(f)
                     for k in routes.hops(flows[Int(f)].route) {
@@ -75,14 +76,14 @@ extension FabricRun {
     @inline(__always)
     private mutating func solveAlone(_ root: Int32, mark: UInt32, at now: Double) -> Bool {
         let ri = Int(root)
-        let count = linkFlowCount[ri]
+        let count = linkFlows.count[ri]
         if count == 0 { return true }  // no flow can reach an empty link: nothing to mark either
         guard count == 1 else { return false }
-        let f = Int(linkFlows[ri][0])
+        let f = Int(linkFlows.first(ri))
         var x = Double.infinity
         for k in routes.hops(flows[f].route) {
             let l = Int(routes.flat[k])
-            guard linkFlowCount[l] == 1 else { return false }
+            guard linkFlows.count[l] == 1 else { return false }
             x = Swift.min(x, capacity[l])
         }
         for k in routes.hops(flows[f].route) { linkMark[Int(routes.flat[k])] = mark }
@@ -112,7 +113,7 @@ extension FabricRun {
     private mutating func fillComponent(mark: UInt32) {
         for l in componentLinks {
             let li = Int(l)
-            let n = linkFlows[li].count
+            let n = Int(linkFlows.count[li])
             residual[li] = capacity[li]
             unfrozen[li] = Int32(n)
             linkVersion[li] &+= 1
@@ -124,7 +125,8 @@ extension FabricRun {
             let li = Int(top.link)
             guard top.version == linkVersion[li], unfrozen[li] > 0 else { continue }
             let x = top.share
-            for f in linkFlows[li] where frozenMark[Int(f)] != mark {
+            for slot in linkFlows.range(li) where frozenMark[Int(linkFlows.storage[slot])] != mark {
+                let f = linkFlows.storage[slot]
                 frozenMark[Int(f)] = mark
                 newRate[Int(f)] = x
                 for k in routes.hops(flows[Int(f)].route) {
@@ -135,7 +137,8 @@ extension FabricRun {
             }
             unfrozen[li] = 0
             // Links that lost flows get a fresh, never smaller, share.
-            for f in linkFlows[li] {
+            for slot in linkFlows.range(li) {
+                let f = linkFlows.storage[slot]
                 for k in routes.hops(flows[Int(f)].route) {
                     let l2 = Int(routes.flat[k])
                     guard unfrozen[l2] > 0 else { continue }
@@ -173,7 +176,7 @@ extension FabricRun {
         for l in componentLinks {
             let li = Int(l)
             var total = 0.0
-            for f in linkFlows[li] { total += flows[Int(f)].rate }
+            for slot in linkFlows.range(li) { total += flows[Int(linkFlows.storage[slot])].rate }
             if total == segmentRate[li] { continue }
             if segmentRate[li] > 0 && now > segmentStart[li] {
                 history[li].append(RateSegment(start: segmentStart[li], end: now, bytesPerSecond: segmentRate[li]))
@@ -192,7 +195,7 @@ extension FabricRun {
         for l in componentLinks {
             let li = Int(l)
             var total = 0.0
-            for f in linkFlows[li] { total += flows[Int(f)].rate }
+            for slot in linkFlows.range(li) { total += flows[Int(linkFlows.storage[slot])].rate }
             precondition(total <= capacity[li] * (1 + tolerance), "link \(li) over capacity")
         }
         for f in componentFlows {
@@ -203,7 +206,8 @@ extension FabricRun {
                 let li = Int(routes.flat[k])
                 var total = 0.0
                 var fastest = 0.0
-                for g in linkFlows[li] {
+                for slot in linkFlows.range(li) {
+                    let g = linkFlows.storage[slot]
                     total += flows[Int(g)].rate
                     fastest = Swift.max(fastest, flows[Int(g)].rate)
                 }

@@ -71,9 +71,7 @@ struct FabricRun {
 
     // Per link.
     var capacity: [Double]
-    var linkFlows: [[Int32]]
-    /// `linkFlows[l].count`, kept flat: the per-instant checks read it without touching each link's list.
-    var linkFlowCount: [Int32]
+    var linkFlows: LinkFlowTable
     var linkBytes: [Int64]
     var linkBusy: [Double]
     var busySince: [Double]
@@ -114,8 +112,12 @@ struct FabricRun {
     var readyMirrors: [Int32] = []
     var mirrorBusyUntil: [Double]
 
+    // Ring programs (see FabricRun+RingPrograms.swift); empty when there are none.
+    var rings: RingProgramState
+
     init(schedule: Schedule, routes: RouteTable, aux: [Int32], laneCount: Int, topology: Topology,
-         efficiency: Double, recordHistory: Bool, mirrorOf: [Int32] = []) {
+         efficiency: Double, recordHistory: Bool, mirrorOf: [Int32] = [], rings: RingProgramState = RingProgramState()) {
+        self.rings = rings
         self.schedule = schedule
         self.recordHistory = recordHistory
         self.routes = routes
@@ -169,8 +171,7 @@ struct FabricRun {
         laneTouched = Array(repeating: false, count: laneCount)
         let m = topology.links.count
         capacity = topology.links.map { $0.bandwidth.bytesPerSecond * efficiency }
-        linkFlows = Array(repeating: [], count: m)
-        linkFlowCount = Array(repeating: 0, count: m)
+        linkFlows = LinkFlowTable(links: m)
         linkBytes = Array(repeating: 0, count: m)
         linkBusy = Array(repeating: 0, count: m)
         busySince = Array(repeating: 0, count: m)
@@ -226,6 +227,7 @@ struct FabricRun {
 
     private mutating func finish(_ task: Int32, at now: Double) {
         let i = Int(task)
+        if i >= schedule.count { return programTransferDelivered(task, at: now) }
         taskEnd[i] = now
         switch schedule.tasks[i].kind {
         case .compute:
@@ -268,6 +270,7 @@ struct FabricRun {
         if !mirrorOf.isEmpty && mirrorOf[i] >= 0 { return mirrorReady(task, at: now) }
         switch schedule.tasks[i].kind {
         case .delay(let seconds):
+            if !rings.isEmpty, rings.programOfTask[i] >= 0 { return startProgram(Int(rings.programOfTask[i]), at: now) }
             taskStart[i] = now
             loop.schedule(FabricEvent(kind: .taskDone, index: task, version: 0), at: now + duration(seconds))
         case .compute:
@@ -286,23 +289,29 @@ struct FabricRun {
                               at: now + routes.latency[Int(r)])
                 served(task, at: now)
             } else {
-                // The pieces of `RouteTable.split`, computed in place (no array per transfer).
-                let parts = routes.parts(set)
-                var left = bytes
-                var flowsStarted: Int32 = 0
-                for k in parts {
-                    var piece = left
-                    if k != parts.upperBound - 1 {
-                        piece = Swift.min(left, Int64((Double(bytes) * routes.setFractions[k]).rounded(.down)))
-                        left -= piece
-                    }
-                    guard piece > 0 else { continue }
-                    addFlow(task: task, route: routes.setRoutes[k], bytes: piece, at: now)
-                    flowsStarted += 1
-                }
-                pending[i] = flowsStarted
+                pending[i] = startFlows(task: task, set: set, bytes: bytes, at: now)
             }
         }
+    }
+
+    /// Starts the flows of a transfer of `bytes` over route set `set`: the pieces of `RouteTable.split`,
+    /// computed in place (no array per transfer). Returns how many flows started.
+    @inline(__always)
+    mutating func startFlows(task: Int32, set: Int32, bytes: Int64, at now: Double) -> Int32 {
+        let parts = routes.parts(set)
+        var left = bytes
+        var flowsStarted: Int32 = 0
+        for k in parts {
+            var piece = left
+            if k != parts.upperBound - 1 {
+                piece = Swift.min(left, Int64((Double(bytes) * routes.setFractions[k]).rounded(.down)))
+                left -= piece
+            }
+            guard piece > 0 else { continue }
+            addFlow(task: task, route: routes.setRoutes[k], bytes: piece, at: now)
+            flowsStarted += 1
+        }
+        return flowsStarted
     }
 
     /// After a CSR fill that advanced each list's start past its entries, `cursors[d]` holds the start of
@@ -367,9 +376,8 @@ struct FabricRun {
         for k in routes.hops(route) {
             let l = routes.flat[k]
             let li = Int(l)
-            if linkFlowCount[li] == 0 { busySince[li] = now }
-            linkFlows[li].append(f)
-            linkFlowCount[li] += 1
+            if linkFlows.count[li] == 0 { busySince[li] = now }
+            linkFlows.append(f, to: li)
             linkBytes[li] &+= bytes
             touchLink(l)
         }
@@ -382,15 +390,8 @@ struct FabricRun {
         for k in routes.hops(route) {
             let l = routes.flat[k]
             let li = Int(l)
-            if linkFlowCount[li] == 1 {  // the flow is alone on the link (a route never repeats a link)
-                linkFlows[li].removeLast()
-                linkFlowCount[li] = 0
-            } else if let p = linkFlows[li].firstIndex(of: f) {
-                linkFlows[li].swapAt(p, linkFlows[li].count - 1)
-                linkFlows[li].removeLast()
-                linkFlowCount[li] -= 1
-            }
-            if linkFlowCount[li] == 0 { linkBusy[li] += now - busySince[li] }
+            linkFlows.remove(f, from: li)
+            if linkFlows.count[li] == 0 { linkBusy[li] += now - busySince[li] }
             touchLink(l)
         }
         flows[fi].version &+= 1
@@ -398,6 +399,7 @@ struct FabricRun {
         freeFlows.append(f)
         // A split transfer ends with its last piece (plus that piece's path latency).
         let task = Int(flows[fi].task)
+        if task >= schedule.count { return programFlowDrained(flows[fi].task, route: route, at: now) }
         pending[task] -= 1
         if pending[task] == 0 {
             loop.schedule(FabricEvent(kind: .taskDone, index: flows[fi].task, version: 0),

@@ -73,11 +73,27 @@ public struct FabricSimulator: Sendable {
                 break
             }
         }
+        // Ring programs: each position's route set to the next, resolved like a transfer's.
+        var programRoutes: [[Int32]] = []
+        for program in schedule.ringPrograms {
+            let n = program.positions
+            var sets: [Int32] = []
+            sets.reserveCapacity(n)
+            for i in 0..<n {
+                let from = program.devices[i], to = program.devices[(i + 1) % n]
+                guard from >= 0 && Int(from) < deviceCount else { throw .unknownDevice(Int(from)) }
+                guard to >= 0 && Int(to) < deviceCount else { throw .unknownDevice(Int(to)) }
+                sets.append(try routes.resolve(from: from, to: to, path: program.path, in: topology))
+            }
+            programRoutes.append(sets)
+        }
         let e = options.linkEfficiency
         var state = FabricRun(schedule: schedule, routes: routes, aux: aux, laneCount: laneIndex.count,
                               topology: topology, efficiency: e > 0 && e.isFinite ? e : 1,
                               recordHistory: options.recordLinkHistory,
-                              mirrorOf: mirrors.count == schedule.count ? mirrors : [])
+                              mirrorOf: mirrors.count == schedule.count ? mirrors : [],
+                              rings: RingProgramState(programs: schedule.ringPrograms, routeSets: programRoutes,
+                                                      taskCount: schedule.count, deviceCount: deviceCount))
         state.execute()
 
         // Route-set ids of transfers; lane ids of compute tasks are cleared below. Taken out of the run state
@@ -97,6 +113,7 @@ public struct FabricSimulator: Sendable {
         result.taskRouteSet = routeSet
         result.routeSetLinks = state.routes.setLinks
         result.staleEvents = state.loop.processed - state.validEvents
+        result.programIntervals = state.rings.deviceIntervals()
         return result
     }
 }

@@ -114,6 +114,8 @@ public struct Schedule: Sendable {
     public private(set) var tasks: [Task] = []
     /// Every task's dependencies, back to back (each task's range is in the task).
     public private(set) var dependencyList: [TaskID] = []
+    /// Rings compiled lazily, in placeholder order (see `RingProgram`); their transfers are not in `tasks`.
+    public private(set) var ringPrograms: [RingProgram] = []
 
     /// An empty schedule.
     public init() {}
@@ -194,11 +196,25 @@ public struct Schedule: Sendable {
     /// The task with this id.
     public subscript(id: TaskID) -> Task { tasks[id.index] }
 
-    /// Total bytes of all transfers.
+    /// Records a ring program whose placeholder is the last task added (`addRingProgram`).
+    mutating func appendRingProgram(_ program: RingProgram) {
+        precondition(program.placeholder.index == tasks.count - 1, "a ring program's placeholder is the last task")
+        ringPrograms.append(program)
+    }
+
+    /// Transfers the schedule makes: its transfer tasks plus those of its ring programs.
+    public var transferCount: Int {
+        tasks.reduce(0) { acc, t in
+            if case .transfer = t.kind { return acc + 1 }
+            return acc
+        } + ringPrograms.reduce(0) { $0 + $1.transferCount }
+    }
+
+    /// Total bytes of all transfers, those of ring programs included.
     public var transferredBytes: Int64 {
         tasks.reduce(0) { acc, t in
             if case .transfer(_, _, let b, _) = t.kind { return acc + b }
             return acc
-        }
+        } + ringPrograms.reduce(0) { $0 + $1.bytesSent().reduce(0, +) }
     }
 }

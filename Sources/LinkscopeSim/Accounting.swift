@@ -57,6 +57,8 @@ struct Accounting {
         var lastSlot: Int? = nil
         lastSent = Array(repeating: 0, count: topology.devices.count)
         lastReceived = lastSent
+        let programs = job.schedule.ringPrograms
+        var nextProgram = 0  // programs are in placeholder order
         for (i, task) in job.schedule.tasks.enumerated() {
             let s = result.taskStart[i]
             let e = result.taskEnd[i]
@@ -98,7 +100,15 @@ struct Accounting {
                     aggregates[k].start = min(aggregates[k].start, s)
                     aggregates[k].end = max(aggregates[k].end, e)
                 }
+                if nextProgram < programs.count, programs[nextProgram].placeholder.index == i {
+                    addProgram(programs[nextProgram], slot: lastSlot, aggregates: &aggregates, seenPairs: &seenPairs,
+                               knownPair: &knownPair)
+                    nextProgram += 1
+                }
             }
+        }
+        for (d, intervals) in result.programIntervals.enumerated() {
+            for (s, e) in intervals { Self.append((offset + s, offset + e), to: &commIntervals[d]) }
         }
         // Collectives the NCCL-like model priced analytically: their bytes and busy time, which the fabric
         // never saw, are charged to the links they use.
@@ -116,6 +126,26 @@ struct Accounting {
         for k in aggregates.indices where !aggregates[k].start.isFinite { aggregates[k].start = 0 }
         collectiveTraffic += aggregates.map { $0.traffic }
         return aggregates
+    }
+
+    /// A ring program's transfers, which have no tasks: bytes per device, the collective's traffic and pairs
+    /// (in ring order, as its eager tasks list them). Their busy intervals come from the fabric.
+    private mutating func addProgram(_ program: RingProgram, slot: Int?, aggregates: inout [CollectiveAggregate],
+                                     seenPairs: inout [Set<Int64>], knownPair: inout [(slot: Int, to: Int)]) {
+        let n = program.positions
+        for (i, bytes) in program.bytesSent().enumerated() {
+            let a = Int(program.devices[i]), b = Int(program.devices[(i + 1) % n])
+            sent[a] += bytes
+            received[b] += bytes
+            lastSent[a] += bytes
+            lastReceived[b] += bytes
+            guard let k = slot else { continue }
+            aggregates[k].traffic += bytes
+            if knownPair[a] != (k, b) {
+                if seenPairs[k].insert(Int64(a) << 32 | Int64(b)).inserted { aggregates[k].pairs.append((a, b)) }
+                knownPair[a] = (k, b)
+            }
+        }
     }
 
     /// Appends a busy interval, merged into the last one when they overlap or touch: the union (all that

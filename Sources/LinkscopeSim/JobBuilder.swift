@@ -16,6 +16,9 @@ struct JobBuilder {
     var nextCollectiveID: Int32 = 0
     /// Shortcuts for tensor-parallel collectives (`TensorParallelPricing.Mode`).
     var tensorPricing = TensorParallelPricing.Mode()
+    /// Compile the `collectives:` section's plain rings as ring programs (`CollectiveRequest.lazyRings`): runs
+    /// that record no per-transfer timeline.
+    var lazyRings = false
 
     init(scenario: Scenario) {
         self.scenario = scenario
@@ -150,9 +153,10 @@ struct JobBuilder {
             try addNCCL(entry: entry, size: size, gpus: gpus, to: &job, after: after)
             return
         }
-        let req = try request(op: entry.op, algorithm: entry.algorithm, bytes: size.count, gpus: gpus,
+        var req = try request(op: entry.op, algorithm: entry.algorithm, bytes: size.count, gpus: gpus,
                               rootGPU: entry.root, servers: entry.servers, sharding: entry.sharding,
                               placement: entry.placement, layerBytes: [])
+        req.lazyRings = lazyRings
         let name = "\(entry.op.rawValue) \(entry.algorithm.rawValue) \(size)"
         do {
             _ = try CollectiveCompiler.compile(req, into: &job.schedule, after: after)

@@ -19,6 +19,9 @@ public struct RunOptions: Sendable {
     public var transferSpans: Bool
     /// How tensor-parallel collectives are simulated (tests compare the choices).
     var tensorPricing = TensorParallelPricing.Mode()
+    /// Run plain rings of the `collectives:` section as ring programs when no timeline is recorded (tests
+    /// compare both forms).
+    var lazyRings = true
     public init(recordTimeline: Bool = false, recordLinkHistory: Bool = false, runSweep: Bool = true,
                 transferSpans: Bool = false) {
         self.recordTimeline = recordTimeline
@@ -45,6 +48,7 @@ public enum Simulator {
         try SimulationLimits.check(tasks: SimulationLimits.trainingTasks(scenario), what: "the training job")
         var planner = JobBuilder(scenario: scenario)
         planner.tensorPricing = options.tensorPricing
+        planner.lazyRings = options.lazyRings && !options.recordTimeline
         var jobs: [Job] = []
         var costs: ComputeCosts?
         var parallel: ParallelInfo?
