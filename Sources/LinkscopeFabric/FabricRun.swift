@@ -391,8 +391,13 @@ struct FabricRun {
             let l = routes.flat[k]
             let li = Int(l)
             linkFlows.remove(f, from: li)
-            if linkFlows.count[li] == 0 { linkBusy[li] += now - busySince[li] }
-            touchLink(l)
+            if linkFlows.count[li] == 0 {
+                linkBusy[li] += now - busySince[li]
+                // An emptied link has nothing left to re-solve; only its rate history needs to see it.
+                if recordHistory { touchLink(l) }
+            } else {
+                touchLink(l)
+            }
         }
         flows[fi].version &+= 1
         flows[fi].rate = 0
