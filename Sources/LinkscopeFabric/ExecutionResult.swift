@@ -52,6 +52,9 @@ public struct ExecutionResult: Sendable {
     /// Per device, when transfers of the schedule's ring programs (which have no task of their own) occupied it
     /// as sender or receiver: intervals merged where they overlap or touch. Empty without ring programs.
     public var programIntervals: [[(start: Double, end: Double)]] = []
+    /// Per device, the length of program-transfer intervals folded away to bound memory on very large rings
+    /// (only on devices without tasks of their own; disjoint from `programIntervals`). Empty without programs.
+    public var programFoldedLength: [Double] = []
 
     public init(taskStart: [Double], taskEnd: [Double], taskRoutes: [[Int32]], linkBytes: [Int64],
                 linkBusy: [Double], linkHistory: [[RateSegment]]?, events: Int, makespan: Double) {

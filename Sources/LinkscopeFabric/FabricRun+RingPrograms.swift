@@ -8,152 +8,229 @@ import LinkscopeSchedule
 /// start, drain, served and delivered steps happen at the same instants and in the same order as the eager
 /// ring's tasks would (same flows, same event sequence), so both forms give the same times and event counts.
 struct RingProgramState {
-    /// Per program: first global position, positions, chunks, steps, shift, first piece in `pieceBytes`,
-    /// transfers not yet delivered, placeholder task.
-    var base: [Int32] = []
-    var count: [Int32] = []
-    var chunks: [Int32] = []
-    var steps: [Int32] = []
-    var shift: [Int32] = []
-    var pieceBase: [Int32] = []
-    var remaining: [Int] = []
-    var placeholder: [Int32] = []
+    /// A ring program's layout and progress.
+    struct Program {
+        /// First global position, positions, chunks, steps, shift, first piece in `pieceBytes`, placeholder task.
+        var base: Int32
+        var count: Int32
+        var chunks: Int32
+        var steps: Int32
+        var shift: Int32
+        var pieceBase: Int32
+        var placeholder: Int32
+        /// Transfers not yet delivered.
+        var remaining: Int
+    }
+
+    /// One ring position (global over all programs), packed so that a transfer's start touches one entry.
+    struct Position {
+        var program: Int32
+        var device: Int32
+        /// Route set to the next position.
+        var routeSet: Int32
+        /// Next stream sequence number (step · chunks + chunk) to send.
+        var sendNext: Int32
+        /// Pieces delivered to this position from the previous one.
+        var delivered: Int32
+        /// Oldest and newest undelivered transfer this position sent (slots, -1: none), for `floor`.
+        var oldest: Int32 = -1
+        var newest: Int32 = -1
+        /// The previous transfer on the stream is still being served.
+        var streamBusy: Bool = false
+    }
+
+    /// A transfer in flight (a virtual task): start, undrained flows, sending position, and its neighbours in
+    /// the sender's list of undelivered transfers (start order).
+    struct Slot {
+        var start: Double
+        var pending: Int32
+        var position: Int32
+        var older: Int32
+        var newer: Int32
+    }
+
+    var programs: [Program] = []
+    var positions: [Position] = []
+    var slots: [Slot] = []
+    var freeSlots: [Int32] = []
+    var pieceBytes: [Int64] = []
     /// Per task: its program, or -1 (empty when the schedule has none).
     var programOfTask: [Int32] = []
-    var pieceBytes: [Int64] = []
 
-    /// Per global position: program, device, route set to the next position, next stream sequence number
-    /// (step · chunks + chunk) to send, whether the previous transfer on the stream is still being served,
-    /// pieces delivered to it from the previous position.
-    var program: [Int32] = []
-    var device: [Int32] = []
-    var routeSet: [Int32] = []
-    var sendNext: [Int32] = []
-    var streamBusy: [Bool] = []
-    var delivered: [Int32] = []
+    /// Per device, the union of the intervals during which program transfers occupied it (as sender or
+    /// receiver), kept as they come: deliveries come in time order, so a new interval ends last and can only
+    /// merge with the latest ones. `top` is the latest union interval, `below` the earlier ones, ascending.
+    var topStart: [Double] = []
+    var topEnd: [Double] = []
+    var below: [[(start: Double, end: Double)]] = []
+    /// Length of intervals folded away because nothing can reach back to them (`fold`), per device.
+    var foldedLength: [Double] = []
+    /// Devices with tasks of their own in the schedule keep every interval (their union with those is exact).
+    var keepsIntervals: [Bool] = []
+    /// Per device: the global positions on it (the transfers that involve it are sent by these and by the
+    /// positions before them).
+    var devicePositions: [[Int32]] = []
 
-    /// Virtual task slots: start time, undrained flows, sending global position.
-    var slotStart: [Double] = []
-    var slotPending: [Int32] = []
-    var slotPosition: [Int32] = []
-    var freeSlots: [Int32] = []
+    /// Intervals a device keeps before the oldest that nothing can reach back to are folded into a length.
+    static let foldThreshold = 4096
 
-    /// Per device: the open communication interval of program transfers (sender and receiver), merged as
-    /// transfers come (start > end: none yet), and the intervals closed before it, as (device, start, end).
-    var openStart: [Double] = []
-    var openEnd: [Double] = []
-    var closed: [(device: Int32, start: Double, end: Double)] = []
-
-    var isEmpty: Bool { base.isEmpty }
+    var isEmpty: Bool { programs.isEmpty }
 
     /// No programs.
     init() {}
 
     /// Lays out `programs` of a schedule of `taskCount` tasks; `routeSets[p][i]` is the route set from position
-    /// i of program p to the next.
-    init(programs: [RingProgram], routeSets: [[Int32]], taskCount: Int, deviceCount: Int) {
-        guard !programs.isEmpty else { return }
+    /// i of program p to the next. `keepsIntervals[d]`: device d also has tasks of its own.
+    init(programs list: [RingProgram], routeSets: [[Int32]], taskCount: Int, deviceCount: Int,
+         keepsIntervals: [Bool]) {
+        guard !list.isEmpty else { return }
         programOfTask = Array(repeating: -1, count: taskCount)
-        openStart = Array(repeating: 1, count: deviceCount)
-        openEnd = Array(repeating: 0, count: deviceCount)
-        for (p, program) in programs.enumerated() {
+        topStart = Array(repeating: 1, count: deviceCount)
+        topEnd = Array(repeating: 0, count: deviceCount)
+        below = Array(repeating: [], count: deviceCount)
+        foldedLength = Array(repeating: 0, count: deviceCount)
+        devicePositions = Array(repeating: [], count: deviceCount)
+        self.keepsIntervals = keepsIntervals
+        for (p, program) in list.enumerated() {
             let n = program.positions
-            base.append(Int32(device.count))
-            count.append(Int32(n))
-            chunks.append(program.chunks)
-            steps.append(program.steps)
-            shift.append(program.shift)
-            pieceBase.append(Int32(pieceBytes.count))
-            remaining.append(program.transferCount)
-            placeholder.append(program.placeholder.rawValue)
+            programs.append(Program(base: Int32(positions.count), count: Int32(n), chunks: program.chunks,
+                                    steps: program.steps, shift: program.shift, pieceBase: Int32(pieceBytes.count),
+                                    placeholder: program.placeholder.rawValue, remaining: program.transferCount))
             programOfTask[program.placeholder.index] = Int32(p)
             pieceBytes += program.pieceBytes
-            self.program += repeatElement(Int32(p), count: n)
-            device += program.devices
-            routeSet += routeSets[p]
+            for i in 0..<n {
+                devicePositions[Int(program.devices[i])].append(Int32(positions.count))
+                positions.append(Position(program: Int32(p), device: program.devices[i], routeSet: routeSets[p][i],
+                                          sendNext: 0, delivered: 0))
+            }
         }
-        sendNext = Array(repeating: 0, count: device.count)
-        streamBusy = Array(repeating: false, count: device.count)
-        delivered = Array(repeating: 0, count: device.count)
     }
 
-    /// Adds an interval to a device's open one when they overlap or touch; else closes the open one.
+    /// The position after global position `g` in its ring.
     @inline(__always)
-    mutating func record(device d: Int, start: Double, end: Double) {
-        let s = openStart[d], e = openEnd[d]
-        if s <= e && Swift.max(s, start) <= Swift.min(e, end) {
-            openStart[d] = Swift.min(s, start)
-            openEnd[d] = Swift.max(e, end)
-            return
-        }
-        if s <= e { closed.append((Int32(d), s, e)) }
-        openStart[d] = start
-        openEnd[d] = end
+    func next(after g: Int) -> Int {
+        let program = programs[Int(positions[g].program)]
+        let base = Int(program.base)
+        return base + (g - base + 1) % Int(program.count)
     }
 
-    /// Every device's intervals, in the order they were closed.
-    func deviceIntervals() -> [[(start: Double, end: Double)]] {
-        guard !openStart.isEmpty else { return [] }
-        var out = Array(repeating: [(start: Double, end: Double)](), count: openStart.count)
-        for c in closed { out[Int(c.device)].append((c.start, c.end)) }
-        for d in openStart.indices where openStart[d] <= openEnd[d] { out[d].append((openStart[d], openEnd[d])) }
-        return out
+    /// The position before global position `g` in its ring.
+    func previous(before g: Int) -> Int {
+        let program = programs[Int(positions[g].program)]
+        let base = Int(program.base), n = Int(program.count)
+        return base + (g - base + n - 1) % n
+    }
+
+    /// Adds [start, end] to a device's union; `end` is not before any end recorded for it.
+    @inline(__always)
+    mutating func record(device d: Int, start: Double, end: Double, now: Double) {
+        let s = topStart[d], e = topEnd[d]
+        if s > e {  // the first interval
+            topStart[d] = start
+            topEnd[d] = end
+        } else if start <= e {
+            var lo = Swift.min(s, start)
+            while let last = below[d].last, last.end >= lo {
+                lo = Swift.min(lo, last.start)
+                below[d].removeLast()
+            }
+            topStart[d] = lo
+            topEnd[d] = Swift.max(e, end)
+        } else {
+            below[d].append((s, e))
+            topStart[d] = start
+            topEnd[d] = end
+            if below[d].count > Self.foldThreshold && !keepsIntervals[d] { fold(device: d, now: now) }
+        }
+    }
+
+    /// Folds a device's earliest intervals into `foldedLength` when no transfer still to be delivered can reach
+    /// back to them: every undelivered transfer involving the device started after their end, and later ones
+    /// start at `now` or after. Bounds memory on rings of thousands of GPUs (a gap per step per device).
+    mutating func fold(device d: Int, now: Double) {
+        var floor = now
+        for g in devicePositions[d] {
+            for sender in [Int(g), previous(before: Int(g))] {
+                let oldest = positions[sender].oldest
+                if oldest >= 0 { floor = Swift.min(floor, slots[Int(oldest)].start) }
+            }
+        }
+        var k = 0
+        var folded = foldedLength[d]
+        while k < below[d].count && below[d][k].end < floor {
+            folded += below[d][k].end - below[d][k].start
+            k += 1
+        }
+        foldedLength[d] = folded
+        below[d].removeFirst(k)
+    }
+
+    /// Every device's intervals, ascending, and the folded lengths.
+    func deviceIntervals() -> (intervals: [[(start: Double, end: Double)]], folded: [Double]) {
+        guard !topStart.isEmpty else { return ([], []) }
+        var out = below
+        for d in topStart.indices where topStart[d] <= topEnd[d] { out[d].append((topStart[d], topEnd[d])) }
+        return (out, foldedLength)
     }
 }
 
 extension FabricRun {
     /// The placeholder of program `p` started: every position sends its first piece.
     mutating func startProgram(_ p: Int, at now: Double) {
-        let placeholder = Int(rings.placeholder[p])
-        taskStart[placeholder] = now
-        if rings.remaining[p] == 0 {
+        let program = rings.programs[p]
+        taskStart[Int(program.placeholder)] = now
+        if program.remaining == 0 {
             finishProgram(p, at: now)
             return
         }
-        let base = Int(rings.base[p])
-        for position in base..<(base + Int(rings.count[p])) { trySend(position, at: now) }
+        let base = Int(program.base)
+        for position in base..<(base + Int(program.count)) { trySend(position, at: now) }
     }
 
     /// Starts the next transfer of a global position if its stream is free and its piece has arrived.
     @inline(__always)
     mutating func trySend(_ position: Int, at now: Double) {
-        guard !rings.streamBusy[position] else { return }
-        let q = Int(rings.sendNext[position])
-        let p = Int(rings.program[position])
-        let c = Int(rings.chunks[p])
-        guard q < Int(rings.steps[p]) * c else { return }
+        var pos = rings.positions[position]
+        guard !pos.streamBusy else { return }
+        let program = rings.programs[Int(pos.program)]
+        let q = Int(pos.sendNext)
+        let c = Int(program.chunks)
+        guard q < Int(program.steps) * c else { return }
         // Steps after the first forward the piece the previous position sent one step earlier.
-        guard q < c || Int(rings.delivered[position]) > q - c else { return }
+        guard q < c || Int(pos.delivered) > q - c else { return }
         let g = q / c, k = q - g * c
-        let n = Int(rings.count[p])
-        let i = position - Int(rings.base[p])
-        let s = ((i - g + Int(rings.shift[p])) % n + n) % n
-        let bytes = rings.pieceBytes[Int(rings.pieceBase[p]) + s * c + k]
-        rings.sendNext[position] = Int32(q + 1)
-        rings.streamBusy[position] = true
+        let n = Int(program.count)
+        let i = position - Int(program.base)
+        let s = ((i - g + Int(program.shift)) % n + n) % n
+        let bytes = rings.pieceBytes[Int(program.pieceBase) + s * c + k]
         let slot: Int32
+        let entry = RingProgramState.Slot(start: now, pending: 0, position: Int32(position), older: pos.newest, newer: -1)
         if let free = rings.freeSlots.popLast() {
             slot = free
-            rings.slotStart[Int(slot)] = now
-            rings.slotPosition[Int(slot)] = Int32(position)
+            rings.slots[Int(slot)] = entry
         } else {
-            slot = Int32(rings.slotStart.count)
-            rings.slotStart.append(now)
-            rings.slotPending.append(0)
-            rings.slotPosition.append(Int32(position))
+            slot = Int32(rings.slots.count)
+            rings.slots.append(entry)
         }
+        if pos.newest >= 0 { rings.slots[Int(pos.newest)].newer = slot } else { pos.oldest = slot }
+        pos.newest = slot
+        pos.sendNext = Int32(q + 1)
+        pos.streamBusy = true
+        rings.positions[position] = pos
         let task = Int32(schedule.count) + slot
-        let started = startFlows(task: task, set: rings.routeSet[position], bytes: bytes, at: now)
-        rings.slotPending[Int(slot)] = started
-        if started == 0 { programTransferDrained(task, route: routes.setRoutes[routes.parts(rings.routeSet[position]).lowerBound], at: now) }
+        let started = startFlows(task: task, set: pos.routeSet, bytes: bytes, at: now)
+        rings.slots[Int(slot)].pending = started
+        if started == 0 {
+            programTransferDrained(task, route: routes.setRoutes[routes.parts(pos.routeSet).lowerBound], at: now)
+        }
     }
 
     /// A program transfer's last flow drained: it is delivered after the route's latency, and its stream is free.
     mutating func programTransferDrained(_ task: Int32, route: Int32, at now: Double) {
         let slot = Int(task) - schedule.count
         loop.schedule(FabricEvent(kind: .taskDone, index: task, version: 0), at: now + routes.latency[Int(route)])
-        let position = Int(rings.slotPosition[slot])
-        rings.streamBusy[position] = false
+        let position = Int(rings.slots[slot].position)
+        rings.positions[position].streamBusy = false
         trySend(position, at: now)
     }
 
@@ -161,30 +238,36 @@ extension FabricRun {
     @inline(__always)
     mutating func programFlowDrained(_ task: Int32, route: Int32, at now: Double) {
         let slot = Int(task) - schedule.count
-        rings.slotPending[slot] -= 1
-        if rings.slotPending[slot] == 0 { programTransferDrained(task, route: route, at: now) }
+        rings.slots[slot].pending -= 1
+        if rings.slots[slot].pending == 0 { programTransferDrained(task, route: route, at: now) }
     }
 
     /// A program transfer was delivered: the next position may forward the piece; the ring may be done.
     mutating func programTransferDelivered(_ task: Int32, at now: Double) {
         let slot = Int(task) - schedule.count
-        let position = Int(rings.slotPosition[slot])
-        let p = Int(rings.program[position])
-        let base = Int(rings.base[p]), n = Int(rings.count[p])
-        let next = base + (position - base + 1) % n
-        let start = rings.slotStart[slot]
-        rings.record(device: Int(rings.device[position]), start: start, end: now)
-        rings.record(device: Int(rings.device[next]), start: start, end: now)
+        let entry = rings.slots[slot]
+        let position = Int(entry.position)
+        // Unlink the transfer from its sender's undelivered list (usually the oldest).
+        if entry.older >= 0 { rings.slots[Int(entry.older)].newer = entry.newer } else {
+            rings.positions[position].oldest = entry.newer
+        }
+        if entry.newer >= 0 { rings.slots[Int(entry.newer)].older = entry.older } else {
+            rings.positions[position].newest = entry.older
+        }
         rings.freeSlots.append(Int32(slot))
-        rings.delivered[next] += 1
-        rings.remaining[p] -= 1
+        let next = rings.next(after: position)
+        rings.record(device: Int(rings.positions[position].device), start: entry.start, end: now, now: now)
+        rings.record(device: Int(rings.positions[next].device), start: entry.start, end: now, now: now)
+        rings.positions[next].delivered += 1
+        let p = Int(rings.positions[position].program)
+        rings.programs[p].remaining -= 1
         trySend(next, at: now)
-        if rings.remaining[p] == 0 { finishProgram(p, at: now) }
+        if rings.programs[p].remaining == 0 { finishProgram(p, at: now) }
     }
 
     /// The ring is done: its placeholder finishes and releases its successors.
     private mutating func finishProgram(_ p: Int, at now: Double) {
-        let placeholder = rings.placeholder[p]
+        let placeholder = rings.programs[p].placeholder
         taskEnd[Int(placeholder)] = now
         release(placeholder, at: now)
     }

@@ -93,7 +93,8 @@ public struct FabricSimulator: Sendable {
                               recordHistory: options.recordLinkHistory,
                               mirrorOf: mirrors.count == schedule.count ? mirrors : [],
                               rings: RingProgramState(programs: schedule.ringPrograms, routeSets: programRoutes,
-                                                      taskCount: schedule.count, deviceCount: deviceCount))
+                                                      taskCount: schedule.count, deviceCount: deviceCount,
+                                                      keepsIntervals: Self.devicesWithTasks(schedule, deviceCount)))
         state.execute()
 
         // Route-set ids of transfers; lane ids of compute tasks are cleared below. Taken out of the run state
@@ -113,7 +114,25 @@ public struct FabricSimulator: Sendable {
         result.taskRouteSet = routeSet
         result.routeSetLinks = state.routes.setLinks
         result.staleEvents = state.loop.processed - state.validEvents
-        result.programIntervals = state.rings.deviceIntervals()
+        (result.programIntervals, result.programFoldedLength) = state.rings.deviceIntervals()
         return result
+    }
+
+    /// Devices that transfers or computations of the schedule's own tasks use (empty without ring programs).
+    static func devicesWithTasks(_ schedule: Schedule, _ deviceCount: Int) -> [Bool] {
+        guard !schedule.ringPrograms.isEmpty else { return [] }
+        var used = Array(repeating: false, count: deviceCount)
+        for task in schedule.tasks {
+            switch task.kind {
+            case .transfer(let from, let to, _, _):
+                if from >= 0 && Int(from) < deviceCount { used[Int(from)] = true }
+                if to >= 0 && Int(to) < deviceCount { used[Int(to)] = true }
+            case .compute(let device, _, _):
+                if device >= 0 && Int(device) < deviceCount { used[Int(device)] = true }
+            case .delay:
+                break
+            }
+        }
+        return used
     }
 }

@@ -17,6 +17,9 @@ struct Accounting {
     let topology: Topology
     private(set) var computeIntervals: [[(Double, Double)]]
     private(set) var commIntervals: [[(Double, Double)]]
+    /// Communication time per device kept as a length only: ring-program intervals the fabric folded away
+    /// (disjoint from every interval kept, and from computation).
+    private(set) var commFolded: [Double]
     private(set) var sent: [Int64]
     private(set) var received: [Int64]
     private(set) var lastSent: [Int64]
@@ -32,6 +35,7 @@ struct Accounting {
         let n = topology.devices.count
         computeIntervals = Array(repeating: [], count: n)
         commIntervals = Array(repeating: [], count: n)
+        commFolded = Array(repeating: 0, count: n)
         sent = Array(repeating: 0, count: n)
         received = Array(repeating: 0, count: n)
         lastSent = sent
@@ -110,6 +114,7 @@ struct Accounting {
         for (d, intervals) in result.programIntervals.enumerated() {
             for (s, e) in intervals { Self.append((offset + s, offset + e), to: &commIntervals[d]) }
         }
+        for (d, length) in result.programFoldedLength.enumerated() { commFolded[d] += length }
         // Collectives the NCCL-like model priced analytically: their bytes and busy time, which the fabric
         // never saw, are charged to the links they use.
         var jobLinkBytes = result.linkBytes, jobLinkBusy = result.linkBusy
@@ -195,7 +200,8 @@ struct Accounting {
     func gpuResults(total: Double, jobGPUs: [Int]) -> [GPUResult] {
         var ids = Set(jobGPUs)
         for (g, d) in topology.gpus.enumerated()
-        where !computeIntervals[d].isEmpty || !commIntervals[d].isEmpty || sent[d] > 0 || received[d] > 0 {
+        where !computeIntervals[d].isEmpty || !commIntervals[d].isEmpty || commFolded[d] > 0 || sent[d] > 0
+            || received[d] > 0 {
             ids.insert(g)
         }
         return ids.sorted().map { g in
@@ -203,8 +209,9 @@ struct Accounting {
             let compute = IntervalUnion(computeIntervals[d])
             let comm = IntervalUnion(commIntervals[d])
             let overlap = compute.intersectionLength(comm)
-            let busy = compute.length + comm.length - overlap
-            return GPUResult(id: g, compute: compute.length, communication: comm.length, idle: max(0, total - busy),
+            let communication = commFolded[d] > 0 ? comm.length + commFolded[d] : comm.length
+            let busy = compute.length + communication - overlap
+            return GPUResult(id: g, compute: compute.length, communication: communication, idle: max(0, total - busy),
                              overlap: overlap, bytesSent: sent[d], bytesReceived: received[d])
         }
     }
