@@ -132,7 +132,7 @@ extension Emitter {
         }
         // NCCL pacing gates carry no collective tag and end nothing (see `Emitter.transfer`).
         let sinks = used.indices.filter { !used[$0] && schedule.tasks[first + $0].tag.collective >= 0 }
-            .map { TaskID(first + $0) }
+            .map { TaskID(first + $0) }.filter { !notSinks.contains($0) }
         guard sinks.count + programSinks > 64 else { return sinks }
         let id = schedule.add(.delay(seconds: 0), tag: tag(.none, step: 0, chunk: 0, channel: 0), after: sinks)
         return [id]

@@ -102,25 +102,40 @@ extension Emitter {
     /// no earlier transfer on its streams. Returns false, adding nothing, otherwise (the caller emits the tasks).
     mutating func addRingProgram(order: [Int], pass: RingPass, steps: Int, shift: Int, phase: Phase, channel: Int,
                                  path: TransferPath) -> Bool {
+        guard addRingProgram(order: order, pass: pass, steps: steps, shift: shift, phase: phase, channel: channel,
+                             path: path, gates: [], outputIsJoin: []) != nil else { return false }
+        // The eager ring ends in one sink per piece: the last hop of each.
+        programSinks += order.count * pass.chunksPerSegment - 1
+        return true
+    }
+
+    /// `addRingProgram` with per-position gates and outputs (see `Schedule.addRingProgram(_:tag:after:gates:
+    /// outputIsJoin:)`); returns the outputs, or nil when the ring cannot be a program. Gates and the placeholder
+    /// are not sinks of the collective: the outputs (or what follows them) are.
+    mutating func addRingProgram(order: [Int], pass: RingPass, steps: Int, shift: Int, phase: Phase, channel: Int,
+                                 path: TransferPath, gates: [[TaskID]], outputIsJoin: [Bool]) -> [TaskID]? {
         let n = order.count
-        guard request.lazyRings, request.nccl == nil, gamma <= 0, n > 1, steps > 0 else { return false }
+        guard request.lazyRings, request.nccl == nil, gamma <= 0, n > 1, steps > 0 else { return nil }
         let ringDevices = order.map { devices[$0] }
         for i in 0..<n {
             let key = StreamKey(from: ringDevices[i], to: ringDevices[(i + 1) % n], channel: channel, path: path)
-            guard key.from != key.to, lastTask(on: key) == nil else { return false }
+            guard key.from != key.to, lastTask(on: key) == nil else { return nil }
         }
         let pieces = pass.sizes.flatMap { $0 }
-        guard pieces.allSatisfy({ $0 > 0 }), pieces.count == n * pass.chunksPerSegment else { return false }
+        guard pieces.allSatisfy({ $0 > 0 }), pieces.count == n * pass.chunksPerSegment else { return nil }
         let program = RingProgram(devices: ringDevices, pieceBytes: pieces, chunks: Int32(pass.chunksPerSegment),
                                   steps: Int32(steps), shift: Int32(shift), path: path)
-        let id = schedule.addRingProgram(program, tag: tag(phase, step: 0, chunk: 0, channel: channel),
-                                         after: Self.unique(pass.state.first ?? start))
+        let (id, outputs) = schedule.addRingProgram(program, tag: tag(phase, step: 0, chunk: 0, channel: channel),
+                                                    after: Self.unique(pass.state.first ?? start),
+                                                    gates: gates.map { Self.unique($0) }, outputIsJoin: outputIsJoin)
         for i in 0..<n {
             setLastTask(id, on: StreamKey(from: ringDevices[i], to: ringDevices[(i + 1) % n], channel: channel, path: path))
         }
-        // The eager ring ends in one sink per piece: the last hop of each.
-        programSinks += n * pass.chunksPerSegment - 1
-        return true
+        if !outputs.isEmpty {
+            notSinks.insert(id)
+            for g in schedule.ringPrograms[schedule.ringPrograms.count - 1].gates { notSinks.insert(g) }
+        }
+        return outputs
     }
 
     /// Ring orders from the request (participant order when none given), validated as permutations.

@@ -33,6 +33,9 @@ struct Emitter {
     /// Sinks that ring programs stand for beyond their one placeholder each: `finish` joins the sinks exactly
     /// when the eager ring's would be joined, so both forms run the same tasks and count the same events.
     var programSinks = 0
+    /// Tasks that end nothing although nothing depends on them: the gates and placeholders of ring programs
+    /// with outputs (their outputs carry the ring's completion). Looked up only.
+    var notSinks: Set<TaskID> = []
     var ranks: Int { devices.count }
 
     struct StreamKey: Hashable {

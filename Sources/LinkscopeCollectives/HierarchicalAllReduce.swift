@@ -41,6 +41,17 @@ extension Emitter {
                 let c2 = chunkCount((segments[s] + Int64(p2) - 1) / Int64(p2), cap: cap)
                 var pass = RingPass(bytes: segments[s], segments: p2, chunks: c2, start: [])
                 let local = (0..<p2).map { reducedAt[$0][s] }
+                // Lazily, each holder's sends wait for its reduced segment (gate), and its output stands for
+                // the eager join of its arrivals, its own reduced piece and its local input.
+                let joins = local.map { p2 * c2 + Self.unique($0).count > 8 }
+                var lazyPass = pass
+                lazyPass.state = Array(repeating: start, count: pass.state.count)
+                if let outputs = addRingProgram(order: order, pass: lazyPass, steps: 2 * (p2 - 1), shift: 0,
+                                                phase: .interAllReduce, channel: s, path: .automatic, gates: local,
+                                                outputIsJoin: joins) {
+                    for q in 0..<p2 { doneAt[q][s] = [outputs[q]] }
+                    continue
+                }
                 ringSteps(order: order, pass: &pass, steps: p2 - 1, shift: 0, phase: .interAllReduce, stepOffset: 0,
                           reduce: true, channel: s, localReady: local)
                 let owned = pass.state

@@ -20,6 +20,8 @@ struct RingProgramState {
         var placeholder: Int32
         /// Transfers not yet delivered.
         var remaining: Int
+        /// Pieces each position receives over the whole ring (steps · chunks).
+        var arrivals: Int32
     }
 
     /// One ring position (global over all programs), packed so that a transfer's start touches one entry.
@@ -37,6 +39,19 @@ struct RingProgramState {
         var newest: Int32 = -1
         /// The previous transfer on the stream is still being served.
         var streamBusy: Bool = false
+        /// The position's gate task has finished (true when it has none).
+        var gateOpen: Bool = true
+        /// The position's output task (-1: none), and whether it stands for a join (one event).
+        var output: Int32 = -1
+        var outputIsJoin: Bool = false
+    }
+
+    /// What a schedule task is to the programs: a placeholder (program p), a gate or an output (of global
+    /// position g). Encoded in `roleOfTask` as p, or as `gateBase + g` / `outputBase + g`.
+    enum Role {
+        case placeholder(Int)
+        case gate(Int)
+        case output(Int)
     }
 
     /// A transfer in flight (a virtual task): start, undrained flows, sending position, and its neighbours in
@@ -54,8 +69,18 @@ struct RingProgramState {
     var slots: [Slot] = []
     var freeSlots: [Int32] = []
     var pieceBytes: [Int64] = []
-    /// Per task: its program, or -1 (empty when the schedule has none).
-    var programOfTask: [Int32] = []
+    /// Per task: its role (see `Role`, `role(of:)`), or -1 (empty when the schedule has no programs).
+    var roleOfTask: [Int32] = []
+    private static let gateBase: Int32 = 1 << 29
+    private static let outputBase: Int32 = 2 << 29
+
+    /// The role of a task whose `roleOfTask` entry is not -1.
+    func role(of task: Int) -> Role {
+        let r = roleOfTask[task]
+        if r >= Self.outputBase { return .output(Int(r - Self.outputBase)) }
+        if r >= Self.gateBase { return .gate(Int(r - Self.gateBase)) }
+        return .placeholder(Int(r))
+    }
 
     /// Per device, the union of the intervals during which program transfers occupied it (as sender or
     /// receiver), kept as they come: deliveries come in time order, so a new interval ends last and can only
@@ -84,7 +109,7 @@ struct RingProgramState {
     init(programs list: [RingProgram], routeSets: [[Int32]], taskCount: Int, deviceCount: Int,
          keepsIntervals: [Bool]) {
         guard !list.isEmpty else { return }
-        programOfTask = Array(repeating: -1, count: taskCount)
+        roleOfTask = Array(repeating: -1, count: taskCount)
         topStart = Array(repeating: 1, count: deviceCount)
         topEnd = Array(repeating: 0, count: deviceCount)
         below = Array(repeating: [], count: deviceCount)
@@ -95,13 +120,25 @@ struct RingProgramState {
             let n = program.positions
             programs.append(Program(base: Int32(positions.count), count: Int32(n), chunks: program.chunks,
                                     steps: program.steps, shift: program.shift, pieceBase: Int32(pieceBytes.count),
-                                    placeholder: program.placeholder.rawValue, remaining: program.transferCount))
-            programOfTask[program.placeholder.index] = Int32(p)
+                                    placeholder: program.placeholder.rawValue, remaining: program.transferCount,
+                                    arrivals: program.steps * program.chunks))
+            roleOfTask[program.placeholder.index] = Int32(p)
             pieceBytes += program.pieceBytes
             for i in 0..<n {
-                devicePositions[Int(program.devices[i])].append(Int32(positions.count))
-                positions.append(Position(program: Int32(p), device: program.devices[i], routeSet: routeSets[p][i],
-                                          sendNext: 0, delivered: 0))
+                let g = Int32(positions.count)
+                devicePositions[Int(program.devices[i])].append(g)
+                var position = Position(program: Int32(p), device: program.devices[i], routeSet: routeSets[p][i],
+                                        sendNext: 0, delivered: 0)
+                if i < program.gates.count {
+                    position.gateOpen = false
+                    roleOfTask[program.gates[i].index] = Self.gateBase + g
+                }
+                if i < program.outputs.count {
+                    position.output = program.outputs[i].rawValue
+                    position.outputIsJoin = program.outputIsJoin[i]
+                    roleOfTask[program.outputs[i].index] = Self.outputBase + g
+                }
+                positions.append(position)
             }
         }
     }
@@ -175,6 +212,42 @@ struct RingProgramState {
 }
 
 extension FabricRun {
+    /// A task of the programs' own became ready: a placeholder starts its ring, a gate opens its position, an
+    /// output waits for its position (the position starts it, see `finishPosition`).
+    mutating func startProgramTask(_ task: Int32, at now: Double) {
+        switch rings.role(of: Int(task)) {
+        case .placeholder(let p):
+            startProgram(p, at: now)
+        case .gate(let g):
+            // A gate costs nothing: it opens at once, with no event (the eager ring has no such task).
+            taskStart[Int(task)] = now
+            taskEnd[Int(task)] = now
+            rings.positions[g].gateOpen = true
+            trySend(g, at: now)
+            finishPositionIfDone(g, at: now)
+            release(task, at: now)
+        case .output:
+            break
+        }
+    }
+
+    /// Starts a position's output once every piece bound for it has arrived and its gate is open: as a
+    /// zero-second delay (one event) where it stands for a join, at once otherwise.
+    mutating func finishPositionIfDone(_ g: Int, at now: Double) {
+        let position = rings.positions[g]
+        guard position.output >= 0, position.gateOpen,
+              position.delivered == rings.programs[Int(position.program)].arrivals else { return }
+        let output = position.output
+        rings.positions[g].output = -1  // started once
+        taskStart[Int(output)] = now
+        if position.outputIsJoin {
+            loop.schedule(FabricEvent(kind: .taskDone, index: output, version: 0), at: now)
+        } else {
+            taskEnd[Int(output)] = now
+            release(output, at: now)
+        }
+    }
+
     /// The placeholder of program `p` started: every position sends its first piece.
     mutating func startProgram(_ p: Int, at now: Double) {
         let program = rings.programs[p]
@@ -191,7 +264,7 @@ extension FabricRun {
     @inline(__always)
     mutating func trySend(_ position: Int, at now: Double) {
         var pos = rings.positions[position]
-        guard !pos.streamBusy else { return }
+        guard !pos.streamBusy, pos.gateOpen else { return }
         let program = rings.programs[Int(pos.program)]
         let q = Int(pos.sendNext)
         let c = Int(program.chunks)
@@ -262,6 +335,7 @@ extension FabricRun {
         let p = Int(rings.positions[position].program)
         rings.programs[p].remaining -= 1
         trySend(next, at: now)
+        finishPositionIfDone(next, at: now)
         if rings.programs[p].remaining == 0 { finishProgram(p, at: now) }
     }
 

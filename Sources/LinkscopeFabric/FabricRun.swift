@@ -270,7 +270,7 @@ struct FabricRun {
         if !mirrorOf.isEmpty && mirrorOf[i] >= 0 { return mirrorReady(task, at: now) }
         switch schedule.tasks[i].kind {
         case .delay(let seconds):
-            if !rings.isEmpty, rings.programOfTask[i] >= 0 { return startProgram(Int(rings.programOfTask[i]), at: now) }
+            if !rings.isEmpty, rings.roleOfTask[i] >= 0 { return startProgramTask(task, at: now) }
             taskStart[i] = now
             loop.schedule(FabricEvent(kind: .taskDone, index: task, version: 0), at: now + duration(seconds))
         case .compute:

@@ -23,6 +23,15 @@ public struct RingProgram: Sendable, Hashable {
     public var shift: Int32
     /// Path preference of every transfer.
     public var path: TransferPath
+    /// Per position, a task the position's sends wait for besides the ring's start (its own contribution being
+    /// ready, as in a hierarchical all-reduce's inter-node phase); empty: none. Added by `addRingProgram`.
+    public var gates: [TaskID] = []
+    /// Per position, a task that finishes once every piece bound for the position has arrived and its gate is
+    /// open (what later phases wait for); empty: none. Added by `addRingProgram`.
+    public var outputs: [TaskID] = []
+    /// Per output: whether it stands for an eager join task (one zero-second delay, one event) rather than for
+    /// the last arrival itself (see `Emitter.join`).
+    public var outputIsJoin: [Bool] = []
 
     public init(placeholder: TaskID = TaskID(0), devices: [Int32], pieceBytes: [Int64], chunks: Int32, steps: Int32,
                 shift: Int32, path: TransferPath) {
@@ -75,10 +84,23 @@ extension Schedule {
     /// the ring's last transfer is delivered.
     @discardableResult
     public mutating func addRingProgram(_ program: RingProgram, tag: TaskTag, after dependencies: [TaskID]) -> TaskID {
-        let id = add(.delay(seconds: 0), tag: tag, after: dependencies)
+        addRingProgram(program, tag: tag, after: dependencies, gates: [], outputIsJoin: []).placeholder
+    }
+
+    /// Adds `program` with per-position gates (position i sends nothing before `gates[i]` are all done; a gate
+    /// task is added per position) and per-position outputs (`outputIsJoin.count` outputs, one per position, or
+    /// none). Tasks are added in this order: gates, placeholder, outputs.
+    /// - Returns: the placeholder and the output tasks.
+    public mutating func addRingProgram(_ program: RingProgram, tag: TaskTag, after dependencies: [TaskID],
+                                        gates: [[TaskID]], outputIsJoin: [Bool])
+        -> (placeholder: TaskID, outputs: [TaskID])
+    {
         var p = program
-        p.placeholder = id
+        p.gates = gates.map { add(.delay(seconds: 0), tag: tag, after: $0) }
+        p.placeholder = add(.delay(seconds: 0), tag: tag, after: dependencies)
+        p.outputs = outputIsJoin.map { _ in add(.delay(seconds: 0), tag: tag) }
+        p.outputIsJoin = outputIsJoin
         appendRingProgram(p)
-        return id
+        return (p.placeholder, p.outputs)
     }
 }

@@ -196,9 +196,11 @@ public struct Schedule: Sendable {
     /// The task with this id.
     public subscript(id: TaskID) -> Task { tasks[id.index] }
 
-    /// Records a ring program whose placeholder is the last task added (`addRingProgram`).
+    /// Records a ring program whose tasks were just added (`addRingProgram`).
     mutating func appendRingProgram(_ program: RingProgram) {
-        precondition(program.placeholder.index == tasks.count - 1, "a ring program's placeholder is the last task")
+        precondition(program.placeholder.index < tasks.count, "a ring program's placeholder is one of its tasks")
+        precondition(ringPrograms.last.map { $0.placeholder < program.placeholder } ?? true,
+                     "ring programs are kept in placeholder order")
         ringPrograms.append(program)
     }
 

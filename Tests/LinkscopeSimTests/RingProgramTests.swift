@@ -50,6 +50,18 @@ import LinkscopeSchedule
           - {op: allreduce, algorithm: ring, sizes: [7 B, 13 MiB, 1 GiB]}
           - {op: allreduce, algorithm: hybrid-pcie, sizes: [32 MiB]}
         """,
+        """
+        cluster: {preset: dgx-a100, nodes: 2, fabric: {kind: fat-tree, nic_bandwidth: 200 Gb/s, latency: 2 us}}
+        collectives:
+          - {op: allreduce, algorithm: hierarchical, sizes: [100 KB, 64 MiB, 1 GiB]}
+        """,
+        """
+        cluster: {preset: dgx-a100, nodes: 4, fabric: {kind: fat-tree, nic_bandwidth: 100 Gb/s, latency: 5 us}}
+        simulation: {chunk: 1 MiB}
+        collectives:
+          - {op: allreduce, algorithm: hierarchical, sizes: [96 MiB], group: g}
+          - {op: allreduce, algorithm: ring, sizes: [32 MiB], group: g, gpus: [0, 8, 16, 24]}
+        """,
     ]
 
     @Test(arguments: cases.indices)
@@ -83,5 +95,20 @@ import LinkscopeSchedule
         let formula = 2 * (nn - 1) / nn * s / b + 2 * (nn - 1) * alpha
         let time = try #require(run.report.collectives.first?.time)
         #expect(abs(time / formula - 1) < 1e-6)
+    }
+
+    /// A hierarchical all-reduce's inter-node rings become programs gated on each node's reduce-scatter, with one
+    /// output per holder for the all-gather that follows.
+    @Test func hierarchicalInterPhaseCompilesToPrograms() throws {
+        let yaml = """
+            cluster: {preset: dgx-a100, nodes: 4, fabric: {kind: fat-tree, nic_bandwidth: 200 Gb/s, latency: 2 us}}
+            collectives:
+              - {op: allreduce, algorithm: hierarchical, sizes: [1 GiB]}
+            """
+        var builder = JobBuilder(scenario: try load(yaml))
+        builder.lazyRings = true
+        let programs = try builder.collectiveJobs()[0].schedule.ringPrograms
+        #expect(programs.count == 8)  // one per segment (local rank)
+        #expect(programs.allSatisfy { $0.positions == 4 && $0.gates.count == 4 && $0.outputs.count == 4 })
     }
 }
