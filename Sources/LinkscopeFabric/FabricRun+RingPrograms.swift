@@ -97,7 +97,7 @@ struct RingProgramState {
     var devicePositions: [[Int32]] = []
 
     /// Intervals a device keeps before the oldest that nothing can reach back to are folded into a length.
-    static let foldThreshold = 4096
+    static let foldThreshold = 512
 
     var isEmpty: Bool { programs.isEmpty }
 

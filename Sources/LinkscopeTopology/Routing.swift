@@ -138,6 +138,21 @@ public struct RouteTable: Sendable {
         graph = RoutingGraph(topology, preference: preference)
     }
 
+    /// Sources whose searches are kept for later destinations. Each search holds arrays over every device, so
+    /// keeping one per source grows with the square of the cluster (16,384 GPUs: gigabytes); past this many the
+    /// cache starts afresh. Routes do not depend on what is cached.
+    static let cachedSources = 256
+
+    private mutating func remember(_ search: ShortestPathSearch, from a: Int) {
+        if searches.count >= Self.cachedSources { searches.removeAll(keepingCapacity: true) }
+        searches[a] = search
+    }
+
+    private mutating func rememberRelay(_ search: ShortestPathSearch, from a: Int) {
+        if relaySearches.count >= Self.cachedSources { relaySearches.removeAll(keepingCapacity: true) }
+        relaySearches[a] = search
+    }
+
     /// Route between device indices; see `Topology.route(from:to:preference:)`.
     public mutating func route(from a: Int, to b: Int) -> [Int]? {
         guard a >= 0, b >= 0, a < topology.devices.count, b < topology.devices.count else { return nil }
@@ -146,12 +161,12 @@ public struct RouteTable: Sendable {
         search.settle(b, graph: graph)
         let reached = search.dist[b] != RoutingGraph.unreached
         let path = reached ? topology.backtrack(graph, search.dist, from: a, to: b) : nil
-        searches[a] = search
+        remember(search, from: a)
         if reached { return path }
         var relay = relaySearches.removeValue(forKey: a) ?? ShortestPathSearch(graph: graph, source: a, allowTransit: true)
         relay.settle(b, graph: graph)
         let relayed = topology.backtrack(graph, relay.dist, from: a, to: b)
-        relaySearches[a] = relay
+        rememberRelay(relay, from: a)
         return relayed
     }
 
@@ -162,13 +177,13 @@ public struct RouteTable: Sendable {
         if a == b { return [WeightedRoute(links: [], fraction: 1)] }
         var search = searches.removeValue(forKey: a) ?? ShortestPathSearch(graph: graph, source: a, allowTransit: false)
         search.settle(b, graph: graph)
-        searches[a] = search
+        remember(search, from: a)
         if search.dist[b] != RoutingGraph.unreached {
             return topology.routeSplit(graph, search.dist, from: a, to: b, limit: limit)
         }
         var relay = relaySearches.removeValue(forKey: a) ?? ShortestPathSearch(graph: graph, source: a, allowTransit: true)
         relay.settle(b, graph: graph)
-        relaySearches[a] = relay
+        rememberRelay(relay, from: a)
         return topology.routeSplit(graph, relay.dist, from: a, to: b, limit: limit)
     }
 
