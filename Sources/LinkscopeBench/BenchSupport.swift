@@ -40,6 +40,11 @@ enum BenchSupport {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         p.arguments = arguments
+        // OpenBLAS (linked for the kernels) starts a spinning thread pool at load; a simulation case never uses
+        // it, and its threads would count in the child's CPU time.
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_NUM_THREADS"] = "1"
+        p.environment = environment
         let pipe = Pipe()
         p.standardOutput = pipe
         do { try p.run() } catch { return "could not start child: \(error)\n" }

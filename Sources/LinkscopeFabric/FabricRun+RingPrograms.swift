@@ -85,9 +85,16 @@ struct RingProgramState {
     /// Per device, the union of the intervals during which program transfers occupied it (as sender or
     /// receiver), kept as they come: deliveries come in time order, so a new interval ends last and can only
     /// merge with the latest ones. `top` is the latest union interval, `below` the earlier ones, ascending.
-    var topStart: [Double] = []
-    var topEnd: [Double] = []
+    var top: [DeviceUnion] = []
     var below: [[(start: Double, end: Double)]] = []
+
+    /// A device's latest union interval (start > end: none yet) and the end of the one before it (−∞: none),
+    /// side by side so that the common case, a transfer overlapping the latest interval, reads one entry.
+    struct DeviceUnion {
+        var start: Double = 1
+        var end: Double = 0
+        var belowEnd: Double = -.infinity
+    }
     /// Length of intervals folded away because nothing can reach back to them (`fold`), per device.
     var foldedLength: [Double] = []
     /// Devices with tasks of their own in the schedule keep every interval (their union with those is exact).
@@ -110,8 +117,7 @@ struct RingProgramState {
          keepsIntervals: [Bool]) {
         guard !list.isEmpty else { return }
         roleOfTask = Array(repeating: -1, count: taskCount)
-        topStart = Array(repeating: 1, count: deviceCount)
-        topEnd = Array(repeating: 0, count: deviceCount)
+        top = Array(repeating: DeviceUnion(), count: deviceCount)
         below = Array(repeating: [], count: deviceCount)
         foldedLength = Array(repeating: 0, count: deviceCount)
         devicePositions = Array(repeating: [], count: deviceCount)
@@ -161,24 +167,32 @@ struct RingProgramState {
     /// Adds [start, end] to a device's union; `end` is not before any end recorded for it.
     @inline(__always)
     mutating func record(device d: Int, start: Double, end: Double, now: Double) {
-        let s = topStart[d], e = topEnd[d]
-        if s > e {  // the first interval
-            topStart[d] = start
-            topEnd[d] = end
-        } else if start <= e {
-            var lo = Swift.min(s, start)
-            while let last = below[d].last, last.end >= lo {
-                lo = Swift.min(lo, last.start)
-                below[d].removeLast()
+        var u = top[d]
+        if u.start > u.end {  // the first interval
+            u.start = start
+            u.end = end
+        } else if start <= u.end {
+            u.start = Swift.min(u.start, start)
+            u.end = Swift.max(u.end, end)
+            if u.belowEnd >= u.start {  // reaches back over earlier intervals: merge them in
+                while let last = below[d].last, last.end >= u.start {
+                    u.start = Swift.min(u.start, last.start)
+                    below[d].removeLast()
+                }
+                u.belowEnd = below[d].last?.end ?? -.infinity
             }
-            topStart[d] = lo
-            topEnd[d] = Swift.max(e, end)
         } else {
-            below[d].append((s, e))
-            topStart[d] = start
-            topEnd[d] = end
-            if below[d].count > Self.foldThreshold && !keepsIntervals[d] { fold(device: d, now: now) }
+            below[d].append((u.start, u.end))
+            u.belowEnd = u.end
+            u.start = start
+            u.end = end
+            if below[d].count > Self.foldThreshold && !keepsIntervals[d] {
+                top[d] = u
+                fold(device: d, now: now)
+                return
+            }
         }
+        top[d] = u
     }
 
     /// Folds a device's earliest intervals into `foldedLength` when no transfer still to be delivered can reach
@@ -187,6 +201,7 @@ struct RingProgramState {
     mutating func fold(device d: Int, now: Double) {
         var floor = now
         for g in devicePositions[d] {
+            // Transfers involving the device are sent by its positions and by the positions before them.
             for sender in [Int(g), previous(before: Int(g))] {
                 let oldest = positions[sender].oldest
                 if oldest >= 0 { floor = Swift.min(floor, slots[Int(oldest)].start) }
@@ -200,13 +215,14 @@ struct RingProgramState {
         }
         foldedLength[d] = folded
         below[d].removeFirst(k)
+        top[d].belowEnd = below[d].last?.end ?? -.infinity
     }
 
     /// Every device's intervals, ascending, and the folded lengths.
     func deviceIntervals() -> (intervals: [[(start: Double, end: Double)]], folded: [Double]) {
-        guard !topStart.isEmpty else { return ([], []) }
+        guard !top.isEmpty else { return ([], []) }
         var out = below
-        for d in topStart.indices where topStart[d] <= topEnd[d] { out[d].append((topStart[d], topEnd[d])) }
+        for d in top.indices where top[d].start <= top[d].end { out[d].append((top[d].start, top[d].end)) }
         return (out, foldedLength)
     }
 }

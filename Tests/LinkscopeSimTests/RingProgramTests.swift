@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import LinkscopeSim
 import LinkscopeSchedule
+import LinkscopeFabric
 
 /// Rings compiled lazily (`RingProgram`, expanded by the fabric as it runs) against the same rings compiled to
 /// one task per transfer: the reports, traffic analyses and event counts must be byte-identical.
@@ -110,5 +111,32 @@ import LinkscopeSchedule
         let programs = try builder.collectiveJobs()[0].schedule.ringPrograms
         #expect(programs.count == 8)  // one per segment (local rank)
         #expect(programs.allSatisfy { $0.positions == 4 && $0.gates.count == 4 && $0.outputs.count == 4 })
+    }
+
+    /// On long rings a device's communication intervals (a gap per step where a slower hop paces the ring) are
+    /// folded into a length once nothing can reach back to them, so memory stays bounded; the times agree with
+    /// the eager union to rounding.
+    @Test func foldedIntervalsKeepCommunicationTimes() throws {
+        let yaml = """
+            cluster: {preset: dgx-a100, nodes: 2, fabric: {kind: fat-tree, nic_bandwidth: 25 Gb/s, latency: 2 us}}
+            simulation: {chunk: 16 KiB}
+            collectives:
+              - {op: allreduce, algorithm: ring, sizes: [32 MiB]}
+            """
+        var builder = JobBuilder(scenario: try load(yaml))
+        builder.lazyRings = true
+        let job = try builder.collectiveJobs()[0]
+        let result = try FabricSimulator(topology: builder.topology).run(job.schedule)
+        #expect(result.programFoldedLength.contains { $0 > 0 }, "no device folded its intervals")
+        let lazy = try Self.run(yaml, file: "fold.yaml", lazy: true)
+        let eager = try Self.run(yaml, file: "fold.yaml", lazy: false)
+        #expect(lazy.report.collectives.map(\.time) == eager.report.collectives.map(\.time))
+        #expect(lazy.report.events == eager.report.events)
+        #expect(lazy.report.gpus.count == eager.report.gpus.count)
+        for (a, b) in zip(lazy.report.gpus, eager.report.gpus) {
+            #expect(abs(a.communication - b.communication) <= 1e-12 * max(1, b.communication))
+            #expect(abs(a.idle - b.idle) <= 1e-12 * max(1, b.communication))
+            #expect(a.bytesSent == b.bytesSent && a.bytesReceived == b.bytesReceived)
+        }
     }
 }
