@@ -24,29 +24,29 @@ extension FabricRun {
     mutating func solveTouchedComponents(at now: Double) {
         epoch &+= 1
         if epoch == 0 {  // wrapped: clear marks so that old stamps cannot collide
-            for i in linkMark.indices { linkMark[i] = 0 }
-            for i in flowMark.indices { flowMark[i] = 0; frozenMark[i] = 0 }
+            for i in links.indices { links[i].mark = 0 }
+            for i in flows.indices { flows[i].mark = 0; flows[i].frozenMark = 0 }
             epoch = 1
         }
         let mark = epoch
         for root in touchedLinks {
-            linkTouched[Int(root)] = false
-            guard linkMark[Int(root)] != mark else { continue }
+            links[Int(root)].touched = false
+            guard links[Int(root)].mark != mark else { continue }
             if !recordHistory && solveAlone(root, mark: mark, at: now) { continue }
-            linkMark[Int(root)] = mark
+            links[Int(root)].mark = mark
             Self.clear(&componentLinks)
             Self.clear(&componentFlows)
             stack.append(root)
             while let l = stack.popLast() {
                 componentLinks.append(l)
-                for slot in linkFlows.range(Int(l)) where flowMark[Int(linkFlows.storage[slot])] != mark {
+                for slot in linkFlows.range(links[Int(l)]) where flows[Int(linkFlows.storage[slot])].mark != mark {
                     let f = linkFlows.storage[slot]
-                    flowMark[Int(f)] = mark
+                    flows[Int(f)].mark = mark
                     componentFlows.append(f)
                     for k in routes.hops(flows[Int(f)].route) {
                         let l2 = routes.flat[k]
-                        if linkMark[Int(l2)] != mark {
-                            linkMark[Int(l2)] = mark
+                        if links[Int(l2)].mark != mark {
+                            links[Int(l2)].mark = mark
                             stack.append(l2)
                         }
                     }
@@ -55,8 +55,8 @@ extension FabricRun {
             if componentFlows.count == 1 {
                 let f = Int(componentFlows[0])
                 var x = Double.infinity
-                for k in routes.hops(flows[f].route) { x = Swift.min(x, capacity[Int(routes.flat[k])]) }
-                newRate[f] = x
+                for k in routes.hops(flows[f].route) { x = Swift.min(x, links[Int(routes.flat[k])].capacity) }
+                flows[f].newRate = x
             } else if componentFlows.count > 1 {
                 fillComponent(mark: mark)
             }
@@ -76,19 +76,19 @@ extension FabricRun {
     @inline(__always)
     private mutating func solveAlone(_ root: Int32, mark: UInt32, at now: Double) -> Bool {
         let ri = Int(root)
-        let count = linkFlows.count[ri]
+        let count = links[ri].flowCount
         if count == 0 { return true }  // no flow can reach an empty link: nothing to mark either
         guard count == 1 else { return false }
-        let f = Int(linkFlows.first(ri))
+        let f = Int(linkFlows.first(links[ri]))
         var x = Double.infinity
         for k in routes.hops(flows[f].route) {
             let l = Int(routes.flat[k])
-            guard linkFlows.count[l] == 1 else { return false }
-            x = Swift.min(x, capacity[l])
+            guard links[l].flowCount == 1 else { return false }
+            x = Swift.min(x, links[l].capacity)
         }
-        for k in routes.hops(flows[f].route) { linkMark[Int(routes.flat[k])] = mark }
-        flowMark[f] = mark
-        newRate[f] = x
+        for k in routes.hops(flows[f].route) { links[Int(routes.flat[k])].mark = mark }
+        flows[f].mark = mark
+        flows[f].newRate = x
         applyRate(Int32(f), at: now)
         return true
     }
@@ -113,38 +113,38 @@ extension FabricRun {
     private mutating func fillComponent(mark: UInt32) {
         for l in componentLinks {
             let li = Int(l)
-            let n = Int(linkFlows.count[li])
-            residual[li] = capacity[li]
-            unfrozen[li] = Int32(n)
-            linkVersion[li] &+= 1
+            let n = Int(links[li].flowCount)
+            links[li].residual = links[li].capacity
+            links[li].unfrozen = Int32(n)
+            links[li].version &+= 1
             if n > 0 {
-                shareHeap.insert(ShareEntry(share: capacity[li] / Double(n), link: l, version: linkVersion[li]))
+                shareHeap.insert(ShareEntry(share: links[li].capacity / Double(n), link: l, version: links[li].version))
             }
         }
         while let top = shareHeap.popMin() {  // drains the heap: its storage is reused next time
             let li = Int(top.link)
-            guard top.version == linkVersion[li], unfrozen[li] > 0 else { continue }
+            guard top.version == links[li].version, links[li].unfrozen > 0 else { continue }
             let x = top.share
-            for slot in linkFlows.range(li) where frozenMark[Int(linkFlows.storage[slot])] != mark {
+            for slot in linkFlows.range(links[li]) where flows[Int(linkFlows.storage[slot])].frozenMark != mark {
                 let f = linkFlows.storage[slot]
-                frozenMark[Int(f)] = mark
-                newRate[Int(f)] = x
+                flows[Int(f)].frozenMark = mark
+                flows[Int(f)].newRate = x
                 for k in routes.hops(flows[Int(f)].route) {
                     let l2 = Int(routes.flat[k])
-                    residual[l2] -= x
-                    unfrozen[l2] -= 1
+                    links[l2].residual -= x
+                    links[l2].unfrozen -= 1
                 }
             }
-            unfrozen[li] = 0
+            links[li].unfrozen = 0
             // Links that lost flows get a fresh, never smaller, share.
-            for slot in linkFlows.range(li) {
+            for slot in linkFlows.range(links[li]) {
                 let f = linkFlows.storage[slot]
                 for k in routes.hops(flows[Int(f)].route) {
                     let l2 = Int(routes.flat[k])
-                    guard unfrozen[l2] > 0 else { continue }
-                    let share = Swift.max(x, residual[l2] / Double(unfrozen[l2]))
-                    linkVersion[l2] &+= 1
-                    shareHeap.insert(ShareEntry(share: share, link: Int32(l2), version: linkVersion[l2]))
+                    guard links[l2].unfrozen > 0 else { continue }
+                    let share = Swift.max(x, links[l2].residual / Double(links[l2].unfrozen))
+                    links[l2].version &+= 1
+                    shareHeap.insert(ShareEntry(share: share, link: Int32(l2), version: links[l2].version))
                 }
             }
         }
@@ -159,7 +159,7 @@ extension FabricRun {
     @inline(__always)
     private mutating func applyRate(_ f: Int32, at now: Double) {
         let fi = Int(f)
-        let rate = newRate[fi]
+        let rate = flows[fi].newRate
         if rate == flows[fi].rate { return }
         var flow = flows[fi]
         flow.remaining -= flow.rate * (now - flow.updatedAt)
@@ -176,7 +176,7 @@ extension FabricRun {
         for l in componentLinks {
             let li = Int(l)
             var total = 0.0
-            for slot in linkFlows.range(li) { total += flows[Int(linkFlows.storage[slot])].rate }
+            for slot in linkFlows.range(links[li]) { total += flows[Int(linkFlows.storage[slot])].rate }
             if total == segmentRate[li] { continue }
             if segmentRate[li] > 0 && now > segmentStart[li] {
                 history[li].append(RateSegment(start: segmentStart[li], end: now, bytesPerSecond: segmentRate[li]))
@@ -195,8 +195,8 @@ extension FabricRun {
         for l in componentLinks {
             let li = Int(l)
             var total = 0.0
-            for slot in linkFlows.range(li) { total += flows[Int(linkFlows.storage[slot])].rate }
-            precondition(total <= capacity[li] * (1 + tolerance), "link \(li) over capacity")
+            for slot in linkFlows.range(links[li]) { total += flows[Int(linkFlows.storage[slot])].rate }
+            precondition(total <= links[li].capacity * (1 + tolerance), "link \(li) over capacity")
         }
         for f in componentFlows {
             let rate = flows[Int(f)].rate
@@ -206,12 +206,12 @@ extension FabricRun {
                 let li = Int(routes.flat[k])
                 var total = 0.0
                 var fastest = 0.0
-                for slot in linkFlows.range(li) {
+                for slot in linkFlows.range(links[li]) {
                     let g = linkFlows.storage[slot]
                     total += flows[Int(g)].rate
                     fastest = Swift.max(fastest, flows[Int(g)].rate)
                 }
-                bottleneck = total >= capacity[li] * (1 - tolerance) && rate >= fastest * (1 - tolerance)
+                bottleneck = total >= links[li].capacity * (1 - tolerance) && rate >= fastest * (1 - tolerance)
             }
             precondition(bottleneck, "flow \(f) has no bottleneck link: not max-min fair")
         }

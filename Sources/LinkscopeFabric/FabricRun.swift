@@ -16,19 +16,36 @@ struct FabricEvent: Sendable {
     var version: UInt32
 }
 
-/// An active transfer, from its start until its last byte is served (latency is not occupancy).
+/// An active transfer, from its start until its last byte is served (latency is not occupancy), with the
+/// fair-share solver's scratch for it: 64 bytes, one cache line (see `RunBuffer`).
 struct Flow {
-    var task: Int32
-    var route: Int32
     /// Bytes left to serve as of `updatedAt`.
     var remaining: Double
     /// Current max-min fair rate, bytes/s (-1 until the first solve, so that it always gets one).
     var rate: Double
     var updatedAt: Double
-    /// Bumped on every reschedule and on release; stale `flowDrained` events are ignored.
-    var version: UInt32
     /// Residue below which the flow counts as drained.
     var epsilon: Double
+    /// Rate found by the solve in progress (see FabricRun+FairShare.swift).
+    var newRate: Double = 0
+    var task: Int32
+    var route: Int32
+    /// Bumped on every reschedule and on release; stale `flowDrained` events are ignored.
+    var version: UInt32
+    /// Solve epochs that last reached the flow in a component walk, and froze it in a fill.
+    var mark: UInt32 = 0
+    var frozenMark: UInt32 = 0
+
+    init(task: Int32, route: Int32, remaining: Double, rate: Double, updatedAt: Double, version: UInt32,
+         epsilon: Double) {
+        self.remaining = remaining
+        self.rate = rate
+        self.updatedAt = updatedAt
+        self.epsilon = epsilon
+        self.task = task
+        self.route = route
+        self.version = version
+    }
 }
 
 /// A compute lane: one (device, lane) pair, running one task at a time, FIFO by (ready time, task id).
@@ -69,35 +86,24 @@ struct FabricRun {
     var routes: RouteTable
     var lanes: [Lane]
 
-    // Per link.
-    var capacity: [Double]
-    var linkFlows: LinkFlowTable
-    var linkBytes: [Int64]
-    var linkBusy: [Double]
-    var busySince: [Double]
+    // Per link: the hot state in one line each (`LinkState`), the flows on each in a slab.
+    var links: RunBuffer<LinkState>
+    var linkFlows = LinkFlowTable()
     var history: [[RateSegment]]
     var segmentStart: [Double]
     var segmentRate: [Double]
 
     // Flows, in reusable slots.
-    var flows: [Flow] = []
+    var flows = RunBuffer<Flow>()
     var freeFlows: [Int32] = []
 
     // Work of the current instant.
     var touchedLinks: [Int32] = []
-    var linkTouched: [Bool]
     var touchedLanes: [Int32] = []
     var laneTouched: [Bool]
 
     // Scratch of the fair-share solver (see FabricRun+FairShare.swift).
     var epoch: UInt32 = 0
-    var linkMark: [UInt32]
-    var flowMark: [UInt32] = []
-    var frozenMark: [UInt32] = []
-    var newRate: [Double] = []
-    var residual: [Double]
-    var unfrozen: [Int32]
-    var linkVersion: [UInt32]
     var componentLinks: [Int32] = []
     var componentFlows: [Int32] = []
     var stack: [Int32] = []
@@ -170,25 +176,22 @@ struct FabricRun {
         lanes = Array(repeating: Lane(), count: laneCount)
         laneTouched = Array(repeating: false, count: laneCount)
         let m = topology.links.count
-        capacity = topology.links.map { $0.bandwidth.bytesPerSecond * efficiency }
-        linkFlows = LinkFlowTable(links: m)
-        linkBytes = Array(repeating: 0, count: m)
-        linkBusy = Array(repeating: 0, count: m)
-        busySince = Array(repeating: 0, count: m)
+        links = RunBuffer()
+        for link in topology.links { links.append(LinkState(capacity: link.bandwidth.bytesPerSecond * efficiency)) }
         history = recordHistory ? Array(repeating: [], count: m) : []
         segmentStart = recordHistory ? Array(repeating: 0, count: m) : []
         segmentRate = recordHistory ? Array(repeating: 0, count: m) : []
-        linkTouched = Array(repeating: false, count: m)
-        linkMark = Array(repeating: 0, count: m)
-        residual = Array(repeating: 0, count: m)
-        unfrozen = Array(repeating: 0, count: m)
-        linkVersion = Array(repeating: 0, count: m)
         self.mirrorOf = mirrorOf
         (mirrorStart, mirrorList) = FabricRun.mirrorLists(mirrorOf, count: n)
         mirrorIsReady = mirrorOf.isEmpty ? [] : Array(repeating: false, count: n)
         representativeDone = mirrorOf.isEmpty ? [] : Array(repeating: false, count: n)
         mirrorBusyUntil = mirrorOf.isEmpty ? [] : Array(repeating: 0, count: m)
     }
+
+    /// Bytes started on each link (flows and mirrored transfers).
+    var linkBytes: [Int64] { (0..<links.count).map { links[$0].bytes } }
+    /// Busy seconds of each link.
+    var linkBusy: [Double] { (0..<links.count).map { links[$0].busy } }
 
     /// Runs every task to completion.
     /// - Complexity: O(E log Q) for E events and Q pending events, plus the fair-share solves:
@@ -334,8 +337,8 @@ struct FabricRun {
 
     @inline(__always)
     private mutating func touchLink(_ link: Int32) {
-        if !linkTouched[Int(link)] {
-            linkTouched[Int(link)] = true
+        if !links[Int(link)].touched {
+            links[Int(link)].touched = true
             touchedLinks.append(link)
         }
     }
@@ -363,22 +366,23 @@ struct FabricRun {
         let f: Int32
         if let slot = freeFlows.popLast() {
             f = slot
-            let v = flows[Int(slot)].version &+ 1
+            // The solver's marks and scratch rate stay as they were (as when they lived in their own arrays).
+            let old = flows[Int(slot)]
             flows[Int(slot)] = flow
-            flows[Int(slot)].version = v
+            flows[Int(slot)].version = old.version &+ 1
+            flows[Int(slot)].mark = old.mark
+            flows[Int(slot)].frozenMark = old.frozenMark
+            flows[Int(slot)].newRate = old.newRate
         } else {
             f = Int32(flows.count)
             flows.append(flow)
-            flowMark.append(0)
-            frozenMark.append(0)
-            newRate.append(0)
         }
         for k in routes.hops(route) {
             let l = routes.flat[k]
             let li = Int(l)
-            if linkFlows.count[li] == 0 { busySince[li] = now }
-            linkFlows.append(f, to: li)
-            linkBytes[li] &+= bytes
+            if links[li].flowCount == 0 { links[li].busySince = now }
+            linkFlows.append(f, to: &links[li])
+            links[li].bytes &+= bytes
             touchLink(l)
         }
     }
@@ -390,9 +394,9 @@ struct FabricRun {
         for k in routes.hops(route) {
             let l = routes.flat[k]
             let li = Int(l)
-            linkFlows.remove(f, from: li)
-            if linkFlows.count[li] == 0 {
-                linkBusy[li] += now - busySince[li]
+            linkFlows.remove(f, from: &links[li])
+            if links[li].flowCount == 0 {
+                links[li].busy += now - links[li].busySince
                 // An emptied link has nothing left to re-solve; only its rate history needs to see it.
                 if recordHistory { touchLink(l) }
             } else {
