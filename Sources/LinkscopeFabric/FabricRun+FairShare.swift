@@ -39,8 +39,7 @@ extension FabricRun {
             stack.append(root)
             while let l = stack.popLast() {
                 componentLinks.append(l)
-                for slot in linkFlows.range(links[Int(l)]) where flows[Int(linkFlows.storage[slot])].mark != mark {
-                    let f = linkFlows.storage[slot]
+                for f in linkFlows.flows(on: links[Int(l)]) where flows[Int(f)].mark != mark {
                     flows[Int(f)].mark = mark
                     componentFlows.append(f)
                     for k in routes.hops(flows[Int(f)].route) {
@@ -79,7 +78,7 @@ extension FabricRun {
         let count = links[ri].flowCount
         if count == 0 { return true }  // no flow can reach an empty link: nothing to mark either
         guard count == 1 else { return false }
-        let f = Int(linkFlows.first(links[ri]))
+        let f = Int(links[ri].firstFlow)
         var x = Double.infinity
         for k in routes.hops(flows[f].route) {
             let l = Int(routes.flat[k])
@@ -125,8 +124,7 @@ extension FabricRun {
             let li = Int(top.link)
             guard top.version == links[li].version, links[li].unfrozen > 0 else { continue }
             let x = top.share
-            for slot in linkFlows.range(links[li]) where flows[Int(linkFlows.storage[slot])].frozenMark != mark {
-                let f = linkFlows.storage[slot]
+            for f in linkFlows.flows(on: links[li]) where flows[Int(f)].frozenMark != mark {
                 flows[Int(f)].frozenMark = mark
                 flows[Int(f)].newRate = x
                 for k in routes.hops(flows[Int(f)].route) {
@@ -137,8 +135,7 @@ extension FabricRun {
             }
             links[li].unfrozen = 0
             // Links that lost flows get a fresh, never smaller, share.
-            for slot in linkFlows.range(links[li]) {
-                let f = linkFlows.storage[slot]
+            for f in linkFlows.flows(on: links[li]) {
                 for k in routes.hops(flows[Int(f)].route) {
                     let l2 = Int(routes.flat[k])
                     guard links[l2].unfrozen > 0 else { continue }
@@ -176,7 +173,7 @@ extension FabricRun {
         for l in componentLinks {
             let li = Int(l)
             var total = 0.0
-            for slot in linkFlows.range(links[li]) { total += flows[Int(linkFlows.storage[slot])].rate }
+            for f in linkFlows.flows(on: links[li]) { total += flows[Int(f)].rate }
             if total == segmentRate[li] { continue }
             if segmentRate[li] > 0 && now > segmentStart[li] {
                 history[li].append(RateSegment(start: segmentStart[li], end: now, bytesPerSecond: segmentRate[li]))
@@ -195,7 +192,7 @@ extension FabricRun {
         for l in componentLinks {
             let li = Int(l)
             var total = 0.0
-            for slot in linkFlows.range(links[li]) { total += flows[Int(linkFlows.storage[slot])].rate }
+            for f in linkFlows.flows(on: links[li]) { total += flows[Int(f)].rate }
             precondition(total <= links[li].capacity * (1 + tolerance), "link \(li) over capacity")
         }
         for f in componentFlows {
@@ -206,8 +203,7 @@ extension FabricRun {
                 let li = Int(routes.flat[k])
                 var total = 0.0
                 var fastest = 0.0
-                for slot in linkFlows.range(links[li]) {
-                    let g = linkFlows.storage[slot]
+                for g in linkFlows.flows(on: links[li]) {
                     total += flows[Int(g)].rate
                     fastest = Swift.max(fastest, flows[Int(g)].rate)
                 }

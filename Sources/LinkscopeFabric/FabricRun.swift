@@ -89,6 +89,9 @@ struct FabricRun {
     // Per link: the hot state in one line each (`LinkState`), the flows on each in a slab.
     var links: RunBuffer<LinkState>
     var linkFlows = LinkFlowTable()
+    /// Bytes started on each route: a link's bytes are the sum over the routes through it (`linkBytes`), so that a
+    /// flow start adds once per route instead of once per hop (Int64 sums: the order does not matter).
+    var routeBytes: RunBuffer<Int64>
     var history: [[RateSegment]]
     var segmentStart: [Double]
     var segmentRate: [Double]
@@ -117,6 +120,7 @@ struct FabricRun {
     var representativeDone: [Bool]
     var readyMirrors: [Int32] = []
     var mirrorBusyUntil: [Double]
+    var mirrorBytes: [Int64]
 
     // Ring programs (see FabricRun+RingPrograms.swift); empty when there are none.
     var rings: RingProgramState
@@ -178,6 +182,7 @@ struct FabricRun {
         let m = topology.links.count
         links = RunBuffer()
         for link in topology.links { links.append(LinkState(capacity: link.bandwidth.bytesPerSecond * efficiency)) }
+        routeBytes = RunBuffer(repeating: 0, count: routes.count)
         history = recordHistory ? Array(repeating: [], count: m) : []
         segmentStart = recordHistory ? Array(repeating: 0, count: m) : []
         segmentRate = recordHistory ? Array(repeating: 0, count: m) : []
@@ -186,10 +191,17 @@ struct FabricRun {
         mirrorIsReady = mirrorOf.isEmpty ? [] : Array(repeating: false, count: n)
         representativeDone = mirrorOf.isEmpty ? [] : Array(repeating: false, count: n)
         mirrorBusyUntil = mirrorOf.isEmpty ? [] : Array(repeating: 0, count: m)
+        mirrorBytes = mirrorOf.isEmpty ? [] : Array(repeating: 0, count: m)
     }
 
     /// Bytes started on each link (flows and mirrored transfers).
-    var linkBytes: [Int64] { (0..<links.count).map { links[$0].bytes } }
+    var linkBytes: [Int64] {
+        var bytes = mirrorBytes.isEmpty ? Array(repeating: 0, count: links.count) : mirrorBytes
+        for r in 0..<routes.count {
+            for k in routes.hops(Int32(r)) { bytes[Int(routes.flat[k])] &+= routeBytes[r] }
+        }
+        return bytes
+    }
     /// Busy seconds of each link.
     var linkBusy: [Double] { (0..<links.count).map { links[$0].busy } }
 
@@ -361,6 +373,7 @@ struct FabricRun {
 
     private mutating func addFlow(task: Int32, route: Int32, bytes: Int64, at now: Double) {
         let b = Double(bytes)
+        routeBytes[Int(route)] &+= bytes
         let flow = Flow(task: task, route: route, remaining: b, rate: -1, updatedAt: now, version: 0,
                         epsilon: Swift.max(1e-6, b * 1e-12))
         let f: Int32
@@ -382,7 +395,6 @@ struct FabricRun {
             let li = Int(l)
             if links[li].flowCount == 0 { links[li].busySince = now }
             linkFlows.append(f, to: &links[li])
-            links[li].bytes &+= bytes
             touchLink(l)
         }
     }
