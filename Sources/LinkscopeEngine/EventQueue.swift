@@ -1,5 +1,3 @@
-import HeapModule
-
 /// Identity of a scheduled event: its insertion sequence number, unique within one queue.
 ///
 /// Sequence numbers grow monotonically, so ordering by `(time, sequence)` keeps same-instant
@@ -26,7 +24,8 @@ public struct ScheduledEvent<Payload: Sendable>: Sendable {
 /// A priority queue of events ordered by time, then by insertion sequence.
 ///
 /// Events pushed one after another at the same time share one *batch*: a first-in first-out list kept
-/// in flat arrays, with a single entry in the heap (swift-collections' `Heap`, a min-max heap). A
+/// in a flat array of nodes, with a single entry in the heap (a 4-ary min-heap: half the depth of a binary
+/// heap, and a node's four children share one or two cache lines). A
 /// symmetric collective step schedules a thousand completions at one instant; they cost one heap
 /// insertion and removal instead of a thousand. Only the batch of the latest push grows, so a batch's
 /// events all come after those of every earlier batch at the same time (their sequence numbers are
@@ -66,7 +65,9 @@ public struct EventQueue<Payload: Sendable>: Sendable {
         static func == (a: Batch, b: Batch) -> Bool { a.time == b.time && a.sequence == b.sequence }
     }
 
-    @usableFromInline var heap: Heap<Batch>
+    /// The batches, as an implicit 4-ary min-heap by (time, sequence): children of `i` are `4i + 1 ... 4i + 4`.
+    /// Keys are unique, so the pop order is fixed whatever the heap's shape.
+    @usableFromInline var heap: [Batch] = []
     @usableFromInline var nextSequence: UInt64 = 0
     @usableFromInline var _count = 0
 
@@ -78,21 +79,32 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     @usableFromInline var openBatch: Int32 = -1
     @usableFromInline var openTime: Double = 0
 
-    // Events by node (struct of arrays): payload, sequence, next node of the same batch (-1: last).
-    @usableFromInline var nodePayload: [Payload] = []
-    @usableFromInline var nodeSequence: [UInt64] = []
-    @usableFromInline var nodeNext: [Int32] = []
+    /// An event in the queue: what it carries, its sequence number, the next node of its batch (-1: last).
+    /// One struct per event, so that a push or a pop touches one cache line for it, not three.
+    @usableFromInline
+    struct Node: Sendable {
+        @usableFromInline var payload: Payload
+        @usableFromInline var sequence: UInt64
+        @usableFromInline var next: Int32
+
+        @inlinable
+        init(payload: Payload, sequence: UInt64, next: Int32) {
+            self.payload = payload
+            self.sequence = sequence
+            self.next = next
+        }
+    }
+
+    @usableFromInline var nodes: [Node] = []
     @usableFromInline var freeNodes: [Int32] = []
 
     /// An empty queue.
-    public init() { heap = Heap() }
+    public init() {}
 
     /// An empty queue with room for `capacity` events.
     public init(minimumCapacity capacity: Int) {
-        heap = Heap(minimumCapacity: capacity)
-        nodePayload.reserveCapacity(capacity)
-        nodeSequence.reserveCapacity(capacity)
-        nodeNext.reserveCapacity(capacity)
+        heap.reserveCapacity(capacity)
+        nodes.reserveCapacity(capacity)
     }
 
     /// Pending events. - Complexity: O(1).
@@ -105,12 +117,12 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     @inlinable public var pushed: UInt64 { nextSequence }
 
     /// Time of the earliest pending event, nil when empty. - Complexity: O(1).
-    @inlinable public var nextTime: Double? { heap.min?.time }
+    @inlinable public var nextTime: Double? { heap.first?.time }
 
     /// Identity of the earliest pending event. - Complexity: O(1).
     @inlinable public func peekID() -> EventID? {
-        guard let b = heap.min else { return nil }
-        return EventID(sequence: nodeSequence[Int(batchHead[Int(b.slot)])])
+        guard let b = heap.first else { return nil }
+        return EventID(sequence: nodes[Int(batchHead[Int(b.slot)])].sequence)
     }
 
     /// Adds an event.
@@ -129,19 +141,15 @@ public struct EventQueue<Payload: Sendable>: Sendable {
         let node: Int32
         if let free = freeNodes.popLast() {
             node = free
-            nodePayload[Int(free)] = payload
-            nodeSequence[Int(free)] = s
-            nodeNext[Int(free)] = -1
+            nodes[Int(free)] = Node(payload: payload, sequence: s, next: -1)
         } else {
-            node = Int32(nodePayload.count)
-            nodePayload.append(payload)
-            nodeSequence.append(s)
-            nodeNext.append(-1)
+            node = Int32(nodes.count)
+            nodes.append(Node(payload: payload, sequence: s, next: -1))
         }
         _count += 1
         if openBatch >= 0 && openTime == time {
             let b = Int(openBatch)
-            nodeNext[Int(batchTail[b])] = node
+            nodes[Int(batchTail[b])].next = node
             batchTail[b] = node
         } else {
             let slot: Int32
@@ -154,7 +162,7 @@ public struct EventQueue<Payload: Sendable>: Sendable {
                 batchHead.append(node)
                 batchTail.append(node)
             }
-            heap.insert(Batch(time: time, sequence: s, slot: slot))
+            heapInsert(Batch(time: time, sequence: s, slot: slot))
             openBatch = slot
             openTime = time
         }
@@ -165,12 +173,13 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     /// - Complexity: O(1) within a batch, O(log b) when a batch empties.
     @inlinable
     public mutating func pop() -> ScheduledEvent<Payload>? {
-        guard let b = heap.min else { return nil }
+        guard let b = heap.first else { return nil }
         let slot = Int(b.slot)
         let node = Int(batchHead[slot])
-        let next = nodeNext[node]
+        let event = nodes[node]
+        let next = event.next
         if next < 0 {
-            _ = heap.popMin()
+            heapRemoveMin()
             batchHead[slot] = -1
             batchTail[slot] = -1
             freeBatches.append(b.slot)
@@ -180,41 +189,80 @@ public struct EventQueue<Payload: Sendable>: Sendable {
         }
         freeNodes.append(Int32(node))
         _count -= 1
-        return ScheduledEvent(time: b.time, id: EventID(sequence: nodeSequence[node]), payload: nodePayload[node])
+        return ScheduledEvent(time: b.time, id: EventID(sequence: event.sequence), payload: event.payload)
+    }
+
+    /// Adds a batch to the heap. - Complexity: O(log₄ b).
+    @inlinable
+    mutating func heapInsert(_ batch: Batch) {
+        var i = heap.count
+        heap.append(batch)
+        heap.withUnsafeMutableBufferPointer { h in
+            while i > 0 {
+                let parent = (i - 1) >> 2
+                guard batch < h[parent] else { break }
+                h[i] = h[parent]
+                i = parent
+            }
+            h[i] = batch
+        }
+    }
+
+    /// Removes the heap's first batch (which must exist). - Complexity: O(log₄ b).
+    @inlinable
+    mutating func heapRemoveMin() {
+        let last = heap.removeLast()
+        let n = heap.count
+        guard n > 0 else { return }
+        heap.withUnsafeMutableBufferPointer { h in
+            var i = 0
+            while true {
+                let first = 4 * i + 1
+                if first >= n { break }
+                var best = first
+                let end = Swift.min(first + 4, n)
+                var c = first + 1
+                while c < end {
+                    if h[c] < h[best] { best = c }
+                    c += 1
+                }
+                guard h[best] < last else { break }
+                h[i] = h[best]
+                i = best
+            }
+            h[i] = last
+        }
     }
 
     /// Removes and returns the earliest event if it fires at or before `time`.
     /// - Complexity: as `pop()`.
     @inlinable
     public mutating func pop(notAfter time: Double) -> ScheduledEvent<Payload>? {
-        guard let t = heap.min?.time, t <= time else { return nil }
+        guard let t = heap.first?.time, t <= time else { return nil }
         return pop()
     }
 
     /// Drops every pending event (sequence numbers keep growing).
     /// - Complexity: O(n).
     public mutating func removeAll() {
-        heap = Heap()
+        heap = []
         _count = 0
         batchHead = []
         batchTail = []
         freeBatches = []
         openBatch = -1
-        nodePayload = []
-        nodeSequence = []
-        nodeNext = []
+        nodes = []
         freeNodes = []
     }
 
     /// The pending events in pop order, by walking the batches. For tests.
     func pendingInOrder() -> [(time: Double, sequence: UInt64)] {
         var out: [(time: Double, sequence: UInt64)] = []
-        var copy = heap
-        while let b = copy.popMin() {
+        for b in heap.sorted(by: <) {
             var node = batchHead[Int(b.slot)]
             while node >= 0 {
-                out.append((b.time, nodeSequence[Int(node)]))
-                node = nodeNext[Int(node)]
+                out.append((b.time, nodes[Int(node)].sequence))
+                node = nodes[Int(node)].next
             }
         }
         return out
@@ -223,6 +271,9 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     /// Checks the batch order and that no pending sequence number was reused. For tests.
     /// - Complexity: O(n log n).
     public func checkInvariants() {
+        for i in heap.indices.dropFirst() {
+            precondition(!(heap[i] < heap[(i - 1) >> 2]), "heap order broken")
+        }
         var sequences = Set<UInt64>()
         let events = pendingInOrder()
         precondition(events.count == _count, "event count out of step with the batches")
