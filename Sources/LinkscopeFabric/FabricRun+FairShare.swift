@@ -34,8 +34,8 @@ extension FabricRun {
             guard links[Int(root)].mark != mark else { continue }
             if !recordHistory && solveAlone(root, mark: mark, at: now) { continue }
             links[Int(root)].mark = mark
-            Self.clear(&componentLinks)
-            Self.clear(&componentFlows)
+            componentLinks.removeAll()
+            componentFlows.removeAll()
             stack.append(root)
             while let l = stack.popLast() {
                 componentLinks.append(l)
@@ -65,7 +65,7 @@ extension FabricRun {
             checkComponentInvariants()
             #endif
         }
-        Self.clear(&touchedLinks)
+        touchedLinks.removeAll()
     }
 
     /// The two cases that need no walk, most of the links touched by symmetric collectives: a link left without

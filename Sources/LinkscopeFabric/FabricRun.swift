@@ -98,18 +98,18 @@ struct FabricRun {
 
     // Flows, in reusable slots.
     var flows = RunBuffer<Flow>()
-    var freeFlows: [Int32] = []
+    var freeFlows = RunBuffer<Int32>()
 
     // Work of the current instant.
-    var touchedLinks: [Int32] = []
+    var touchedLinks = RunBuffer<Int32>()
     var touchedLanes: [Int32] = []
     var laneTouched: [Bool]
 
     // Scratch of the fair-share solver (see FabricRun+FairShare.swift).
     var epoch: UInt32 = 0
-    var componentLinks: [Int32] = []
-    var componentFlows: [Int32] = []
-    var stack: [Int32] = []
+    var componentLinks = RunBuffer<Int32>()
+    var componentFlows = RunBuffer<Int32>()
+    var stack = RunBuffer<Int32>()
     var shareHeap = Heap<ShareEntry>()
 
     // Mirrored tasks (see FabricRun+Mirrors.swift); empty when there are none.
@@ -319,7 +319,9 @@ struct FabricRun {
         for k in parts {
             var piece = left
             if k != parts.upperBound - 1 {
-                piece = Swift.min(left, Int64((Double(bytes) * routes.setFractions[k]).rounded(.down)))
+                // Truncation is the floor for a non-negative share, without a call to libm's floor.
+                let share = Double(bytes) * routes.setFractions[k]
+                piece = Swift.min(left, Int64(share >= 0 ? share : share.rounded(.down)))
                 left -= piece
             }
             guard piece > 0 else { continue }

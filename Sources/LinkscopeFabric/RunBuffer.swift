@@ -10,7 +10,7 @@
 /// Ownership: the memory belongs to a class instance freed with the last copy, so nothing leaks. Copies share the
 /// storage; only the run that created a buffer may use it, and only one copy may grow it (a run never copies
 /// one). Elements are `BitwiseCopyable`, so nothing needs deinitializing.
-struct RunBuffer<Element: BitwiseCopyable> {
+struct RunBuffer<Element: BitwiseCopyable>: RandomAccessCollection {
     private final class Storage {
         var pointer: UnsafeMutableRawPointer?
         init() {}
@@ -45,8 +45,22 @@ struct RunBuffer<Element: BitwiseCopyable> {
         }
     }
 
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
     var isEmpty: Bool { count == 0 }
     var indices: Range<Int> { 0..<count }
+
+    /// Removes and returns the last element, if any (a stack's pop). - Complexity: O(1).
+    @inline(__always)
+    mutating func popLast() -> Element? {
+        guard count > 0 else { return nil }
+        count -= 1
+        return base.unsafelyUnwrapped[count]
+    }
+
+    /// Empties the buffer, keeping its storage. - Complexity: O(1).
+    @inline(__always)
+    mutating func removeAll() { count = 0 }
 
     /// Adds `value` at the end. - Complexity: O(1) amortised.
     @inline(__always)
