@@ -42,7 +42,7 @@ extension FabricRun {
                 for f in linkFlows.flows(on: links[Int(l)]) where flows[Int(f)].mark != mark {
                     flows[Int(f)].mark = mark
                     componentFlows.append(f)
-                    for k in routes.hops(flows[Int(f)].route) {
+                    for k in flows[Int(f)].hops {
                         let l2 = routes.flat[k]
                         if links[Int(l2)].mark != mark {
                             links[Int(l2)].mark = mark
@@ -54,8 +54,7 @@ extension FabricRun {
             if componentFlows.count == 1 {
                 let f = Int(componentFlows[0])
                 var x = Double.infinity
-                for k in routes.hops(flows[f].route) { x = Swift.min(x, links[Int(routes.flat[k])].capacity) }
-                flows[f].newRate = x
+                flows[f].newRate = routeCapacity[Int(flows[f].route)]
             } else if componentFlows.count > 1 {
                 fillComponent(mark: mark)
             }
@@ -73,21 +72,19 @@ extension FabricRun {
     /// component of one flow, which gets its narrowest link). Returns false, changing nothing, otherwise.
     /// Not used while recording link history, which wants every component link's summed rate.
     @inline(__always)
-    private mutating func solveAlone(_ root: Int32, mark: UInt32, at now: Double) -> Bool {
+    private mutating func solveAlone(_ root: Int32, mark: UInt16, at now: Double) -> Bool {
         let ri = Int(root)
         let count = links[ri].flowCount
         if count == 0 { return true }  // no flow can reach an empty link: nothing to mark either
         guard count == 1 else { return false }
         let f = Int(links[ri].firstFlow)
-        var x = Double.infinity
-        for k in routes.hops(flows[f].route) {
-            let l = Int(routes.flat[k])
-            guard links[l].flowCount == 1 else { return false }
-            x = Swift.min(x, links[l].capacity)
+        let hops = flows[f].hops
+        for k in hops {
+            guard links[Int(routes.flat[k])].flowCount == 1 else { return false }
         }
-        for k in routes.hops(flows[f].route) { links[Int(routes.flat[k])].mark = mark }
+        for k in hops { links[Int(routes.flat[k])].mark = mark }
         flows[f].mark = mark
-        flows[f].newRate = x
+        flows[f].newRate = routeCapacity[Int(flows[f].route)]
         applyRate(Int32(f), at: now)
         return true
     }
@@ -109,39 +106,40 @@ extension FabricRun {
     /// come from a heap keyed by (share, link index) with lazy invalidation; a link's share never
     /// decreases as others freeze, so stale entries are skipped.
     /// - Complexity: O((L + F·h) log L).
-    private mutating func fillComponent(mark: UInt32) {
+    private mutating func fillComponent(mark: UInt16) {
         for l in componentLinks {
             let li = Int(l)
             let n = Int(links[li].flowCount)
-            links[li].residual = links[li].capacity
-            links[li].unfrozen = Int32(n)
-            links[li].version &+= 1
+            linkScratch[li].residual = linkScratch[li].capacity
+            linkScratch[li].unfrozen = Int32(n)
+            linkScratch[li].version &+= 1
             if n > 0 {
-                shareHeap.insert(ShareEntry(share: links[li].capacity / Double(n), link: l, version: links[li].version))
+                shareHeap.insert(ShareEntry(share: linkScratch[li].capacity / Double(n), link: l,
+                                            version: linkScratch[li].version))
             }
         }
         while let top = shareHeap.popMin() {  // drains the heap: its storage is reused next time
             let li = Int(top.link)
-            guard top.version == links[li].version, links[li].unfrozen > 0 else { continue }
+            guard top.version == linkScratch[li].version, linkScratch[li].unfrozen > 0 else { continue }
             let x = top.share
             for f in linkFlows.flows(on: links[li]) where flows[Int(f)].frozenMark != mark {
                 flows[Int(f)].frozenMark = mark
                 flows[Int(f)].newRate = x
-                for k in routes.hops(flows[Int(f)].route) {
+                for k in flows[Int(f)].hops {
                     let l2 = Int(routes.flat[k])
-                    links[l2].residual -= x
-                    links[l2].unfrozen -= 1
+                    linkScratch[l2].residual -= x
+                    linkScratch[l2].unfrozen -= 1
                 }
             }
-            links[li].unfrozen = 0
+            linkScratch[li].unfrozen = 0
             // Links that lost flows get a fresh, never smaller, share.
             for f in linkFlows.flows(on: links[li]) {
-                for k in routes.hops(flows[Int(f)].route) {
+                for k in flows[Int(f)].hops {
                     let l2 = Int(routes.flat[k])
-                    guard links[l2].unfrozen > 0 else { continue }
-                    let share = Swift.max(x, links[l2].residual / Double(links[l2].unfrozen))
-                    links[l2].version &+= 1
-                    shareHeap.insert(ShareEntry(share: share, link: Int32(l2), version: links[l2].version))
+                    guard linkScratch[l2].unfrozen > 0 else { continue }
+                    let share = Swift.max(x, linkScratch[l2].residual / Double(linkScratch[l2].unfrozen))
+                    linkScratch[l2].version &+= 1
+                    shareHeap.insert(ShareEntry(share: share, link: Int32(l2), version: linkScratch[l2].version))
                 }
             }
         }
@@ -193,7 +191,7 @@ extension FabricRun {
             let li = Int(l)
             var total = 0.0
             for f in linkFlows.flows(on: links[li]) { total += flows[Int(f)].rate }
-            precondition(total <= links[li].capacity * (1 + tolerance), "link \(li) over capacity")
+            precondition(total <= linkScratch[li].capacity * (1 + tolerance), "link \(li) over capacity")
         }
         for f in componentFlows {
             let rate = flows[Int(f)].rate
@@ -207,7 +205,7 @@ extension FabricRun {
                     total += flows[Int(g)].rate
                     fastest = Swift.max(fastest, flows[Int(g)].rate)
                 }
-                bottleneck = total >= links[li].capacity * (1 - tolerance) && rate >= fastest * (1 - tolerance)
+                bottleneck = total >= linkScratch[li].capacity * (1 - tolerance) && rate >= fastest * (1 - tolerance)
             }
             precondition(bottleneck, "flow \(f) has no bottleneck link: not max-min fair")
         }

@@ -32,12 +32,21 @@ struct Flow {
     var route: Int32
     /// Bumped on every reschedule and on release; stale `flowDrained` events are ignored.
     var version: UInt32
+    /// The route's hops, `RouteTable.flat[hopStart ..< hopEnd]` (copied here to save a look-up per walk).
+    var hopStart: Int32
+    var hopEnd: Int32
     /// Solve epochs that last reached the flow in a component walk, and froze it in a fill.
-    var mark: UInt32 = 0
-    var frozenMark: UInt32 = 0
+    var mark: UInt16 = 0
+    var frozenMark: UInt16 = 0
 
-    init(task: Int32, route: Int32, remaining: Double, rate: Double, updatedAt: Double, version: UInt32,
-         epsilon: Double) {
+    /// Indices of the route's hops in `RouteTable.flat`.
+    @inline(__always)
+    var hops: Range<Int> { Int(hopStart)..<Int(hopEnd) }
+
+    init(task: Int32, route: Int32, hops: Range<Int>, remaining: Double, rate: Double, updatedAt: Double,
+         version: UInt32, epsilon: Double) {
+        hopStart = Int32(hops.lowerBound)
+        hopEnd = Int32(hops.upperBound)
         self.remaining = remaining
         self.rate = rate
         self.updatedAt = updatedAt
@@ -86,8 +95,12 @@ struct FabricRun {
     var routes: RouteTable
     var lanes: [Lane]
 
-    // Per link: the hot state in one line each (`LinkState`), the flows on each in a slab.
+    // Per link: the hot state (`LinkState`), the filling scratch (`LinkScratch`), the flows on each in a slab.
     var links: RunBuffer<LinkState>
+    var linkScratch: RunBuffer<LinkScratch>
+    /// Per route: its narrowest hop's capacity, the rate of a flow alone on its route (folded once in hop order,
+    /// as the solver would).
+    var routeCapacity: RunBuffer<Double>
     var linkFlows = LinkFlowTable()
     /// Bytes started on each route: a link's bytes are the sum over the routes through it (`linkBytes`), so that a
     /// flow start adds once per route instead of once per hop (Int64 sums: the order does not matter).
@@ -106,7 +119,7 @@ struct FabricRun {
     var laneTouched: [Bool]
 
     // Scratch of the fair-share solver (see FabricRun+FairShare.swift).
-    var epoch: UInt32 = 0
+    var epoch: UInt16 = 0
     var componentLinks = RunBuffer<Int32>()
     var componentFlows = RunBuffer<Int32>()
     var stack = RunBuffer<Int32>()
@@ -180,8 +193,17 @@ struct FabricRun {
         lanes = Array(repeating: Lane(), count: laneCount)
         laneTouched = Array(repeating: false, count: laneCount)
         let m = topology.links.count
-        links = RunBuffer()
-        for link in topology.links { links.append(LinkState(capacity: link.bandwidth.bytesPerSecond * efficiency)) }
+        // The layouts the hot loops were tuned for: a flow per cache line, two links per line.
+        assert(MemoryLayout<Flow>.stride == 64 && MemoryLayout<LinkState>.stride == 32)
+        links = RunBuffer(repeating: LinkState(), count: m)
+        linkScratch = RunBuffer()
+        for link in topology.links { linkScratch.append(LinkScratch(capacity: link.bandwidth.bytesPerSecond * efficiency)) }
+        routeCapacity = RunBuffer()
+        for r in 0..<routes.count {
+            var x = Double.infinity
+            for k in routes.hops(Int32(r)) { x = Swift.min(x, linkScratch[Int(routes.flat[k])].capacity) }
+            routeCapacity.append(x)
+        }
         routeBytes = RunBuffer(repeating: 0, count: routes.count)
         history = recordHistory ? Array(repeating: [], count: m) : []
         segmentStart = recordHistory ? Array(repeating: 0, count: m) : []
@@ -376,7 +398,8 @@ struct FabricRun {
     private mutating func addFlow(task: Int32, route: Int32, bytes: Int64, at now: Double) {
         let b = Double(bytes)
         routeBytes[Int(route)] &+= bytes
-        let flow = Flow(task: task, route: route, remaining: b, rate: -1, updatedAt: now, version: 0,
+        let hops = routes.hops(route)
+        let flow = Flow(task: task, route: route, hops: hops, remaining: b, rate: -1, updatedAt: now, version: 0,
                         epsilon: Swift.max(1e-6, b * 1e-12))
         let f: Int32
         if let slot = freeFlows.popLast() {
@@ -392,7 +415,7 @@ struct FabricRun {
             f = Int32(flows.count)
             flows.append(flow)
         }
-        for k in routes.hops(route) {
+        for k in hops {
             let l = routes.flat[k]
             let li = Int(l)
             if links[li].flowCount == 0 { links[li].busySince = now }
@@ -405,7 +428,7 @@ struct FabricRun {
     private mutating func drain(_ f: Int32, at now: Double) {
         let fi = Int(f)
         let route = flows[fi].route
-        for k in routes.hops(route) {
+        for k in flows[fi].hops {
             let l = routes.flat[k]
             let li = Int(l)
             linkFlows.remove(f, from: &links[li])

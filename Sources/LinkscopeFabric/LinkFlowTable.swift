@@ -1,35 +1,43 @@
-/// What a run keeps per link and reads or writes on every flow start, drain and solve, packed in one 64-byte
-/// cache line (`RunBuffer` aligns its storage to 64): a flow start then costs one miss per hop instead of one
-/// per array (the fields used to live in ten arrays).
+/// What a run reads or writes per link on every flow start and drain and every solve of a lone flow, packed in
+/// 32 bytes (half a cache line; `RunBuffer` aligns its storage to 64): a flow start costs one miss per hop instead
+/// of one per array (the fields used to live in ten arrays), and the links of a 1024-GPU fabric (20 k) fit in a
+/// core's L2. What only multi-flow solves need is in `LinkScratch`.
 struct LinkState {
-    /// Bytes/s available to flows (bandwidth × efficiency).
-    var capacity: Double
     /// Start of the current busy period (meaningful while `flowCount > 0`).
     var busySince: Double = 0
     /// Seconds with at least one flow, summed over closed busy periods (and mirrored transfers).
     var busy: Double = 0
-    /// Fair-share scratch: capacity not yet given to frozen flows (see `fillComponent`).
-    var residual: Double = 0
     /// Flows on the link; the first of them (kept here: most links carry one flow, and then the slab is never read);
     /// where the others live in `LinkFlowTable.storage`.
     var flowCount: Int32 = 0
     var firstFlow: Int32 = 0
     var flowStart: Int32 = 0
-    /// Fair-share scratch: solve epoch that last reached the link; heap-entry version; flows not yet frozen.
-    var mark: UInt32 = 0
-    var version: UInt32 = 0
-    var unfrozen: Int32 = 0
+    /// Solve epoch that last reached the link (16 bits: marks are cleared when the epoch wraps, every 65535 solves).
+    var mark: UInt16 = 0
     /// Slots in the link's run of the slab: 0 when the shift is 0, else 2 << shift (4, 8, 16, ...), so that it
     /// fits a byte.
     var flowRoomShift: UInt8 = 0
     /// Whether the link is already listed in `FabricRun.touchedLinks` for this instant.
     var touched = false
 
-    init(capacity: Double) { self.capacity = capacity }
+    init() {}
 
     /// Slots in the link's run of the flow slab.
     @inline(__always)
     var flowRoom: Int32 { flowRoomShift == 0 ? 0 : Int32(2) << flowRoomShift }
+}
+
+/// Per link, what only progressive filling (`FabricRun.fillComponent`) and the checks need.
+struct LinkScratch {
+    /// Bytes/s available to flows (bandwidth × efficiency).
+    var capacity: Double
+    /// Capacity not yet given to frozen flows.
+    var residual: Double = 0
+    /// Version of the link's live share-heap entry; flows on it not yet frozen.
+    var version: UInt32 = 0
+    var unfrozen: Int32 = 0
+
+    init(capacity: Double) { self.capacity = capacity }
 }
 
 /// The flows on each link, kept in one flat slab instead of an array per link: adding and removing a flow, millions
