@@ -42,18 +42,19 @@ public struct ScheduledEvent<Payload: Sendable>: Sendable {
 ///     q.push("a", at: 1)
 ///     q.pop()?.payload  // "a"
 public struct EventQueue<Payload: Sendable>: Sendable {
-    /// A batch in the heap: its time, the sequence number of its first event, and its slot.
+    /// A batch in the heap: its time, the sequence number of its first event, and the node of its first
+    /// pending event (advanced in place as the batch drains: it is not part of the key).
     @usableFromInline
     struct Batch: Comparable, Sendable {
         @usableFromInline var time: Double
         @usableFromInline var sequence: UInt64
-        @usableFromInline var slot: Int32
+        @usableFromInline var head: Int32
 
         @inlinable
-        init(time: Double, sequence: UInt64, slot: Int32) {
+        init(time: Double, sequence: UInt64, head: Int32) {
             self.time = time
             self.sequence = sequence
-            self.slot = slot
+            self.head = head
         }
 
         @inlinable
@@ -71,16 +72,14 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     @usableFromInline var nextSequence: UInt64 = 0
     @usableFromInline var _count = 0
 
-    // Batches by slot: first and last event node (-1: slot free).
-    @usableFromInline var batchHead: [Int32] = []
-    @usableFromInline var batchTail: [Int32] = []
-    @usableFromInline var freeBatches: [Int32] = []
-    /// Slot of the batch that received the latest push while it is still queued, else -1; and its time.
-    @usableFromInline var openBatch: Int32 = -1
+    /// The batch that received the latest push, while it is still queued (only it can grow): its time, first
+    /// sequence number (its identity) and last node; `openTail` is -1 when there is none.
+    @usableFromInline var openTail: Int32 = -1
     @usableFromInline var openTime: Double = 0
+    @usableFromInline var openSequence: UInt64 = 0
 
-    /// An event in the queue: what it carries, its sequence number, the next node of its batch (-1: last).
-    /// One struct per event, so that a push or a pop touches one cache line for it, not three.
+    /// An event in the queue: what it carries, its sequence number, and the next node of its batch (-1: last).
+    /// One struct per event, so that a push or a pop touches one cache line for it.
     @usableFromInline
     struct Node: Sendable {
         @usableFromInline var payload: Payload
@@ -96,6 +95,8 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     }
 
     @usableFromInline var nodes: [Node] = []
+    /// Popped nodes, reused last-in first-out. A stack of its own rather than a list threaded through the free
+    /// nodes: taking a node then reads this small hot array, not the node's own (cold) line.
     @usableFromInline var freeNodes: [Int32] = []
 
     /// An empty queue.
@@ -122,7 +123,7 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     /// Identity of the earliest pending event. - Complexity: O(1).
     @inlinable public func peekID() -> EventID? {
         guard let b = heap.first else { return nil }
-        return EventID(sequence: nodes[Int(batchHead[Int(b.slot)])].sequence)
+        return EventID(sequence: nodes[Int(b.head)].sequence)
     }
 
     /// Adds an event.
@@ -139,33 +140,22 @@ public struct EventQueue<Payload: Sendable>: Sendable {
         let s = nextSequence
         nextSequence &+= 1
         let node: Int32
-        if let free = freeNodes.popLast() {
-            node = free
-            nodes[Int(free)] = Node(payload: payload, sequence: s, next: -1)
+        if !freeNodes.isEmpty {
+            node = freeNodes.removeLast()
+            nodes[Int(node)] = Node(payload: payload, sequence: s, next: -1)
         } else {
             node = Int32(nodes.count)
             nodes.append(Node(payload: payload, sequence: s, next: -1))
         }
         _count += 1
-        if openBatch >= 0 && openTime == time {
-            let b = Int(openBatch)
-            nodes[Int(batchTail[b])].next = node
-            batchTail[b] = node
+        if openTail >= 0 && openTime == time {
+            nodes[Int(openTail)].next = node
         } else {
-            let slot: Int32
-            if let free = freeBatches.popLast() {
-                slot = free
-                batchHead[Int(free)] = node
-                batchTail[Int(free)] = node
-            } else {
-                slot = Int32(batchHead.count)
-                batchHead.append(node)
-                batchTail.append(node)
-            }
-            heapInsert(Batch(time: time, sequence: s, slot: slot))
-            openBatch = slot
+            heapInsert(Batch(time: time, sequence: s, head: node))
             openTime = time
+            openSequence = s
         }
+        openTail = node
         return EventID(sequence: s)
     }
 
@@ -174,18 +164,13 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     @inlinable
     public mutating func pop() -> ScheduledEvent<Payload>? {
         guard let b = heap.first else { return nil }
-        let slot = Int(b.slot)
-        let node = Int(batchHead[slot])
+        let node = Int(b.head)
         let event = nodes[node]
-        let next = event.next
-        if next < 0 {
+        if event.next < 0 {
             heapRemoveMin()
-            batchHead[slot] = -1
-            batchTail[slot] = -1
-            freeBatches.append(b.slot)
-            if openBatch == b.slot { openBatch = -1 }
+            if openTail >= 0 && openSequence == b.sequence { openTail = -1 }
         } else {
-            batchHead[slot] = next
+            heap[0].head = event.next
         }
         freeNodes.append(Int32(node))
         _count -= 1
@@ -247,10 +232,7 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     public mutating func removeAll() {
         heap = []
         _count = 0
-        batchHead = []
-        batchTail = []
-        freeBatches = []
-        openBatch = -1
+        openTail = -1
         nodes = []
         freeNodes = []
     }
@@ -259,7 +241,7 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     func pendingInOrder() -> [(time: Double, sequence: UInt64)] {
         var out: [(time: Double, sequence: UInt64)] = []
         for b in heap.sorted(by: <) {
-            var node = batchHead[Int(b.slot)]
+            var node = b.head
             while node >= 0 {
                 out.append((b.time, nodes[Int(node)].sequence))
                 node = nodes[Int(node)].next
