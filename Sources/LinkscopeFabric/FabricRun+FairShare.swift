@@ -84,8 +84,7 @@ extension FabricRun {
         }
         for k in hops { links[Int(routes.flat[k])].mark = mark }
         flows[f].mark = mark
-        flows[f].newRate = routeCapacity[Int(flows[f].route)]
-        applyRate(Int32(f), at: now)
+        applyRate(Int32(f), rate: routeCapacity[Int(flows[f].route)], at: now)
         return true
     }
 
@@ -147,14 +146,13 @@ extension FabricRun {
 
     /// Reschedules the drain of each component flow whose rate changed; the old event goes stale.
     private mutating func applyRates(at now: Double) {
-        for f in componentFlows { applyRate(f, at: now) }
+        for f in componentFlows { applyRate(f, rate: flows[Int(f)].newRate, at: now) }
     }
 
     /// Reschedules one flow's drain if its rate changed.
     @inline(__always)
-    private mutating func applyRate(_ f: Int32, at now: Double) {
+    private mutating func applyRate(_ f: Int32, rate: Double, at now: Double) {
         let fi = Int(f)
-        let rate = flows[fi].newRate
         if rate == flows[fi].rate { return }
         var flow = flows[fi]
         flow.remaining -= flow.rate * (now - flow.updatedAt)
