@@ -74,6 +74,9 @@ struct Lane {
 /// exclusivity is checked statically; nothing here outlives the run.
 struct FabricRun {
     let schedule: Schedule
+    /// `schedule.count`, kept here: it is a call into another module, and the hot paths ask for it on every event
+    /// (ids at or above it are ring-program transfers).
+    let taskCount: Int
     let recordHistory: Bool
 
     var loop = EventLoop<FabricEvent>()
@@ -142,6 +145,7 @@ struct FabricRun {
          efficiency: Double, recordHistory: Bool, mirrorOf: [Int32] = [], rings: RingProgramState = RingProgramState()) {
         self.rings = rings
         self.schedule = schedule
+        taskCount = schedule.count
         self.recordHistory = recordHistory
         self.routes = routes
         self.aux = aux
@@ -264,7 +268,7 @@ struct FabricRun {
 
     private mutating func finish(_ task: Int32, at now: Double) {
         let i = Int(task)
-        if i >= schedule.count { return programTransferDelivered(task, at: now) }
+        if i >= taskCount { return programTransferDelivered(task, at: now) }
         taskEnd[i] = now
         switch schedule.tasks[i].kind {
         case .compute:
@@ -445,7 +449,7 @@ struct FabricRun {
         freeFlows.append(f)
         // A split transfer ends with its last piece (plus that piece's path latency).
         let task = Int(flows[fi].task)
-        if task >= schedule.count { return programFlowDrained(flows[fi].task, route: route, at: now) }
+        if task >= taskCount { return programFlowDrained(flows[fi].task, route: route, at: now) }
         pending[task] -= 1
         if pending[task] == 0 {
             loop.schedule(FabricEvent(kind: .taskDone, index: flows[fi].task, version: 0),
