@@ -66,18 +66,6 @@ public struct EventQueue<Payload: Sendable>: Sendable {
         static func == (a: Batch, b: Batch) -> Bool { a.time == b.time && a.sequence == b.sequence }
     }
 
-    /// The batches, as an implicit 4-ary min-heap by (time, sequence): children of `i` are `4i + 1 ... 4i + 4`.
-    /// Keys are unique, so the pop order is fixed whatever the heap's shape.
-    @usableFromInline var heap: [Batch] = []
-    @usableFromInline var nextSequence: UInt64 = 0
-    @usableFromInline var _count = 0
-
-    /// The batch that received the latest push, while it is still queued (only it can grow): its time, first
-    /// sequence number (its identity) and last node; `openTail` is -1 when there is none.
-    @usableFromInline var openTail: Int32 = -1
-    @usableFromInline var openTime: Double = 0
-    @usableFromInline var openSequence: UInt64 = 0
-
     /// An event in the queue: what it carries, its sequence number, and the next node of its batch (-1: last).
     /// One struct per event, so that a push or a pop touches one cache line for it.
     @usableFromInline
@@ -94,19 +82,22 @@ public struct EventQueue<Payload: Sendable>: Sendable {
         }
     }
 
-    @usableFromInline var nodes: [Node] = []
-    /// Popped nodes, reused last-in first-out. A stack of its own rather than a list threaded through the free
-    /// nodes: taking a node then reads this small hot array, not the node's own (cold) line.
-    @usableFromInline var freeNodes: [Int32] = []
+    /// The heap, the nodes and the free-node stack (see `EventQueueStorage`), copied on write.
+    @usableFromInline var storage: EventQueueStorage<Payload>
+    @usableFromInline var nextSequence: UInt64 = 0
+    @usableFromInline var _count = 0
+
+    /// The batch that received the latest push, while it is still queued (only it can grow): its time, first
+    /// sequence number (its identity) and last node; `openTail` is -1 when there is none.
+    @usableFromInline var openTail: Int32 = -1
+    @usableFromInline var openTime: Double = 0
+    @usableFromInline var openSequence: UInt64 = 0
 
     /// An empty queue.
-    public init() {}
+    public init() { storage = EventQueueStorage(capacity: 0) }
 
     /// An empty queue with room for `capacity` events.
-    public init(minimumCapacity capacity: Int) {
-        heap.reserveCapacity(capacity)
-        nodes.reserveCapacity(capacity)
-    }
+    public init(minimumCapacity capacity: Int) { storage = EventQueueStorage(capacity: capacity) }
 
     /// Pending events. - Complexity: O(1).
     @inlinable public var count: Int { _count }
@@ -118,12 +109,22 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     @inlinable public var pushed: UInt64 { nextSequence }
 
     /// Time of the earliest pending event, nil when empty. - Complexity: O(1).
-    @inlinable public var nextTime: Double? { heap.first?.time }
+    @inlinable public var nextTime: Double? { storage.heapCount > 0 ? storage.heap[0].time : nil }
 
     /// Identity of the earliest pending event. - Complexity: O(1).
     @inlinable public func peekID() -> EventID? {
-        guard let b = heap.first else { return nil }
-        return EventID(sequence: nodes[Int(b.head)].sequence)
+        guard storage.heapCount > 0 else { return nil }
+        return EventID(sequence: storage.nodes[Int(storage.heap[0].head)].sequence)
+    }
+
+    /// Nodes ever allocated (pending and free). For tests.
+    var nodesAllocated: Int { storage.nodeCount }
+
+    /// The storage, copied first if another queue shares it: the one uniqueness check of a mutation.
+    @inlinable
+    mutating func uniqueStorage() -> EventQueueStorage<Payload> {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
     }
 
     /// Adds an event.
@@ -137,21 +138,25 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     @discardableResult
     public mutating func push(_ payload: Payload, at time: Double) -> EventID {
         precondition(!time.isNaN, "event time is NaN")
+        let st = uniqueStorage()
         let s = nextSequence
         nextSequence &+= 1
         let node: Int32
-        if !freeNodes.isEmpty {
-            node = freeNodes.removeLast()
-            nodes[Int(node)] = Node(payload: payload, sequence: s, next: -1)
+        if st.freeCount > 0 {
+            st.freeCount -= 1
+            node = st.free[st.freeCount]
+            st.nodes[Int(node)] = Node(payload: payload, sequence: s, next: -1)
         } else {
-            node = Int32(nodes.count)
-            nodes.append(Node(payload: payload, sequence: s, next: -1))
+            if st.nodeCount == st.nodeCapacity { st.growNodes() }
+            node = Int32(st.nodeCount)
+            (st.nodes + st.nodeCount).initialize(to: Node(payload: payload, sequence: s, next: -1))
+            st.nodeCount += 1
         }
         _count += 1
         if openTail >= 0 && openTime == time {
-            nodes[Int(openTail)].next = node
+            st.nodes[Int(openTail)].next = node
         } else {
-            heapInsert(Batch(time: time, sequence: s, head: node))
+            st.heapInsert(Batch(time: time, sequence: s, head: node))
             openTime = time
             openSequence = s
         }
@@ -163,88 +168,48 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     /// - Complexity: O(1) within a batch, O(log b) when a batch empties.
     @inlinable
     public mutating func pop() -> ScheduledEvent<Payload>? {
-        guard let b = heap.first else { return nil }
+        guard storage.heapCount > 0 else { return nil }
+        let st = uniqueStorage()
+        let b = st.heap[0]
         let node = Int(b.head)
-        let event = nodes[node]
+        let event = st.nodes[node]
         if event.next < 0 {
-            heapRemoveMin()
+            st.heapRemoveMin()
             if openTail >= 0 && openSequence == b.sequence { openTail = -1 }
         } else {
-            heap[0].head = event.next
+            st.heap[0].head = event.next
         }
-        freeNodes.append(Int32(node))
+        st.free[st.freeCount] = Int32(node)
+        st.freeCount += 1
         _count -= 1
         return ScheduledEvent(time: b.time, id: EventID(sequence: event.sequence), payload: event.payload)
-    }
-
-    /// Adds a batch to the heap. - Complexity: O(log₄ b).
-    @inlinable
-    mutating func heapInsert(_ batch: Batch) {
-        var i = heap.count
-        heap.append(batch)
-        heap.withUnsafeMutableBufferPointer { h in
-            while i > 0 {
-                let parent = (i - 1) >> 2
-                guard batch < h[parent] else { break }
-                h[i] = h[parent]
-                i = parent
-            }
-            h[i] = batch
-        }
-    }
-
-    /// Removes the heap's first batch (which must exist). - Complexity: O(log₄ b).
-    @inlinable
-    mutating func heapRemoveMin() {
-        let last = heap.removeLast()
-        let n = heap.count
-        guard n > 0 else { return }
-        heap.withUnsafeMutableBufferPointer { h in
-            var i = 0
-            while true {
-                let first = 4 * i + 1
-                if first >= n { break }
-                var best = first
-                let end = Swift.min(first + 4, n)
-                var c = first + 1
-                while c < end {
-                    if h[c] < h[best] { best = c }
-                    c += 1
-                }
-                guard h[best] < last else { break }
-                h[i] = h[best]
-                i = best
-            }
-            h[i] = last
-        }
     }
 
     /// Removes and returns the earliest event if it fires at or before `time`.
     /// - Complexity: as `pop()`.
     @inlinable
     public mutating func pop(notAfter time: Double) -> ScheduledEvent<Payload>? {
-        guard let t = heap.first?.time, t <= time else { return nil }
+        guard storage.heapCount > 0, storage.heap[0].time <= time else { return nil }
         return pop()
     }
 
     /// Drops every pending event (sequence numbers keep growing).
     /// - Complexity: O(n).
     public mutating func removeAll() {
-        heap = []
+        storage = EventQueueStorage(capacity: 0)
         _count = 0
         openTail = -1
-        nodes = []
-        freeNodes = []
     }
 
     /// The pending events in pop order, by walking the batches. For tests.
     func pendingInOrder() -> [(time: Double, sequence: UInt64)] {
         var out: [(time: Double, sequence: UInt64)] = []
-        for b in heap.sorted(by: <) {
+        let batches = (0..<storage.heapCount).map { storage.heap[$0] }
+        for b in batches.sorted(by: <) {
             var node = b.head
             while node >= 0 {
-                out.append((b.time, nodes[Int(node)].sequence))
-                node = nodes[Int(node)].next
+                out.append((b.time, storage.nodes[Int(node)].sequence))
+                node = storage.nodes[Int(node)].next
             }
         }
         return out
@@ -253,9 +218,10 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     /// Checks the batch order and that no pending sequence number was reused. For tests.
     /// - Complexity: O(n log n).
     public func checkInvariants() {
-        for i in heap.indices.dropFirst() {
-            precondition(!(heap[i] < heap[(i - 1) >> 2]), "heap order broken")
+        for i in 1..<Swift.max(1, storage.heapCount) {
+            precondition(!(storage.heap[i] < storage.heap[(i - 1) >> 2]), "heap order broken")
         }
+        precondition(storage.freeCount + _count == storage.nodeCount, "nodes lost or counted twice")
         var sequences = Set<UInt64>()
         let events = pendingInOrder()
         precondition(events.count == _count, "event count out of step with the batches")
@@ -268,5 +234,131 @@ public struct EventQueue<Payload: Sendable>: Sendable {
                 precondition(p.time < e.time || (p.time == e.time && p.sequence < e.sequence), "heap popped out of order")
             }
         }
+    }
+}
+
+/// The memory of an `EventQueue`: its batch heap, its event nodes and its stack of free nodes, in buffers of its
+/// own. A push or a pop edits up to three of them; as arrays, each edit paid a uniqueness check (copy-on-write),
+/// several per event. The queue checks this one object once per mutation instead (`uniqueStorage`), copying it
+/// when shared, so it keeps value semantics.
+///
+/// Nodes `0 ..< nodeCount` are initialised (free ones keep their last payload until reused, as an array's
+/// elements would); the free stack has room for every node.
+@usableFromInline
+final class EventQueueStorage<Payload: Sendable>: @unchecked Sendable {
+    // @unchecked: mutated only through `EventQueue.uniqueStorage()`, i.e. when no other queue holds it.
+    @usableFromInline typealias Batch = EventQueue<Payload>.Batch
+    @usableFromInline typealias Node = EventQueue<Payload>.Node
+
+    // No dynamic exclusivity checks on these (a class's stored properties get one per access otherwise): every
+    // access goes through the one queue that owns the storage, whose own exclusivity is checked statically.
+    @exclusivity(unchecked) @usableFromInline var heap: UnsafeMutablePointer<Batch>
+    @exclusivity(unchecked) @usableFromInline var heapCount = 0
+    @exclusivity(unchecked) @usableFromInline var heapCapacity: Int
+    @exclusivity(unchecked) @usableFromInline var nodes: UnsafeMutablePointer<Node>
+    @exclusivity(unchecked) @usableFromInline var nodeCount = 0
+    @exclusivity(unchecked) @usableFromInline var nodeCapacity: Int
+    @exclusivity(unchecked) @usableFromInline var free: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) @usableFromInline var freeCount = 0
+
+    @usableFromInline
+    init(capacity: Int) {
+        let n = Swift.max(16, capacity)
+        heap = .allocate(capacity: n)
+        heapCapacity = n
+        nodes = .allocate(capacity: n)
+        nodeCapacity = n
+        free = .allocate(capacity: n)
+    }
+
+    deinit {
+        heap.deinitialize(count: heapCount)
+        heap.deallocate()
+        nodes.deinitialize(count: nodeCount)
+        nodes.deallocate()
+        free.deinitialize(count: freeCount)
+        free.deallocate()
+    }
+
+    /// A copy with the same contents (for copy-on-write).
+    @usableFromInline
+    func copy() -> EventQueueStorage {
+        let c = EventQueueStorage(capacity: Swift.max(heapCapacity, nodeCapacity))
+        c.growHeap(to: heapCapacity)
+        c.heap.initialize(from: heap, count: heapCount)
+        c.heapCount = heapCount
+        c.nodes.initialize(from: nodes, count: nodeCount)
+        c.nodeCount = nodeCount
+        c.free.initialize(from: free, count: freeCount)
+        c.freeCount = freeCount
+        return c
+    }
+
+    /// Doubles the room for nodes (and for the free stack, which may hold them all).
+    @usableFromInline
+    func growNodes() {
+        let n = 2 * nodeCapacity
+        let fresh = UnsafeMutablePointer<Node>.allocate(capacity: n)
+        fresh.moveInitialize(from: nodes, count: nodeCount)
+        nodes.deallocate()
+        nodes = fresh
+        let freshFree = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+        freshFree.moveInitialize(from: free, count: freeCount)
+        free.deallocate()
+        free = freshFree
+        nodeCapacity = n
+    }
+
+    @usableFromInline
+    func growHeap(to n: Int) {
+        guard n > heapCapacity else { return }
+        let fresh = UnsafeMutablePointer<Batch>.allocate(capacity: n)
+        fresh.moveInitialize(from: heap, count: heapCount)
+        heap.deallocate()
+        heap = fresh
+        heapCapacity = n
+    }
+
+    /// Adds a batch to the 4-ary min-heap (children of `i` are `4i + 1 ... 4i + 4`; keys are unique, so the pop
+    /// order is fixed whatever the heap's shape). - Complexity: O(log₄ b).
+    @inlinable
+    func heapInsert(_ batch: Batch) {
+        if heapCount == heapCapacity { growHeap(to: 2 * heapCapacity) }
+        var i = heapCount
+        heapCount += 1
+        let h = heap
+        while i > 0 {
+            let parent = (i - 1) >> 2
+            guard batch < h[parent] else { break }
+            (h + i).initialize(to: h[parent])
+            i = parent
+        }
+        (h + i).initialize(to: batch)
+    }
+
+    /// Removes the heap's first batch (which must exist). - Complexity: O(log₄ b).
+    @inlinable
+    func heapRemoveMin() {
+        heapCount -= 1
+        let n = heapCount
+        let h = heap
+        let last = h[n]
+        guard n > 0 else { return }
+        var i = 0
+        while true {
+            let first = 4 * i + 1
+            if first >= n { break }
+            var best = first
+            let end = Swift.min(first + 4, n)
+            var c = first + 1
+            while c < end {
+                if h[c] < h[best] { best = c }
+                c += 1
+            }
+            guard h[best] < last else { break }
+            h[i] = h[best]
+            i = best
+        }
+        h[i] = last
     }
 }
