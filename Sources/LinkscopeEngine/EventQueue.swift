@@ -1,5 +1,3 @@
-import HeapModule
-
 /// Identity of a scheduled event: its insertion sequence number, unique within one queue.
 ///
 /// Sequence numbers grow monotonically, so ordering by `(time, sequence)` keeps same-instant
@@ -26,7 +24,8 @@ public struct ScheduledEvent<Payload: Sendable>: Sendable {
 /// A priority queue of events ordered by time, then by insertion sequence.
 ///
 /// Events pushed one after another at the same time share one *batch*: a first-in first-out list kept
-/// in flat arrays, with a single entry in the heap (swift-collections' `Heap`, a min-max heap). A
+/// in a flat array of nodes, with a single entry in the heap (a 4-ary min-heap: half the depth of a binary
+/// heap, and a node's four children share one or two cache lines). A
 /// symmetric collective step schedules a thousand completions at one instant; they cost one heap
 /// insertion and removal instead of a thousand. Only the batch of the latest push grows, so a batch's
 /// events all come after those of every earlier batch at the same time (their sequence numbers are
@@ -43,18 +42,19 @@ public struct ScheduledEvent<Payload: Sendable>: Sendable {
 ///     q.push("a", at: 1)
 ///     q.pop()?.payload  // "a"
 public struct EventQueue<Payload: Sendable>: Sendable {
-    /// A batch in the heap: its time, the sequence number of its first event, and its slot.
+    /// A batch in the heap: its time, the sequence number of its first event, and the node of its first
+    /// pending event (advanced in place as the batch drains: it is not part of the key).
     @usableFromInline
     struct Batch: Comparable, Sendable {
         @usableFromInline var time: Double
         @usableFromInline var sequence: UInt64
-        @usableFromInline var slot: Int32
+        @usableFromInline var head: Int32
 
         @inlinable
-        init(time: Double, sequence: UInt64, slot: Int32) {
+        init(time: Double, sequence: UInt64, head: Int32) {
             self.time = time
             self.sequence = sequence
-            self.slot = slot
+            self.head = head
         }
 
         @inlinable
@@ -66,34 +66,38 @@ public struct EventQueue<Payload: Sendable>: Sendable {
         static func == (a: Batch, b: Batch) -> Bool { a.time == b.time && a.sequence == b.sequence }
     }
 
-    @usableFromInline var heap: Heap<Batch>
+    /// An event in the queue: what it carries, its sequence number, and the next node of its batch (-1: last).
+    /// One struct per event, so that a push or a pop touches one cache line for it.
+    @usableFromInline
+    struct Node: Sendable {
+        @usableFromInline var payload: Payload
+        @usableFromInline var sequence: UInt64
+        @usableFromInline var next: Int32
+
+        @inlinable
+        init(payload: Payload, sequence: UInt64, next: Int32) {
+            self.payload = payload
+            self.sequence = sequence
+            self.next = next
+        }
+    }
+
+    /// The heap, the nodes and the free-node stack (see `EventQueueStorage`), copied on write.
+    @usableFromInline var storage: EventQueueStorage<Payload>
     @usableFromInline var nextSequence: UInt64 = 0
     @usableFromInline var _count = 0
 
-    // Batches by slot: first and last event node (-1: slot free).
-    @usableFromInline var batchHead: [Int32] = []
-    @usableFromInline var batchTail: [Int32] = []
-    @usableFromInline var freeBatches: [Int32] = []
-    /// Slot of the batch that received the latest push while it is still queued, else -1; and its time.
-    @usableFromInline var openBatch: Int32 = -1
+    /// The batch that received the latest push, while it is still queued (only it can grow): its time, first
+    /// sequence number (its identity) and last node; `openTail` is -1 when there is none.
+    @usableFromInline var openTail: Int32 = -1
     @usableFromInline var openTime: Double = 0
-
-    // Events by node (struct of arrays): payload, sequence, next node of the same batch (-1: last).
-    @usableFromInline var nodePayload: [Payload] = []
-    @usableFromInline var nodeSequence: [UInt64] = []
-    @usableFromInline var nodeNext: [Int32] = []
-    @usableFromInline var freeNodes: [Int32] = []
+    @usableFromInline var openSequence: UInt64 = 0
 
     /// An empty queue.
-    public init() { heap = Heap() }
+    public init() { storage = EventQueueStorage(capacity: 0) }
 
     /// An empty queue with room for `capacity` events.
-    public init(minimumCapacity capacity: Int) {
-        heap = Heap(minimumCapacity: capacity)
-        nodePayload.reserveCapacity(capacity)
-        nodeSequence.reserveCapacity(capacity)
-        nodeNext.reserveCapacity(capacity)
-    }
+    public init(minimumCapacity capacity: Int) { storage = EventQueueStorage(capacity: capacity) }
 
     /// Pending events. - Complexity: O(1).
     @inlinable public var count: Int { _count }
@@ -105,12 +109,22 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     @inlinable public var pushed: UInt64 { nextSequence }
 
     /// Time of the earliest pending event, nil when empty. - Complexity: O(1).
-    @inlinable public var nextTime: Double? { heap.min?.time }
+    @inlinable public var nextTime: Double? { storage.heapCount > 0 ? storage.heap[0].time : nil }
 
     /// Identity of the earliest pending event. - Complexity: O(1).
     @inlinable public func peekID() -> EventID? {
-        guard let b = heap.min else { return nil }
-        return EventID(sequence: nodeSequence[Int(batchHead[Int(b.slot)])])
+        guard storage.heapCount > 0 else { return nil }
+        return EventID(sequence: storage.nodes[Int(storage.heap[0].head)].sequence)
+    }
+
+    /// Nodes ever allocated (pending and free). For tests.
+    var nodesAllocated: Int { storage.nodeCount }
+
+    /// The storage, copied first if another queue shares it: the one uniqueness check of a mutation.
+    @inlinable
+    mutating func uniqueStorage() -> EventQueueStorage<Payload> {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
     }
 
     /// Adds an event.
@@ -124,40 +138,29 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     @discardableResult
     public mutating func push(_ payload: Payload, at time: Double) -> EventID {
         precondition(!time.isNaN, "event time is NaN")
+        let st = uniqueStorage()
         let s = nextSequence
         nextSequence &+= 1
         let node: Int32
-        if let free = freeNodes.popLast() {
-            node = free
-            nodePayload[Int(free)] = payload
-            nodeSequence[Int(free)] = s
-            nodeNext[Int(free)] = -1
+        if st.freeCount > 0 {
+            st.freeCount -= 1
+            node = st.free[st.freeCount]
+            st.nodes[Int(node)] = Node(payload: payload, sequence: s, next: -1)
         } else {
-            node = Int32(nodePayload.count)
-            nodePayload.append(payload)
-            nodeSequence.append(s)
-            nodeNext.append(-1)
+            if st.nodeCount == st.nodeCapacity { st.growNodes() }
+            node = Int32(st.nodeCount)
+            (st.nodes + st.nodeCount).initialize(to: Node(payload: payload, sequence: s, next: -1))
+            st.nodeCount += 1
         }
         _count += 1
-        if openBatch >= 0 && openTime == time {
-            let b = Int(openBatch)
-            nodeNext[Int(batchTail[b])] = node
-            batchTail[b] = node
+        if openTail >= 0 && openTime == time {
+            st.nodes[Int(openTail)].next = node
         } else {
-            let slot: Int32
-            if let free = freeBatches.popLast() {
-                slot = free
-                batchHead[Int(free)] = node
-                batchTail[Int(free)] = node
-            } else {
-                slot = Int32(batchHead.count)
-                batchHead.append(node)
-                batchTail.append(node)
-            }
-            heap.insert(Batch(time: time, sequence: s, slot: slot))
-            openBatch = slot
+            st.heapInsert(Batch(time: time, sequence: s, head: node))
             openTime = time
+            openSequence = s
         }
+        openTail = node
         return EventID(sequence: s)
     }
 
@@ -165,56 +168,48 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     /// - Complexity: O(1) within a batch, O(log b) when a batch empties.
     @inlinable
     public mutating func pop() -> ScheduledEvent<Payload>? {
-        guard let b = heap.min else { return nil }
-        let slot = Int(b.slot)
-        let node = Int(batchHead[slot])
-        let next = nodeNext[node]
-        if next < 0 {
-            _ = heap.popMin()
-            batchHead[slot] = -1
-            batchTail[slot] = -1
-            freeBatches.append(b.slot)
-            if openBatch == b.slot { openBatch = -1 }
+        guard storage.heapCount > 0 else { return nil }
+        let st = uniqueStorage()
+        let b = st.heap[0]
+        let node = Int(b.head)
+        let event = st.nodes[node]
+        if event.next < 0 {
+            st.heapRemoveMin()
+            if openTail >= 0 && openSequence == b.sequence { openTail = -1 }
         } else {
-            batchHead[slot] = next
+            st.heap[0].head = event.next
         }
-        freeNodes.append(Int32(node))
+        st.free[st.freeCount] = Int32(node)
+        st.freeCount += 1
         _count -= 1
-        return ScheduledEvent(time: b.time, id: EventID(sequence: nodeSequence[node]), payload: nodePayload[node])
+        return ScheduledEvent(time: b.time, id: EventID(sequence: event.sequence), payload: event.payload)
     }
 
     /// Removes and returns the earliest event if it fires at or before `time`.
     /// - Complexity: as `pop()`.
     @inlinable
     public mutating func pop(notAfter time: Double) -> ScheduledEvent<Payload>? {
-        guard let t = heap.min?.time, t <= time else { return nil }
+        guard storage.heapCount > 0, storage.heap[0].time <= time else { return nil }
         return pop()
     }
 
     /// Drops every pending event (sequence numbers keep growing).
     /// - Complexity: O(n).
     public mutating func removeAll() {
-        heap = Heap()
+        storage = EventQueueStorage(capacity: 0)
         _count = 0
-        batchHead = []
-        batchTail = []
-        freeBatches = []
-        openBatch = -1
-        nodePayload = []
-        nodeSequence = []
-        nodeNext = []
-        freeNodes = []
+        openTail = -1
     }
 
     /// The pending events in pop order, by walking the batches. For tests.
     func pendingInOrder() -> [(time: Double, sequence: UInt64)] {
         var out: [(time: Double, sequence: UInt64)] = []
-        var copy = heap
-        while let b = copy.popMin() {
-            var node = batchHead[Int(b.slot)]
+        let batches = (0..<storage.heapCount).map { storage.heap[$0] }
+        for b in batches.sorted(by: <) {
+            var node = b.head
             while node >= 0 {
-                out.append((b.time, nodeSequence[Int(node)]))
-                node = nodeNext[Int(node)]
+                out.append((b.time, storage.nodes[Int(node)].sequence))
+                node = storage.nodes[Int(node)].next
             }
         }
         return out
@@ -223,6 +218,10 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     /// Checks the batch order and that no pending sequence number was reused. For tests.
     /// - Complexity: O(n log n).
     public func checkInvariants() {
+        for i in 1..<Swift.max(1, storage.heapCount) {
+            precondition(!(storage.heap[i] < storage.heap[(i - 1) >> 2]), "heap order broken")
+        }
+        precondition(storage.freeCount + _count == storage.nodeCount, "nodes lost or counted twice")
         var sequences = Set<UInt64>()
         let events = pendingInOrder()
         precondition(events.count == _count, "event count out of step with the batches")
@@ -235,5 +234,131 @@ public struct EventQueue<Payload: Sendable>: Sendable {
                 precondition(p.time < e.time || (p.time == e.time && p.sequence < e.sequence), "heap popped out of order")
             }
         }
+    }
+}
+
+/// The memory of an `EventQueue`: its batch heap, its event nodes and its stack of free nodes, in buffers of its
+/// own. A push or a pop edits up to three of them; as arrays, each edit paid a uniqueness check (copy-on-write),
+/// several per event. The queue checks this one object once per mutation instead (`uniqueStorage`), copying it
+/// when shared, so it keeps value semantics.
+///
+/// Nodes `0 ..< nodeCount` are initialised (free ones keep their last payload until reused, as an array's
+/// elements would); the free stack has room for every node.
+@usableFromInline
+final class EventQueueStorage<Payload: Sendable>: @unchecked Sendable {
+    // @unchecked: mutated only through `EventQueue.uniqueStorage()`, i.e. when no other queue holds it.
+    @usableFromInline typealias Batch = EventQueue<Payload>.Batch
+    @usableFromInline typealias Node = EventQueue<Payload>.Node
+
+    // No dynamic exclusivity checks on these (a class's stored properties get one per access otherwise): every
+    // access goes through the one queue that owns the storage, whose own exclusivity is checked statically.
+    @exclusivity(unchecked) @usableFromInline var heap: UnsafeMutablePointer<Batch>
+    @exclusivity(unchecked) @usableFromInline var heapCount = 0
+    @exclusivity(unchecked) @usableFromInline var heapCapacity: Int
+    @exclusivity(unchecked) @usableFromInline var nodes: UnsafeMutablePointer<Node>
+    @exclusivity(unchecked) @usableFromInline var nodeCount = 0
+    @exclusivity(unchecked) @usableFromInline var nodeCapacity: Int
+    @exclusivity(unchecked) @usableFromInline var free: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) @usableFromInline var freeCount = 0
+
+    @usableFromInline
+    init(capacity: Int) {
+        let n = Swift.max(16, capacity)
+        heap = .allocate(capacity: n)
+        heapCapacity = n
+        nodes = .allocate(capacity: n)
+        nodeCapacity = n
+        free = .allocate(capacity: n)
+    }
+
+    deinit {
+        heap.deinitialize(count: heapCount)
+        heap.deallocate()
+        nodes.deinitialize(count: nodeCount)
+        nodes.deallocate()
+        free.deinitialize(count: freeCount)
+        free.deallocate()
+    }
+
+    /// A copy with the same contents (for copy-on-write).
+    @usableFromInline
+    func copy() -> EventQueueStorage {
+        let c = EventQueueStorage(capacity: Swift.max(heapCapacity, nodeCapacity))
+        c.growHeap(to: heapCapacity)
+        c.heap.initialize(from: heap, count: heapCount)
+        c.heapCount = heapCount
+        c.nodes.initialize(from: nodes, count: nodeCount)
+        c.nodeCount = nodeCount
+        c.free.initialize(from: free, count: freeCount)
+        c.freeCount = freeCount
+        return c
+    }
+
+    /// Doubles the room for nodes (and for the free stack, which may hold them all).
+    @usableFromInline
+    func growNodes() {
+        let n = 2 * nodeCapacity
+        let fresh = UnsafeMutablePointer<Node>.allocate(capacity: n)
+        fresh.moveInitialize(from: nodes, count: nodeCount)
+        nodes.deallocate()
+        nodes = fresh
+        let freshFree = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+        freshFree.moveInitialize(from: free, count: freeCount)
+        free.deallocate()
+        free = freshFree
+        nodeCapacity = n
+    }
+
+    @usableFromInline
+    func growHeap(to n: Int) {
+        guard n > heapCapacity else { return }
+        let fresh = UnsafeMutablePointer<Batch>.allocate(capacity: n)
+        fresh.moveInitialize(from: heap, count: heapCount)
+        heap.deallocate()
+        heap = fresh
+        heapCapacity = n
+    }
+
+    /// Adds a batch to the 4-ary min-heap (children of `i` are `4i + 1 ... 4i + 4`; keys are unique, so the pop
+    /// order is fixed whatever the heap's shape). - Complexity: O(log₄ b).
+    @inlinable
+    func heapInsert(_ batch: Batch) {
+        if heapCount == heapCapacity { growHeap(to: 2 * heapCapacity) }
+        var i = heapCount
+        heapCount += 1
+        let h = heap
+        while i > 0 {
+            let parent = (i - 1) >> 2
+            guard batch < h[parent] else { break }
+            (h + i).initialize(to: h[parent])
+            i = parent
+        }
+        (h + i).initialize(to: batch)
+    }
+
+    /// Removes the heap's first batch (which must exist). - Complexity: O(log₄ b).
+    @inlinable
+    func heapRemoveMin() {
+        heapCount -= 1
+        let n = heapCount
+        let h = heap
+        let last = h[n]
+        guard n > 0 else { return }
+        var i = 0
+        while true {
+            let first = 4 * i + 1
+            if first >= n { break }
+            var best = first
+            let end = Swift.min(first + 4, n)
+            var c = first + 1
+            while c < end {
+                if h[c] < h[best] { best = c }
+                c += 1
+            }
+            guard h[best] < last else { break }
+            h[i] = h[best]
+            i = best
+        }
+        h[i] = last
     }
 }

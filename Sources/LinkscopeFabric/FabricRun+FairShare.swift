@@ -24,29 +24,28 @@ extension FabricRun {
     mutating func solveTouchedComponents(at now: Double) {
         epoch &+= 1
         if epoch == 0 {  // wrapped: clear marks so that old stamps cannot collide
-            for i in linkMark.indices { linkMark[i] = 0 }
-            for i in flowMark.indices { flowMark[i] = 0; frozenMark[i] = 0 }
+            for i in links.indices { links[i].mark = 0 }
+            for i in flows.indices { flows[i].mark = 0; flows[i].frozenMark = 0 }
             epoch = 1
         }
         let mark = epoch
         for root in touchedLinks {
-            linkTouched[Int(root)] = false
-            guard linkMark[Int(root)] != mark else { continue }
+            links[Int(root)].touched = false
+            guard links[Int(root)].mark != mark else { continue }
             if !recordHistory && solveAlone(root, mark: mark, at: now) { continue }
-            linkMark[Int(root)] = mark
-            Self.clear(&componentLinks)
-            Self.clear(&componentFlows)
+            links[Int(root)].mark = mark
+            componentLinks.removeAll()
+            componentFlows.removeAll()
             stack.append(root)
             while let l = stack.popLast() {
                 componentLinks.append(l)
-                for slot in linkFlows.range(Int(l)) where flowMark[Int(linkFlows.storage[slot])] != mark {
-                    let f = linkFlows.storage[slot]
-                    flowMark[Int(f)] = mark
+                for f in linkFlows.flows(on: links[Int(l)]) where flows[Int(f)].mark != mark {
+                    flows[Int(f)].mark = mark
                     componentFlows.append(f)
-                    for k in routes.hops(flows[Int(f)].route) {
+                    for k in flows[Int(f)].hops {
                         let l2 = routes.flat[k]
-                        if linkMark[Int(l2)] != mark {
-                            linkMark[Int(l2)] = mark
+                        if links[Int(l2)].mark != mark {
+                            links[Int(l2)].mark = mark
                             stack.append(l2)
                         }
                     }
@@ -55,8 +54,7 @@ extension FabricRun {
             if componentFlows.count == 1 {
                 let f = Int(componentFlows[0])
                 var x = Double.infinity
-                for k in routes.hops(flows[f].route) { x = Swift.min(x, capacity[Int(routes.flat[k])]) }
-                newRate[f] = x
+                flows[f].newRate = routeCapacity[Int(flows[f].route)]
             } else if componentFlows.count > 1 {
                 fillComponent(mark: mark)
             }
@@ -66,7 +64,7 @@ extension FabricRun {
             checkComponentInvariants()
             #endif
         }
-        Self.clear(&touchedLinks)
+        touchedLinks.removeAll()
     }
 
     /// The two cases that need no walk, most of the links touched by symmetric collectives: a link left without
@@ -74,22 +72,19 @@ extension FabricRun {
     /// component of one flow, which gets its narrowest link). Returns false, changing nothing, otherwise.
     /// Not used while recording link history, which wants every component link's summed rate.
     @inline(__always)
-    private mutating func solveAlone(_ root: Int32, mark: UInt32, at now: Double) -> Bool {
+    private mutating func solveAlone(_ root: Int32, mark: UInt16, at now: Double) -> Bool {
         let ri = Int(root)
-        let count = linkFlows.count[ri]
+        let count = links[ri].flowCount
         if count == 0 { return true }  // no flow can reach an empty link: nothing to mark either
         guard count == 1 else { return false }
-        let f = Int(linkFlows.first(ri))
-        var x = Double.infinity
-        for k in routes.hops(flows[f].route) {
-            let l = Int(routes.flat[k])
-            guard linkFlows.count[l] == 1 else { return false }
-            x = Swift.min(x, capacity[l])
+        let f = Int(links[ri].firstFlow)
+        let hops = flows[f].hops
+        for k in hops {
+            guard links[Int(routes.flat[k])].flowCount == 1 else { return false }
         }
-        for k in routes.hops(flows[f].route) { linkMark[Int(routes.flat[k])] = mark }
-        flowMark[f] = mark
-        newRate[f] = x
-        applyRate(Int32(f), at: now)
+        for k in hops { links[Int(routes.flat[k])].mark = mark }
+        flows[f].mark = mark
+        applyRate(Int32(f), rate: routeCapacity[Int(flows[f].route)], at: now)
         return true
     }
 
@@ -110,41 +105,40 @@ extension FabricRun {
     /// come from a heap keyed by (share, link index) with lazy invalidation; a link's share never
     /// decreases as others freeze, so stale entries are skipped.
     /// - Complexity: O((L + F·h) log L).
-    private mutating func fillComponent(mark: UInt32) {
+    private mutating func fillComponent(mark: UInt16) {
         for l in componentLinks {
             let li = Int(l)
-            let n = Int(linkFlows.count[li])
-            residual[li] = capacity[li]
-            unfrozen[li] = Int32(n)
-            linkVersion[li] &+= 1
+            let n = Int(links[li].flowCount)
+            linkScratch[li].residual = linkScratch[li].capacity
+            linkScratch[li].unfrozen = Int32(n)
+            linkScratch[li].version &+= 1
             if n > 0 {
-                shareHeap.insert(ShareEntry(share: capacity[li] / Double(n), link: l, version: linkVersion[li]))
+                shareHeap.insert(ShareEntry(share: linkScratch[li].capacity / Double(n), link: l,
+                                            version: linkScratch[li].version))
             }
         }
         while let top = shareHeap.popMin() {  // drains the heap: its storage is reused next time
             let li = Int(top.link)
-            guard top.version == linkVersion[li], unfrozen[li] > 0 else { continue }
+            guard top.version == linkScratch[li].version, linkScratch[li].unfrozen > 0 else { continue }
             let x = top.share
-            for slot in linkFlows.range(li) where frozenMark[Int(linkFlows.storage[slot])] != mark {
-                let f = linkFlows.storage[slot]
-                frozenMark[Int(f)] = mark
-                newRate[Int(f)] = x
-                for k in routes.hops(flows[Int(f)].route) {
+            for f in linkFlows.flows(on: links[li]) where flows[Int(f)].frozenMark != mark {
+                flows[Int(f)].frozenMark = mark
+                flows[Int(f)].newRate = x
+                for k in flows[Int(f)].hops {
                     let l2 = Int(routes.flat[k])
-                    residual[l2] -= x
-                    unfrozen[l2] -= 1
+                    linkScratch[l2].residual -= x
+                    linkScratch[l2].unfrozen -= 1
                 }
             }
-            unfrozen[li] = 0
+            linkScratch[li].unfrozen = 0
             // Links that lost flows get a fresh, never smaller, share.
-            for slot in linkFlows.range(li) {
-                let f = linkFlows.storage[slot]
-                for k in routes.hops(flows[Int(f)].route) {
+            for f in linkFlows.flows(on: links[li]) {
+                for k in flows[Int(f)].hops {
                     let l2 = Int(routes.flat[k])
-                    guard unfrozen[l2] > 0 else { continue }
-                    let share = Swift.max(x, residual[l2] / Double(unfrozen[l2]))
-                    linkVersion[l2] &+= 1
-                    shareHeap.insert(ShareEntry(share: share, link: Int32(l2), version: linkVersion[l2]))
+                    guard linkScratch[l2].unfrozen > 0 else { continue }
+                    let share = Swift.max(x, linkScratch[l2].residual / Double(linkScratch[l2].unfrozen))
+                    linkScratch[l2].version &+= 1
+                    shareHeap.insert(ShareEntry(share: share, link: Int32(l2), version: linkScratch[l2].version))
                 }
             }
         }
@@ -152,14 +146,13 @@ extension FabricRun {
 
     /// Reschedules the drain of each component flow whose rate changed; the old event goes stale.
     private mutating func applyRates(at now: Double) {
-        for f in componentFlows { applyRate(f, at: now) }
+        for f in componentFlows { applyRate(f, rate: flows[Int(f)].newRate, at: now) }
     }
 
     /// Reschedules one flow's drain if its rate changed.
     @inline(__always)
-    private mutating func applyRate(_ f: Int32, at now: Double) {
+    private mutating func applyRate(_ f: Int32, rate: Double, at now: Double) {
         let fi = Int(f)
-        let rate = newRate[fi]
         if rate == flows[fi].rate { return }
         var flow = flows[fi]
         flow.remaining -= flow.rate * (now - flow.updatedAt)
@@ -176,7 +169,7 @@ extension FabricRun {
         for l in componentLinks {
             let li = Int(l)
             var total = 0.0
-            for slot in linkFlows.range(li) { total += flows[Int(linkFlows.storage[slot])].rate }
+            for f in linkFlows.flows(on: links[li]) { total += flows[Int(f)].rate }
             if total == segmentRate[li] { continue }
             if segmentRate[li] > 0 && now > segmentStart[li] {
                 history[li].append(RateSegment(start: segmentStart[li], end: now, bytesPerSecond: segmentRate[li]))
@@ -195,8 +188,8 @@ extension FabricRun {
         for l in componentLinks {
             let li = Int(l)
             var total = 0.0
-            for slot in linkFlows.range(li) { total += flows[Int(linkFlows.storage[slot])].rate }
-            precondition(total <= capacity[li] * (1 + tolerance), "link \(li) over capacity")
+            for f in linkFlows.flows(on: links[li]) { total += flows[Int(f)].rate }
+            precondition(total <= linkScratch[li].capacity * (1 + tolerance), "link \(li) over capacity")
         }
         for f in componentFlows {
             let rate = flows[Int(f)].rate
@@ -206,12 +199,11 @@ extension FabricRun {
                 let li = Int(routes.flat[k])
                 var total = 0.0
                 var fastest = 0.0
-                for slot in linkFlows.range(li) {
-                    let g = linkFlows.storage[slot]
+                for g in linkFlows.flows(on: links[li]) {
                     total += flows[Int(g)].rate
                     fastest = Swift.max(fastest, flows[Int(g)].rate)
                 }
-                bottleneck = total >= capacity[li] * (1 - tolerance) && rate >= fastest * (1 - tolerance)
+                bottleneck = total >= linkScratch[li].capacity * (1 - tolerance) && rate >= fastest * (1 - tolerance)
             }
             precondition(bottleneck, "flow \(f) has no bottleneck link: not max-min fair")
         }

@@ -76,10 +76,10 @@ extension FabricRun {
     private mutating func chargeMirrored(route: Int32, bytes: Int64, from start: Double, until end: Double) {
         for h in routes.hops(route) {
             let l = Int(routes.flat[h])
-            linkBytes[l] &+= bytes
+            mirrorBytes[l] &+= bytes
             let s = Swift.max(start, mirrorBusyUntil[l])
             if end > s {
-                linkBusy[l] += end - s
+                links[l].busy += end - s
                 mirrorBusyUntil[l] = end
             }
         }

@@ -16,19 +16,45 @@ struct FabricEvent: Sendable {
     var version: UInt32
 }
 
-/// An active transfer, from its start until its last byte is served (latency is not occupancy).
+/// An active transfer, from its start until its last byte is served (latency is not occupancy), with the
+/// fair-share solver's scratch for it: 64 bytes, one cache line (see `RunBuffer`).
 struct Flow {
-    var task: Int32
-    var route: Int32
     /// Bytes left to serve as of `updatedAt`.
     var remaining: Double
     /// Current max-min fair rate, bytes/s (-1 until the first solve, so that it always gets one).
     var rate: Double
     var updatedAt: Double
-    /// Bumped on every reschedule and on release; stale `flowDrained` events are ignored.
-    var version: UInt32
     /// Residue below which the flow counts as drained.
     var epsilon: Double
+    /// Rate found by the solve in progress (see FabricRun+FairShare.swift).
+    var newRate: Double = 0
+    var task: Int32
+    var route: Int32
+    /// Bumped on every reschedule and on release; stale `flowDrained` events are ignored.
+    var version: UInt32
+    /// The route's hops, `RouteTable.flat[hopStart ..< hopEnd]` (copied here to save a look-up per walk).
+    var hopStart: Int32
+    var hopEnd: Int32
+    /// Solve epochs that last reached the flow in a component walk, and froze it in a fill.
+    var mark: UInt16 = 0
+    var frozenMark: UInt16 = 0
+
+    /// Indices of the route's hops in `RouteTable.flat`.
+    @inline(__always)
+    var hops: Range<Int> { Int(hopStart)..<Int(hopEnd) }
+
+    init(task: Int32, route: Int32, hops: Range<Int>, remaining: Double, rate: Double, updatedAt: Double,
+         version: UInt32, epsilon: Double) {
+        hopStart = Int32(hops.lowerBound)
+        hopEnd = Int32(hops.upperBound)
+        self.remaining = remaining
+        self.rate = rate
+        self.updatedAt = updatedAt
+        self.epsilon = epsilon
+        self.task = task
+        self.route = route
+        self.version = version
+    }
 }
 
 /// A compute lane: one (device, lane) pair, running one task at a time, FIFO by (ready time, task id).
@@ -48,6 +74,9 @@ struct Lane {
 /// exclusivity is checked statically; nothing here outlives the run.
 struct FabricRun {
     let schedule: Schedule
+    /// `schedule.count`, kept here: it is a call into another module, and the hot paths ask for it on every event
+    /// (ids at or above it are ring-program transfers).
+    let taskCount: Int
     let recordHistory: Bool
 
     var loop = EventLoop<FabricEvent>()
@@ -69,38 +98,34 @@ struct FabricRun {
     var routes: RouteTable
     var lanes: [Lane]
 
-    // Per link.
-    var capacity: [Double]
-    var linkFlows: LinkFlowTable
-    var linkBytes: [Int64]
-    var linkBusy: [Double]
-    var busySince: [Double]
+    // Per link: the hot state (`LinkState`), the filling scratch (`LinkScratch`), the flows on each in a slab.
+    var links: RunBuffer<LinkState>
+    var linkScratch: RunBuffer<LinkScratch>
+    /// Per route: its narrowest hop's capacity, the rate of a flow alone on its route (folded once in hop order,
+    /// as the solver would).
+    var routeCapacity: RunBuffer<Double>
+    var linkFlows = LinkFlowTable()
+    /// Bytes started on each route: a link's bytes are the sum over the routes through it (`linkBytes`), so that a
+    /// flow start adds once per route instead of once per hop (Int64 sums: the order does not matter).
+    var routeBytes: RunBuffer<Int64>
     var history: [[RateSegment]]
     var segmentStart: [Double]
     var segmentRate: [Double]
 
     // Flows, in reusable slots.
-    var flows: [Flow] = []
-    var freeFlows: [Int32] = []
+    var flows = RunBuffer<Flow>()
+    var freeFlows = RunBuffer<Int32>()
 
     // Work of the current instant.
-    var touchedLinks: [Int32] = []
-    var linkTouched: [Bool]
+    var touchedLinks = RunBuffer<Int32>()
     var touchedLanes: [Int32] = []
     var laneTouched: [Bool]
 
     // Scratch of the fair-share solver (see FabricRun+FairShare.swift).
-    var epoch: UInt32 = 0
-    var linkMark: [UInt32]
-    var flowMark: [UInt32] = []
-    var frozenMark: [UInt32] = []
-    var newRate: [Double] = []
-    var residual: [Double]
-    var unfrozen: [Int32]
-    var linkVersion: [UInt32]
-    var componentLinks: [Int32] = []
-    var componentFlows: [Int32] = []
-    var stack: [Int32] = []
+    var epoch: UInt16 = 0
+    var componentLinks = RunBuffer<Int32>()
+    var componentFlows = RunBuffer<Int32>()
+    var stack = RunBuffer<Int32>()
     var shareHeap = Heap<ShareEntry>()
 
     // Mirrored tasks (see FabricRun+Mirrors.swift); empty when there are none.
@@ -111,6 +136,7 @@ struct FabricRun {
     var representativeDone: [Bool]
     var readyMirrors: [Int32] = []
     var mirrorBusyUntil: [Double]
+    var mirrorBytes: [Int64]
 
     // Ring programs (see FabricRun+RingPrograms.swift); empty when there are none.
     var rings: RingProgramState
@@ -119,6 +145,7 @@ struct FabricRun {
          efficiency: Double, recordHistory: Bool, mirrorOf: [Int32] = [], rings: RingProgramState = RingProgramState()) {
         self.rings = rings
         self.schedule = schedule
+        taskCount = schedule.count
         self.recordHistory = recordHistory
         self.routes = routes
         self.aux = aux
@@ -170,25 +197,39 @@ struct FabricRun {
         lanes = Array(repeating: Lane(), count: laneCount)
         laneTouched = Array(repeating: false, count: laneCount)
         let m = topology.links.count
-        capacity = topology.links.map { $0.bandwidth.bytesPerSecond * efficiency }
-        linkFlows = LinkFlowTable(links: m)
-        linkBytes = Array(repeating: 0, count: m)
-        linkBusy = Array(repeating: 0, count: m)
-        busySince = Array(repeating: 0, count: m)
+        // The layouts the hot loops were tuned for: a flow per cache line, two links per line.
+        assert(MemoryLayout<Flow>.stride == 64 && MemoryLayout<LinkState>.stride == 32)
+        links = RunBuffer(repeating: LinkState(), count: m)
+        linkScratch = RunBuffer()
+        for link in topology.links { linkScratch.append(LinkScratch(capacity: link.bandwidth.bytesPerSecond * efficiency)) }
+        routeCapacity = RunBuffer()
+        for r in 0..<routes.count {
+            var x = Double.infinity
+            for k in routes.hops(Int32(r)) { x = Swift.min(x, linkScratch[Int(routes.flat[k])].capacity) }
+            routeCapacity.append(x)
+        }
+        routeBytes = RunBuffer(repeating: 0, count: routes.count)
         history = recordHistory ? Array(repeating: [], count: m) : []
         segmentStart = recordHistory ? Array(repeating: 0, count: m) : []
         segmentRate = recordHistory ? Array(repeating: 0, count: m) : []
-        linkTouched = Array(repeating: false, count: m)
-        linkMark = Array(repeating: 0, count: m)
-        residual = Array(repeating: 0, count: m)
-        unfrozen = Array(repeating: 0, count: m)
-        linkVersion = Array(repeating: 0, count: m)
         self.mirrorOf = mirrorOf
         (mirrorStart, mirrorList) = FabricRun.mirrorLists(mirrorOf, count: n)
         mirrorIsReady = mirrorOf.isEmpty ? [] : Array(repeating: false, count: n)
         representativeDone = mirrorOf.isEmpty ? [] : Array(repeating: false, count: n)
         mirrorBusyUntil = mirrorOf.isEmpty ? [] : Array(repeating: 0, count: m)
+        mirrorBytes = mirrorOf.isEmpty ? [] : Array(repeating: 0, count: m)
     }
+
+    /// Bytes started on each link (flows and mirrored transfers).
+    var linkBytes: [Int64] {
+        var bytes = mirrorBytes.isEmpty ? Array(repeating: 0, count: links.count) : mirrorBytes
+        for r in 0..<routes.count {
+            for k in routes.hops(Int32(r)) { bytes[Int(routes.flat[k])] &+= routeBytes[r] }
+        }
+        return bytes
+    }
+    /// Busy seconds of each link.
+    var linkBusy: [Double] { (0..<links.count).map { links[$0].busy } }
 
     /// Runs every task to completion.
     /// - Complexity: O(E log Q) for E events and Q pending events, plus the fair-share solves:
@@ -227,7 +268,7 @@ struct FabricRun {
 
     private mutating func finish(_ task: Int32, at now: Double) {
         let i = Int(task)
-        if i >= schedule.count { return programTransferDelivered(task, at: now) }
+        if i >= taskCount { return programTransferDelivered(task, at: now) }
         taskEnd[i] = now
         switch schedule.tasks[i].kind {
         case .compute:
@@ -304,7 +345,9 @@ struct FabricRun {
         for k in parts {
             var piece = left
             if k != parts.upperBound - 1 {
-                piece = Swift.min(left, Int64((Double(bytes) * routes.setFractions[k]).rounded(.down)))
+                // Truncation is the floor for a non-negative share, without a call to libm's floor.
+                let share = Double(bytes) * routes.setFractions[k]
+                piece = Swift.min(left, Int64(share >= 0 ? share : share.rounded(.down)))
                 left -= piece
             }
             guard piece > 0 else { continue }
@@ -334,8 +377,8 @@ struct FabricRun {
 
     @inline(__always)
     private mutating func touchLink(_ link: Int32) {
-        if !linkTouched[Int(link)] {
-            linkTouched[Int(link)] = true
+        if !links[Int(link)].touched {
+            links[Int(link)].touched = true
             touchedLinks.append(link)
         }
     }
@@ -358,27 +401,29 @@ struct FabricRun {
 
     private mutating func addFlow(task: Int32, route: Int32, bytes: Int64, at now: Double) {
         let b = Double(bytes)
-        let flow = Flow(task: task, route: route, remaining: b, rate: -1, updatedAt: now, version: 0,
+        routeBytes[Int(route)] &+= bytes
+        let hops = routes.hops(route)
+        let flow = Flow(task: task, route: route, hops: hops, remaining: b, rate: -1, updatedAt: now, version: 0,
                         epsilon: Swift.max(1e-6, b * 1e-12))
         let f: Int32
         if let slot = freeFlows.popLast() {
             f = slot
-            let v = flows[Int(slot)].version &+ 1
+            // The solver's marks and scratch rate stay as they were (as when they lived in their own arrays).
+            let old = flows[Int(slot)]
             flows[Int(slot)] = flow
-            flows[Int(slot)].version = v
+            flows[Int(slot)].version = old.version &+ 1
+            flows[Int(slot)].mark = old.mark
+            flows[Int(slot)].frozenMark = old.frozenMark
+            flows[Int(slot)].newRate = old.newRate
         } else {
             f = Int32(flows.count)
             flows.append(flow)
-            flowMark.append(0)
-            frozenMark.append(0)
-            newRate.append(0)
         }
-        for k in routes.hops(route) {
+        for k in hops {
             let l = routes.flat[k]
             let li = Int(l)
-            if linkFlows.count[li] == 0 { busySince[li] = now }
-            linkFlows.append(f, to: li)
-            linkBytes[li] &+= bytes
+            if links[li].flowCount == 0 { links[li].busySince = now }
+            linkFlows.append(f, to: &links[li])
             touchLink(l)
         }
     }
@@ -387,12 +432,12 @@ struct FabricRun {
     private mutating func drain(_ f: Int32, at now: Double) {
         let fi = Int(f)
         let route = flows[fi].route
-        for k in routes.hops(route) {
+        for k in flows[fi].hops {
             let l = routes.flat[k]
             let li = Int(l)
-            linkFlows.remove(f, from: li)
-            if linkFlows.count[li] == 0 {
-                linkBusy[li] += now - busySince[li]
+            linkFlows.remove(f, from: &links[li])
+            if links[li].flowCount == 0 {
+                links[li].busy += now - links[li].busySince
                 // An emptied link has nothing left to re-solve; only its rate history needs to see it.
                 if recordHistory { touchLink(l) }
             } else {
@@ -404,7 +449,7 @@ struct FabricRun {
         freeFlows.append(f)
         // A split transfer ends with its last piece (plus that piece's path latency).
         let task = Int(flows[fi].task)
-        if task >= schedule.count { return programFlowDrained(flows[fi].task, route: route, at: now) }
+        if task >= taskCount { return programFlowDrained(flows[fi].task, route: route, at: now) }
         pending[task] -= 1
         if pending[task] == 0 {
             loop.schedule(FabricEvent(kind: .taskDone, index: flows[fi].task, version: 0),

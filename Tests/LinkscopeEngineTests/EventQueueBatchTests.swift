@@ -43,7 +43,7 @@ import Testing
             #expect(out == Array((round * 100)..<(round * 100 + 50)))
             #expect(q.pop()?.payload == -1)
         }
-        #expect(q.nodePayload.count <= 51)  // storage of drained events is reused
+        #expect(q.nodesAllocated <= 51)  // storage of drained events is reused
         #expect(q.peekID() == nil)
     }
 }
