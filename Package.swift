@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "LinkscopeTopology", dependencies: ["LinkscopeUnits"]),
         .target(name: "LinkscopeCostModel", dependencies: ["LinkscopeUnits"]),
         .target(name: "LinkscopeSchedule", dependencies: ["LinkscopeUnits"]),
-        .target(name: "LinkscopeEngine"),
+        .target(name: "LinkscopeEngine", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "LinkscopeFabric", dependencies: [
             "LinkscopeUnits", "LinkscopeTopology", "LinkscopeSchedule", "LinkscopeEngine",
             .product(name: "HeapModule", package: "swift-collections"),

@@ -1,3 +1,5 @@
+import HeapModule
+
 /// Identity of a scheduled event: its insertion sequence number, unique within one queue.
 ///
 /// Sequence numbers grow monotonically, so ordering by `(time, sequence)` keeps same-instant
@@ -24,8 +26,7 @@ public struct ScheduledEvent<Payload: Sendable>: Sendable {
 /// A priority queue of events ordered by time, then by insertion sequence.
 ///
 /// Events pushed one after another at the same time share one *batch*: a first-in first-out list kept
-/// in a flat array of nodes, with a single entry in the heap (a 4-ary min-heap: half the depth of a binary
-/// heap, and a node's four children share one or two cache lines). A
+/// in a flat array of nodes, with a single entry in the heap (swift-collections' `Heap`). A
 /// symmetric collective step schedules a thousand completions at one instant; they cost one heap
 /// insertion and removal instead of a thousand. Only the batch of the latest push grows, so a batch's
 /// events all come after those of every earlier batch at the same time (their sequence numbers are
@@ -109,12 +110,12 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     @inlinable public var pushed: UInt64 { nextSequence }
 
     /// Time of the earliest pending event, nil when empty. - Complexity: O(1).
-    @inlinable public var nextTime: Double? { storage.heapCount > 0 ? storage.heap[0].time : nil }
+    @inlinable public var nextTime: Double? { storage.heap.min?.time }
 
     /// Identity of the earliest pending event. - Complexity: O(1).
     @inlinable public func peekID() -> EventID? {
-        guard storage.heapCount > 0 else { return nil }
-        return EventID(sequence: storage.nodes[Int(storage.heap[0].head)].sequence)
+        guard let b = storage.heap.min else { return nil }
+        return EventID(sequence: storage.nodes[Int(b.head)].sequence)
     }
 
     /// Nodes ever allocated (pending and free). For tests.
@@ -156,7 +157,7 @@ public struct EventQueue<Payload: Sendable>: Sendable {
         if openTail >= 0 && openTime == time {
             st.nodes[Int(openTail)].next = node
         } else {
-            st.heapInsert(Batch(time: time, sequence: s, head: node))
+            st.heap.insert(Batch(time: time, sequence: s, head: node))
             openTime = time
             openSequence = s
         }
@@ -168,16 +169,18 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     /// - Complexity: O(1) within a batch, O(log b) when a batch empties.
     @inlinable
     public mutating func pop() -> ScheduledEvent<Payload>? {
-        guard storage.heapCount > 0 else { return nil }
+        guard storage.heap.count > 0 else { return nil }
         let st = uniqueStorage()
-        let b = st.heap[0]
+        guard var b = st.heap.min else { return nil }
         let node = Int(b.head)
         let event = st.nodes[node]
         if event.next < 0 {
-            st.heapRemoveMin()
+            st.heap.removeMin()
             if openTail >= 0 && openSequence == b.sequence { openTail = -1 }
         } else {
-            st.heap[0].head = event.next
+            // Same key (time, first sequence), next node: the heap's order is unchanged.
+            b.head = event.next
+            st.heap.replaceMin(with: b)
         }
         st.free[st.freeCount] = Int32(node)
         st.freeCount += 1
@@ -189,7 +192,7 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     /// - Complexity: as `pop()`.
     @inlinable
     public mutating func pop(notAfter time: Double) -> ScheduledEvent<Payload>? {
-        guard storage.heapCount > 0, storage.heap[0].time <= time else { return nil }
+        guard let t = storage.heap.min?.time, t <= time else { return nil }
         return pop()
     }
 
@@ -204,7 +207,7 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     /// The pending events in pop order, by walking the batches. For tests.
     func pendingInOrder() -> [(time: Double, sequence: UInt64)] {
         var out: [(time: Double, sequence: UInt64)] = []
-        let batches = (0..<storage.heapCount).map { storage.heap[$0] }
+        let batches = Array(storage.heap.unordered)
         for b in batches.sorted(by: <) {
             var node = b.head
             while node >= 0 {
@@ -218,9 +221,6 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     /// Checks the batch order and that no pending sequence number was reused. For tests.
     /// - Complexity: O(n log n).
     public func checkInvariants() {
-        for i in 1..<Swift.max(1, storage.heapCount) {
-            precondition(!(storage.heap[i] < storage.heap[(i - 1) >> 2]), "heap order broken")
-        }
         precondition(storage.freeCount + _count == storage.nodeCount, "nodes lost or counted twice")
         var sequences = Set<UInt64>()
         let events = pendingInOrder()
@@ -252,9 +252,7 @@ final class EventQueueStorage<Payload: Sendable>: @unchecked Sendable {
 
     // No dynamic exclusivity checks on these (a class's stored properties get one per access otherwise): every
     // access goes through the one queue that owns the storage, whose own exclusivity is checked statically.
-    @exclusivity(unchecked) @usableFromInline var heap: UnsafeMutablePointer<Batch>
-    @exclusivity(unchecked) @usableFromInline var heapCount = 0
-    @exclusivity(unchecked) @usableFromInline var heapCapacity: Int
+    @exclusivity(unchecked) @usableFromInline var heap: Heap<Batch>
     @exclusivity(unchecked) @usableFromInline var nodes: UnsafeMutablePointer<Node>
     @exclusivity(unchecked) @usableFromInline var nodeCount = 0
     @exclusivity(unchecked) @usableFromInline var nodeCapacity: Int
@@ -264,16 +262,14 @@ final class EventQueueStorage<Payload: Sendable>: @unchecked Sendable {
     @usableFromInline
     init(capacity: Int) {
         let n = Swift.max(16, capacity)
-        heap = .allocate(capacity: n)
-        heapCapacity = n
+        heap = Heap()
+        heap.reserveCapacity(n)
         nodes = .allocate(capacity: n)
         nodeCapacity = n
         free = .allocate(capacity: n)
     }
 
     deinit {
-        heap.deinitialize(count: heapCount)
-        heap.deallocate()
         nodes.deinitialize(count: nodeCount)
         nodes.deallocate()
         free.deinitialize(count: freeCount)
@@ -283,10 +279,8 @@ final class EventQueueStorage<Payload: Sendable>: @unchecked Sendable {
     /// A copy with the same contents (for copy-on-write).
     @usableFromInline
     func copy() -> EventQueueStorage {
-        let c = EventQueueStorage(capacity: Swift.max(heapCapacity, nodeCapacity))
-        c.growHeap(to: heapCapacity)
-        c.heap.initialize(from: heap, count: heapCount)
-        c.heapCount = heapCount
+        let c = EventQueueStorage(capacity: nodeCapacity)
+        c.heap = heap
         c.nodes.initialize(from: nodes, count: nodeCount)
         c.nodeCount = nodeCount
         c.free.initialize(from: free, count: freeCount)
@@ -307,58 +301,5 @@ final class EventQueueStorage<Payload: Sendable>: @unchecked Sendable {
         free.deallocate()
         free = freshFree
         nodeCapacity = n
-    }
-
-    @usableFromInline
-    func growHeap(to n: Int) {
-        guard n > heapCapacity else { return }
-        let fresh = UnsafeMutablePointer<Batch>.allocate(capacity: n)
-        fresh.moveInitialize(from: heap, count: heapCount)
-        heap.deallocate()
-        heap = fresh
-        heapCapacity = n
-    }
-
-    /// Adds a batch to the 4-ary min-heap (children of `i` are `4i + 1 ... 4i + 4`; keys are unique, so the pop
-    /// order is fixed whatever the heap's shape). - Complexity: O(log₄ b).
-    @inlinable
-    func heapInsert(_ batch: Batch) {
-        if heapCount == heapCapacity { growHeap(to: 2 * heapCapacity) }
-        var i = heapCount
-        heapCount += 1
-        let h = heap
-        while i > 0 {
-            let parent = (i - 1) >> 2
-            guard batch < h[parent] else { break }
-            (h + i).initialize(to: h[parent])
-            i = parent
-        }
-        (h + i).initialize(to: batch)
-    }
-
-    /// Removes the heap's first batch (which must exist). - Complexity: O(log₄ b).
-    @inlinable
-    func heapRemoveMin() {
-        heapCount -= 1
-        let n = heapCount
-        let h = heap
-        let last = h[n]
-        guard n > 0 else { return }
-        var i = 0
-        while true {
-            let first = 4 * i + 1
-            if first >= n { break }
-            var best = first
-            let end = Swift.min(first + 4, n)
-            var c = first + 1
-            while c < end {
-                if h[c] < h[best] { best = c }
-                c += 1
-            }
-            guard h[best] < last else { break }
-            h[i] = h[best]
-            i = best
-        }
-        h[i] = last
     }
 }

@@ -64,11 +64,12 @@ struct RingProgramState {
         var newer: Int32
     }
 
-    var programs: [Program] = []
-    var positions: [Position] = []
-    var slots: [Slot] = []
-    var freeSlots: [Int32] = []
-    var pieceBytes: [Int64] = []
+    // Touched on every transfer: unchecked run storage (see `RunBuffer`).
+    var programs = RunBuffer<Program>()
+    var positions = RunBuffer<Position>()
+    var slots = RunBuffer<Slot>()
+    var freeSlots = RunBuffer<Int32>()
+    var pieceBytes = RunBuffer<Int64>()
     /// Per task: its role (see `Role`, `role(of:)`), or -1 (empty when the schedule has no programs).
     var roleOfTask: [Int32] = []
     private static let gateBase: Int32 = 1 << 29
@@ -85,7 +86,7 @@ struct RingProgramState {
     /// Per device, the union of the intervals during which program transfers occupied it (as sender or
     /// receiver), kept as they come: deliveries come in time order, so a new interval ends last and can only
     /// merge with the latest ones. `top` is the latest union interval, `below` the earlier ones, ascending.
-    var top: [DeviceUnion] = []
+    var top = RunBuffer<DeviceUnion>()
     var below: [[(start: Double, end: Double)]] = []
 
     /// A device's latest union interval (start > end: none yet) and the end of the one before it (−∞: none),
@@ -117,7 +118,7 @@ struct RingProgramState {
          keepsIntervals: [Bool]) {
         guard !list.isEmpty else { return }
         roleOfTask = Array(repeating: -1, count: taskCount)
-        top = Array(repeating: DeviceUnion(), count: deviceCount)
+        top = RunBuffer(repeating: DeviceUnion(), count: deviceCount)
         below = Array(repeating: [], count: deviceCount)
         foldedLength = Array(repeating: 0, count: deviceCount)
         devicePositions = Array(repeating: [], count: deviceCount)
@@ -129,7 +130,7 @@ struct RingProgramState {
                                     placeholder: program.placeholder.rawValue, remaining: program.transferCount,
                                     arrivals: program.steps * program.chunks))
             roleOfTask[program.placeholder.index] = Int32(p)
-            pieceBytes += program.pieceBytes
+            for b in program.pieceBytes { pieceBytes.append(b) }
             for i in 0..<n {
                 let g = Int32(positions.count)
                 devicePositions[Int(program.devices[i])].append(g)
@@ -222,7 +223,7 @@ struct RingProgramState {
     func deviceIntervals() -> (intervals: [[(start: Double, end: Double)]], folded: [Double]) {
         guard !top.isEmpty else { return ([], []) }
         var out = below
-        for d in top.indices where top[d].start <= top[d].end { out[d].append((top[d].start, top[d].end)) }
+        for d in 0..<top.count where top[d].start <= top[d].end { out[d].append((top[d].start, top[d].end)) }
         return (out, foldedLength)
     }
 }
@@ -306,7 +307,7 @@ extension FabricRun {
         pos.sendNext = Int32(q + 1)
         pos.streamBusy = true
         rings.positions[position] = pos
-        let task = Int32(schedule.count) + slot
+        let task = Int32(taskCount) + slot
         let started = startFlows(task: task, set: pos.routeSet, bytes: bytes, at: now)
         rings.slots[Int(slot)].pending = started
         if started == 0 {
@@ -316,7 +317,7 @@ extension FabricRun {
 
     /// A program transfer's last flow drained: it is delivered after the route's latency, and its stream is free.
     mutating func programTransferDrained(_ task: Int32, route: Int32, at now: Double) {
-        let slot = Int(task) - schedule.count
+        let slot = Int(task) - taskCount
         loop.schedule(FabricEvent(kind: .taskDone, index: task, version: 0), at: now + routes.latency[Int(route)])
         let position = Int(rings.slots[slot].position)
         rings.positions[position].streamBusy = false
@@ -326,14 +327,14 @@ extension FabricRun {
     /// One flow of a program transfer drained.
     @inline(__always)
     mutating func programFlowDrained(_ task: Int32, route: Int32, at now: Double) {
-        let slot = Int(task) - schedule.count
+        let slot = Int(task) - taskCount
         rings.slots[slot].pending -= 1
         if rings.slots[slot].pending == 0 { programTransferDrained(task, route: route, at: now) }
     }
 
     /// A program transfer was delivered: the next position may forward the piece; the ring may be done.
     mutating func programTransferDelivered(_ task: Int32, at now: Double) {
-        let slot = Int(task) - schedule.count
+        let slot = Int(task) - taskCount
         let entry = rings.slots[slot]
         let position = Int(entry.position)
         // Unlink the transfer from its sender's undelivered list (usually the oldest).
