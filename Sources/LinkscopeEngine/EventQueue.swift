@@ -43,19 +43,19 @@ public struct ScheduledEvent<Payload: Sendable>: Sendable {
 ///     q.push("a", at: 1)
 ///     q.pop()?.payload  // "a"
 public struct EventQueue<Payload: Sendable>: Sendable {
-    /// A batch in the heap: its time, the sequence number of its first event, and the node of its first
-    /// pending event (advanced in place as the batch drains: it is not part of the key).
+    /// A batch in the heap: its time, the sequence number of its first event, and its slot in the storage's
+    /// `batchHead` (which holds its first pending node, advanced as the batch drains without touching the heap).
     @usableFromInline
     struct Batch: Comparable, Sendable {
         @usableFromInline var time: Double
         @usableFromInline var sequence: UInt64
-        @usableFromInline var head: Int32
+        @usableFromInline var slot: Int32
 
         @inlinable
-        init(time: Double, sequence: UInt64, head: Int32) {
+        init(time: Double, sequence: UInt64, slot: Int32) {
             self.time = time
             self.sequence = sequence
-            self.head = head
+            self.slot = slot
         }
 
         @inlinable
@@ -115,7 +115,7 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     /// Identity of the earliest pending event. - Complexity: O(1).
     @inlinable public func peekID() -> EventID? {
         guard let b = storage.heap.min else { return nil }
-        return EventID(sequence: storage.nodes[Int(b.head)].sequence)
+        return EventID(sequence: storage.nodes[Int(storage.batchHead[Int(b.slot)])].sequence)
     }
 
     /// Nodes ever allocated (pending and free). For tests.
@@ -157,7 +157,7 @@ public struct EventQueue<Payload: Sendable>: Sendable {
         if openTail >= 0 && openTime == time {
             st.nodes[Int(openTail)].next = node
         } else {
-            st.heap.insert(Batch(time: time, sequence: s, head: node))
+            st.heap.insert(Batch(time: time, sequence: s, slot: st.newBatch(head: node)))
             openTime = time
             openSequence = s
         }
@@ -171,16 +171,15 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     public mutating func pop() -> ScheduledEvent<Payload>? {
         guard storage.heap.count > 0 else { return nil }
         let st = uniqueStorage()
-        guard var b = st.heap.min else { return nil }
-        let node = Int(b.head)
+        guard let b = st.heap.min else { return nil }
+        let node = Int(st.batchHead[Int(b.slot)])
         let event = st.nodes[node]
         if event.next < 0 {
             st.heap.removeMin()
+            st.freeBatch(b.slot)
             if openTail >= 0 && openSequence == b.sequence { openTail = -1 }
         } else {
-            // Same key (time, first sequence), next node: the heap's order is unchanged.
-            b.head = event.next
-            st.heap.replaceMin(with: b)
+            st.batchHead[Int(b.slot)] = event.next  // the heap's key (time, first sequence) is unchanged
         }
         st.free[st.freeCount] = Int32(node)
         st.freeCount += 1
@@ -209,7 +208,7 @@ public struct EventQueue<Payload: Sendable>: Sendable {
         var out: [(time: Double, sequence: UInt64)] = []
         let batches = Array(storage.heap.unordered)
         for b in batches.sorted(by: <) {
-            var node = b.head
+            var node = storage.batchHead[Int(b.slot)]
             while node >= 0 {
                 out.append((b.time, storage.nodes[Int(node)].sequence))
                 node = storage.nodes[Int(node)].next
@@ -253,6 +252,12 @@ final class EventQueueStorage<Payload: Sendable>: @unchecked Sendable {
     // No dynamic exclusivity checks on these (a class's stored properties get one per access otherwise): every
     // access goes through the one queue that owns the storage, whose own exclusivity is checked statically.
     @exclusivity(unchecked) @usableFromInline var heap: Heap<Batch>
+    /// First pending node of each batch slot, and the stack of free slots (as many as batches ever pending).
+    @exclusivity(unchecked) @usableFromInline var batchHead: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) @usableFromInline var batchSlots = 0
+    @exclusivity(unchecked) @usableFromInline var batchCapacity: Int
+    @exclusivity(unchecked) @usableFromInline var freeBatches: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) @usableFromInline var freeBatchCount = 0
     @exclusivity(unchecked) @usableFromInline var nodes: UnsafeMutablePointer<Node>
     @exclusivity(unchecked) @usableFromInline var nodeCount = 0
     @exclusivity(unchecked) @usableFromInline var nodeCapacity: Int
@@ -264,12 +269,19 @@ final class EventQueueStorage<Payload: Sendable>: @unchecked Sendable {
         let n = Swift.max(16, capacity)
         heap = Heap()
         heap.reserveCapacity(n)
+        batchHead = .allocate(capacity: n)
+        freeBatches = .allocate(capacity: n)
+        batchCapacity = n
         nodes = .allocate(capacity: n)
         nodeCapacity = n
         free = .allocate(capacity: n)
     }
 
     deinit {
+        batchHead.deinitialize(count: batchSlots)
+        batchHead.deallocate()
+        freeBatches.deinitialize(count: freeBatchCount)
+        freeBatches.deallocate()
         nodes.deinitialize(count: nodeCount)
         nodes.deallocate()
         free.deinitialize(count: freeCount)
@@ -279,8 +291,12 @@ final class EventQueueStorage<Payload: Sendable>: @unchecked Sendable {
     /// A copy with the same contents (for copy-on-write).
     @usableFromInline
     func copy() -> EventQueueStorage {
-        let c = EventQueueStorage(capacity: nodeCapacity)
+        let c = EventQueueStorage(capacity: Swift.max(nodeCapacity, batchCapacity))
         c.heap = heap
+        c.batchHead.initialize(from: batchHead, count: batchSlots)
+        c.batchSlots = batchSlots
+        c.freeBatches.initialize(from: freeBatches, count: freeBatchCount)
+        c.freeBatchCount = freeBatchCount
         c.nodes.initialize(from: nodes, count: nodeCount)
         c.nodeCount = nodeCount
         c.free.initialize(from: free, count: freeCount)
@@ -301,5 +317,38 @@ final class EventQueueStorage<Payload: Sendable>: @unchecked Sendable {
         free.deallocate()
         free = freshFree
         nodeCapacity = n
+    }
+
+    /// A batch slot holding `head`: a free one, else a new one.
+    @inlinable
+    func newBatch(head: Int32) -> Int32 {
+        if freeBatchCount > 0 {
+            freeBatchCount -= 1
+            let slot = freeBatches[freeBatchCount]
+            batchHead[Int(slot)] = head
+            return slot
+        }
+        if batchSlots == batchCapacity {
+            let n = 2 * batchCapacity
+            let fresh = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+            fresh.moveInitialize(from: batchHead, count: batchSlots)
+            batchHead.deallocate()
+            batchHead = fresh
+            let freshFree = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+            freshFree.moveInitialize(from: freeBatches, count: freeBatchCount)
+            freeBatches.deallocate()
+            freeBatches = freshFree
+            batchCapacity = n
+        }
+        (batchHead + batchSlots).initialize(to: head)
+        batchSlots += 1
+        return Int32(batchSlots - 1)
+    }
+
+    /// Returns an emptied batch's slot.
+    @inlinable
+    func freeBatch(_ slot: Int32) {
+        freeBatches[freeBatchCount] = slot
+        freeBatchCount += 1
     }
 }
