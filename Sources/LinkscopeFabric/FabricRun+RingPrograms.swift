@@ -32,6 +32,9 @@ struct RingProgramState {
         var routeSet: Int32
         /// Next stream sequence number (step · chunks + chunk) to send.
         var sendNext: Int32
+        /// Segment and chunk of that next transfer, advanced as it goes (no division per transfer).
+        var sendSegment: Int32 = 0
+        var sendChunk: Int32 = 0
         /// Pieces delivered to this position from the previous one.
         var delivered: Int32
         /// Oldest and newest undelivered transfer this position sent (slots, -1: none), for `floor`.
@@ -136,6 +139,7 @@ struct RingProgramState {
                 devicePositions[Int(program.devices[i])].append(g)
                 var position = Position(program: Int32(p), device: program.devices[i], routeSet: routeSets[p][i],
                                         sendNext: 0, delivered: 0)
+                position.sendSegment = Int32(program.segment(position: i, step: 0))
                 if i < program.gates.count {
                     position.gateOpen = false
                     roleOfTask[program.gates[i].index] = Self.gateBase + g
@@ -154,15 +158,14 @@ struct RingProgramState {
     @inline(__always)
     func next(after g: Int) -> Int {
         let program = programs[Int(positions[g].program)]
-        let base = Int(program.base)
-        return base + (g - base + 1) % Int(program.count)
+        let next = g + 1
+        return next == Int(program.base + program.count) ? Int(program.base) : next
     }
 
     /// The position before global position `g` in its ring.
     func previous(before g: Int) -> Int {
         let program = programs[Int(positions[g].program)]
-        let base = Int(program.base), n = Int(program.count)
-        return base + (g - base + n - 1) % n
+        return g == Int(program.base) ? Int(program.base + program.count) - 1 : g - 1
     }
 
     /// Adds [start, end] to a device's union; `end` is not before any end recorded for it.
@@ -288,10 +291,15 @@ extension FabricRun {
         guard q < Int(program.steps) * c else { return }
         // Steps after the first forward the piece the previous position sent one step earlier.
         guard q < c || Int(pos.delivered) > q - c else { return }
-        let g = q / c, k = q - g * c
-        let n = Int(program.count)
-        let i = position - Int(program.base)
-        let s = ((i - g + Int(program.shift)) % n + n) % n
+        // Position i sends chunk k of segment (i − g + shift) mod N at step g, in step-major order: the segment
+        // steps back by one each time the chunks wrap (`RingProgram.segment`).
+        let s = Int(pos.sendSegment), k = Int(pos.sendChunk)
+        if k + 1 < c {
+            pos.sendChunk = Int32(k + 1)
+        } else {
+            pos.sendChunk = 0
+            pos.sendSegment = s == 0 ? program.count - 1 : Int32(s - 1)
+        }
         let bytes = rings.pieceBytes[Int(program.pieceBase) + s * c + k]
         let slot: Int32
         let entry = RingProgramState.Slot(start: now, pending: 0, position: Int32(position), older: pos.newest, newer: -1)
