@@ -308,15 +308,18 @@ final class EventQueueStorage<Payload: Sendable>: @unchecked Sendable {
     @usableFromInline
     func growNodes() {
         let n = 2 * nodeCapacity
-        let fresh = UnsafeMutablePointer<Node>.allocate(capacity: n)
-        fresh.moveInitialize(from: nodes, count: nodeCount)
-        nodes.deallocate()
-        nodes = fresh
-        let freshFree = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-        freshFree.moveInitialize(from: free, count: freeCount)
-        free.deallocate()
-        free = freshFree
+        nodes = Self.moved(nodes, count: nodeCount, capacity: n)
+        free = Self.moved(free, count: freeCount, capacity: n)
         nodeCapacity = n
+    }
+
+    /// A buffer of `capacity` holding the `count` elements moved out of `old`, which is freed.
+    @usableFromInline
+    static func moved<T>(_ old: UnsafeMutablePointer<T>, count: Int, capacity: Int) -> UnsafeMutablePointer<T> {
+        let fresh = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+        fresh.moveInitialize(from: old, count: count)
+        old.deallocate()
+        return fresh
     }
 
     /// A batch slot holding `head`: a free one, else a new one.
@@ -330,14 +333,8 @@ final class EventQueueStorage<Payload: Sendable>: @unchecked Sendable {
         }
         if batchSlots == batchCapacity {
             let n = 2 * batchCapacity
-            let fresh = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-            fresh.moveInitialize(from: batchHead, count: batchSlots)
-            batchHead.deallocate()
-            batchHead = fresh
-            let freshFree = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-            freshFree.moveInitialize(from: freeBatches, count: freeBatchCount)
-            freeBatches.deallocate()
-            freeBatches = freshFree
+            batchHead = Self.moved(batchHead, count: batchSlots, capacity: n)
+            freeBatches = Self.moved(freeBatches, count: freeBatchCount, capacity: n)
             batchCapacity = n
         }
         (batchHead + batchSlots).initialize(to: head)
