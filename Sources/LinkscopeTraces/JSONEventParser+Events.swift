@@ -16,12 +16,8 @@ extension JSONEventParser {
             header.sawTraceEvents = true
             try parseEventArray(keepArgs: keepArgs, onEvent: onEvent)
         case UInt8(ascii: "{"):
-            pos += 1
-            if try skipWhitespace() == UInt8(ascii: "}") {
-                pos += 1
-                break
-            }
-            while true {
+            guard try openContainer(closer: Self.objectEnd) else { break }
+            repeat {
                 let key = try parseString()
                 try expect(UInt8(ascii: ":"), "':'")
                 switch key {
@@ -44,13 +40,7 @@ extension JSONEventParser {
                     }
                 default: try skipValue()
                 }
-                let c = try skipWhitespace()
-                pos += 1
-                if c == UInt8(ascii: ",") { continue }
-                if c == UInt8(ascii: "}") { break }
-                pos -= 1
-                throw unexpected(c, expecting: "',' or '}'")
-            }
+            } while try nextMember(closer: Self.objectEnd, expecting: "',' or '}'")
         case nil:
             throw error(.truncated, "empty input")
         default:
@@ -103,13 +93,9 @@ extension JSONEventParser {
 
     mutating func parseEvent(keepArgs: (String?) -> Bool) throws {
         event.reset()
-        pos += 1  // '{'
-        if try skipWhitespace() == UInt8(ascii: "}") {
-            pos += 1
-            return
-        }
+        guard try openContainer(closer: Self.objectEnd) else { return }
         var other: String?
-        while true {
+        repeat {
             let key = try parseKey(.event, other: &other, wantOther: false)
             try expect(UInt8(ascii: ":"), "':'")
             let b = try skipWhitespace()
@@ -153,23 +139,13 @@ extension JSONEventParser {
             default:
                 try skipValue()
             }
-            let c = try skipWhitespace()
-            pos += 1
-            if c == UInt8(ascii: ",") { continue }
-            if c == UInt8(ascii: "}") { return }
-            pos -= 1
-            throw unexpected(c, expecting: "',' or '}' in an event")
-        }
+        } while try nextMember(closer: Self.objectEnd, expecting: "',' or '}' in an event")
     }
 
     mutating func parseArgs(keep: Bool) throws {
-        pos += 1  // '{'
-        if try skipWhitespace() == UInt8(ascii: "}") {
-            pos += 1
-            return
-        }
+        guard try openContainer(closer: Self.objectEnd) else { return }
         var other: String?
-        while true {
+        repeat {
             let code = try parseKey(.args, other: &other, wantOther: keep)
             try expect(UInt8(ascii: ":"), "':'")
             switch code {
@@ -197,13 +173,7 @@ extension JSONEventParser {
                     try skipValue()
                 }
             }
-            let c = try skipWhitespace()
-            pos += 1
-            if c == UInt8(ascii: ",") { continue }
-            if c == UInt8(ascii: "}") { return }
-            pos -= 1
-            throw unexpected(c, expecting: "',' or '}' in args")
-        }
+        } while try nextMember(closer: Self.objectEnd, expecting: "',' or '}' in args")
     }
 
     /// The args keys `parseKey(.args, …)` reads into typed fields, by key code (0…3).

@@ -13,6 +13,33 @@ extension JSONEventParser {
         return value
     }
 
+    // MARK: Containers
+
+    static let objectEnd = UInt8(ascii: "}")
+    static let arrayEnd = UInt8(ascii: "]")
+
+    /// Steps over a container's opening '{' or '['; false when the container is empty (its `closer` consumed
+    /// too), true when a member follows. One place for the empty case of every object and array loop.
+    @inline(__always)
+    mutating func openContainer(closer: UInt8) throws -> Bool {
+        pos += 1
+        guard try skipWhitespace() == closer else { return true }
+        pos += 1
+        return false
+    }
+
+    /// After a member: true when ',' (consumed) announces another, false at `closer` (consumed); anything
+    /// else is an error naming `what` was expected.
+    @inline(__always)
+    mutating func nextMember(closer: UInt8, expecting what: String) throws -> Bool {
+        let c = try skipWhitespace()
+        pos += 1
+        if c == UInt8(ascii: ",") { return true }
+        if c == closer { return false }
+        pos -= 1
+        throw unexpected(c, expecting: what)
+    }
+
     // MARK: Values
 
     /// Any JSON value as a `JSONValue` tree (used for small things: args, distributedInfo, otherData).
@@ -22,39 +49,21 @@ extension JSONEventParser {
         switch b {
         case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "{"):
-            pos += 1
             var fields: [(String, JSONValue)] = []
-            if try skipWhitespace() == UInt8(ascii: "}") {
-                pos += 1
-                return .object(fields)
-            }
-            while true {
+            guard try openContainer(closer: Self.objectEnd) else { return .object(fields) }
+            repeat {
                 let key = try parseString()
                 try expect(UInt8(ascii: ":"), "':'")
                 fields.append((key, try parseValue(depth: depth + 1)))
-                let c = try skipWhitespace()
-                pos += 1
-                if c == UInt8(ascii: ",") { continue }
-                if c == UInt8(ascii: "}") { return .object(fields) }
-                pos -= 1
-                throw unexpected(c, expecting: "',' or '}'")
-            }
+            } while try nextMember(closer: Self.objectEnd, expecting: "',' or '}'")
+            return .object(fields)
         case UInt8(ascii: "["):
-            pos += 1
             var items: [JSONValue] = []
-            if try skipWhitespace() == UInt8(ascii: "]") {
-                pos += 1
-                return .array(items)
-            }
-            while true {
+            guard try openContainer(closer: Self.arrayEnd) else { return .array(items) }
+            repeat {
                 items.append(try parseValue(depth: depth + 1))
-                let c = try skipWhitespace()
-                pos += 1
-                if c == UInt8(ascii: ",") { continue }
-                if c == UInt8(ascii: "]") { return .array(items) }
-                pos -= 1
-                throw unexpected(c, expecting: "',' or ']'")
-            }
+            } while try nextMember(closer: Self.arrayEnd, expecting: "',' or ']'")
+            return .array(items)
         case UInt8(ascii: "t"): return try parseLiteral("true", .bool(true))
         case UInt8(ascii: "f"): return try parseLiteral("false", .bool(false))
         case UInt8(ascii: "n"): return try parseLiteral("null", .null)
@@ -73,37 +82,17 @@ extension JSONEventParser {
         switch b {
         case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "{"):
-            pos += 1
-            if try skipWhitespace() == UInt8(ascii: "}") {
-                pos += 1
-                return
-            }
-            while true {
+            guard try openContainer(closer: Self.objectEnd) else { return }
+            repeat {
                 try skipString(requireQuote: true)
                 try expect(UInt8(ascii: ":"), "':'")
                 try skipValue(depth: depth + 1)
-                let c = try skipWhitespace()
-                pos += 1
-                if c == UInt8(ascii: ",") { continue }
-                if c == UInt8(ascii: "}") { return }
-                pos -= 1
-                throw unexpected(c, expecting: "',' or '}'")
-            }
+            } while try nextMember(closer: Self.objectEnd, expecting: "',' or '}'")
         case UInt8(ascii: "["):
-            pos += 1
-            if try skipWhitespace() == UInt8(ascii: "]") {
-                pos += 1
-                return
-            }
-            while true {
+            guard try openContainer(closer: Self.arrayEnd) else { return }
+            repeat {
                 try skipValue(depth: depth + 1)
-                let c = try skipWhitespace()
-                pos += 1
-                if c == UInt8(ascii: ",") { continue }
-                if c == UInt8(ascii: "]") { return }
-                pos -= 1
-                throw unexpected(c, expecting: "',' or ']'")
-            }
+            } while try nextMember(closer: Self.arrayEnd, expecting: "',' or ']'")
         case UInt8(ascii: "t"): _ = try parseLiteral("true", .null)
         case UInt8(ascii: "f"): _ = try parseLiteral("false", .null)
         case UInt8(ascii: "n"): _ = try parseLiteral("null", .null)
